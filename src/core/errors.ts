@@ -1,0 +1,59 @@
+/**
+ * Bad user input: a one-line message naming what went wrong, which file, and what to do.
+ * Printed by the CLI as `deja: <message> (<file>) — <hint>` with a non-zero exit code and no stack.
+ * Broken invariants are plain `Error`s (see `assert`); expected non-results are returned as values.
+ */
+export type ErrorCode =
+  | 'BAD_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'NOT_AN_IMAGE'
+  | 'CORRUPT_IMAGE'
+  | 'EMPTY_FILE'
+  | 'TOO_MANY_PIXELS'
+  | 'TOO_SMALL'
+  | 'ENCODER_MISMATCH'
+  | 'UNKNOWN_NAME'
+  | 'EMPTY_COLLECTION'
+  | 'NO_DATA'
+  | 'MODEL_ERROR'
+  | 'IO_ERROR';
+
+export class DejaError extends Error {
+  readonly code: ErrorCode;
+  readonly file?: string;
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, options: { file?: string; hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DejaError';
+    this.code = code;
+    this.file = options.file;
+    this.hint = options.hint;
+  }
+
+  /** One line for a terminal: what, which file, what to do. */
+  oneLine(): string {
+    let line = this.message;
+    if (this.file) line += ` (${this.file})`;
+    if (this.hint) line += ` — ${this.hint}`;
+    return line;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; file?: string; hint?: string } {
+    return { code: this.code, message: this.message, file: this.file, hint: this.hint };
+  }
+}
+
+export function isDejaError(e: unknown): e is DejaError {
+  return e instanceof DejaError;
+}
+
+/** Broken invariant: a bug in Deja, not bad input. */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`assertion failed: ${message}`);
+}
+
+/** Unknown registry name: lists the valid ones (transformers.js style). */
+export function unknownName(kind: string, name: string, valid: readonly string[]): DejaError {
+  return new DejaError('UNKNOWN_NAME', `unknown ${kind} "${name}": must be one of [${valid.join(', ')}]`);
+}
