@@ -1,7 +1,7 @@
 import type { Image } from '../core/image.ts';
+import type { Metric } from '../core/metric.ts';
 
-/** Distance a descriptor is meant to be compared with. */
-export type Metric = 'l2' | 'cosine';
+export type { Metric };
 
 /**
  * Photo → descriptor. One file per encoder; one line in `registry.ts` adds it.

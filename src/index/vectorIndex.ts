@@ -1,4 +1,4 @@
-import type { Metric } from '../encoders/encoder.ts';
+import type { Metric } from '../core/metric.ts';
 
 /**
  * k nearest neighbours of `nq` queries: row-major `nq * k` arrays. `labels[q * k + j]` is the label

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import sharp, { type Metadata } from 'sharp';
+import { DejaError } from '../core/errors.ts';
+import { fromInterleaved, type Image } from '../core/image.ts';
+
+/** Default decompression-bomb guard: 100 megapixels (a 12k × 8k photo passes; crafted 60k × 60k PNGs do not). */
+export const DEFAULT_PIXEL_LIMIT = 100_000_000;
+
+export interface DecodeOptions {
+  /**
+   * Shrink so the shorter side is about this many pixels (never enlarges). JPEG and WebP use
+   * shrink-on-load, so a 12 MP photo decodes at a fraction of the cost. Omit for full size.
+   */
+  minSide?: number;
+  /** Refuse inputs with more pixels than this (width × height). */
+  pixelLimit?: number;
+  /** Keep a single gray channel instead of converting to sRGB. */
+  gray?: boolean;
+  /** Name used in error messages (e.g. `archive.tar#member.jpg`). */
+  name?: string;
+}
+
+export interface Decoded {
+  image: Image;
+  /** Stored size before EXIF rotation and shrinking. */
+  originalWidth: number;
+  originalHeight: number;
+  format: string;
+}
+
+/**
+ * Decodes JPEG/PNG/WebP/TIFF/GIF/AVIF bytes with sharp: EXIF orientation applied, alpha dropped
+ * (composited on black), converted to sRGB, first frame only.
+ * @throws DejaError EMPTY_FILE, NOT_AN_IMAGE, CORRUPT_IMAGE, TOO_MANY_PIXELS
+ */
+export async function decodeImage(input: Buffer | Uint8Array, options: DecodeOptions = {}): Promise<Decoded> {
+  const name = options.name;
+  const limit = options.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
+  if (input.length === 0) throw new DejaError('EMPTY_FILE', 'empty file', { file: name, hint: 'remove it or re-export the photo' });
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new DejaError('NOT_AN_IMAGE', 'not an image Deja can read', {
+      file: name,
+      hint: 'supported formats are JPEG, PNG, WebP, TIFF, GIF and AVIF',
+    });
+  }
+  const w0 = meta.width ?? 0;
+  const h0 = meta.height ?? 0;
+  if (w0 * h0 > limit)
+    throw new DejaError('TOO_MANY_PIXELS', `image has ${w0}x${h0} = ${(w0 * h0 / 1e6).toFixed(1)} MP, over the ${(limit / 1e6).toFixed(0)} MP limit`, {
+      file: name,
+      hint: 'raise --pixel-limit if the photo is genuine',
+    });
+  try {
+    let pipeline = sharp(input, { limitInputPixels: limit, failOn: 'truncated' }).rotate();
+    if (options.minSide) {
+      // Orientation may swap sides; shrink on the shorter one.
+      pipeline = pipeline.resize({
+        width: options.minSide,
+        height: options.minSide,
+        fit: 'outside',
+        withoutEnlargement: true,
+        kernel: 'lanczos3',
+      });
+    }
+    pipeline = options.gray ? pipeline.flatten().grayscale() : pipeline.flatten().toColourspace('srgb');
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+    const channels = options.gray ? 1 : 3;
+    const bytes = info.channels === channels ? data : dropChannels(data, info.channels, channels);
+    return {
+      image: fromInterleaved(bytes, info.width, info.height, channels),
+      originalWidth: w0,
+      originalHeight: h0,
+      format: meta.format ?? 'unknown',
+    };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new DejaError('CORRUPT_IMAGE', `corrupt or truncated image: ${msg.split('\n')[0]}`, {
+      file: name,
+      hint: 're-export or re-download the photo',
+    });
+  }
+}
+
+function dropChannels(data: Buffer, from: number, to: number): Uint8Array {
+  const n = data.length / from;
+  const out = new Uint8Array(n * to);
+  for (let i = 0; i < n; i++) for (let c = 0; c < to; c++) out[i * to + c] = data[i * from + Math.min(c, from - 1)];
+  return out;
+}
+
+/** Reads and decodes a file. @throws DejaError NOT_FOUND and the errors of `decodeImage`. */
+export async function decodeFile(path: string, options: DecodeOptions = {}): Promise<Decoded> {
+  return decodeImage(readFileOrThrow(path), { ...options, name: options.name ?? path });
+}
+
+export function readFileOrThrow(path: string): Buffer {
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DejaError('NOT_FOUND', 'no such file', { file: path, hint: 'check the path' });
+    if (code === 'EISDIR') throw new DejaError('BAD_ARGUMENT', 'expected a file, got a folder', { file: path });
+    throw new DejaError('IO_ERROR', `cannot read file: ${code ?? String(e)}`, { file: path });
+  }
+}
