@@ -9,7 +9,7 @@ import { resize } from '../../imgproc/resample.ts';
  * @param radius window radius r in pixels (>= 0)
  * @param out destination plane of the same size (may not alias `src`)
  */
-export function boxMean(src: Float32Array, width: number, height: number, radius: number, out = new Float32Array(width * height)): Float32Array {
+export function boxMean(src: Float32Array, width: number, height: number, radius: number, out: Float32Array = new Float32Array(width * height)): Float32Array {
   assert(src.length === width * height && out.length === src.length && out !== src, 'boxMean plane sizes');
   const tmp = new Float64Array(width * height);
   for (let y = 0; y < height; y++) {
