@@ -1,0 +1,342 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { DejaError, isDejaError } from '../core/errors.ts';
+import { silentProgress, type Progress } from '../core/progress.ts';
+import { WorkerPool, defaultThreads } from '../core/workerPool.ts';
+import { deserializeError, type SerializedError } from '../core/workerTask.ts';
+import { countSources, listSources, type SourceItem } from '../io/sources.ts';
+import { readCsv, column } from '../io/csv.ts';
+import { DEFAULT_PIXEL_LIMIT } from '../io/decode.ts';
+import { createEncoderResolved } from '../encoders/factory.ts';
+import type { EncodeTask } from '../encoders/encodeWorker.ts';
+import type { EncodedPhoto } from '../encoders/encodePhoto.ts';
+import type { Collection, NewPhoto } from '../store/collection.ts';
+import { PathMatcher } from './matchPath.ts';
+
+/** Options of `deja index`, validated once at the boundary. */
+export const IngestOptions = z.object({
+  /** Encoder specs to compute for every photo (see `deja encoders`). */
+  encoders: z.array(z.string()).min(1).default(['gist', 'tiny', 'lab-hist']),
+  /** Label each photo with the name of the folder (or archive folder) holding it. */
+  labelFromFolder: z.boolean().default(false),
+  /** CSV with columns file,label. */
+  labelsCsv: z.string().optional(),
+  /** CSV with columns file,latitude,longitude[,time]: geotags for photos without EXIF GPS. */
+  geoCsv: z.string().optional(),
+  /** Storage precision of new descriptor files. */
+  dtype: z.enum(['float32', 'float16']).default('float32'),
+  /** Decompression-bomb guard, in pixels. */
+  pixelLimit: z.number().int().positive().default(DEFAULT_PIXEL_LIMIT),
+  /** Worker threads (default: all cores). */
+  threads: z.number().int().positive().optional(),
+  /** Encoder specs whose descriptors are dropped and recomputed. */
+  rebuild: z.array(z.string()).default([]),
+  /** Stop after this many new photos (for sampling a big source). */
+  limit: z.number().int().positive().optional(),
+});
+export type IngestOptions = z.input<typeof IngestOptions>;
+
+export interface IngestReport {
+  added: number;
+  /** Exact byte-for-byte copies of photos already in the collection (kept as aliases). */
+  duplicates: number;
+  /** Paths handled by an earlier run (resumed work). */
+  alreadyPresent: number;
+  /** Photos that got descriptors of an encoder they lacked. */
+  backfilled: number;
+  skipped: { path: string; code: string; reason: string }[];
+  labelled: number;
+  geotagged: number;
+  geoProblems: { line: number; message: string }[];
+  encoders: { spec: string; dim: number }[];
+  seconds: number;
+  photosPerSecond: number;
+}
+
+const BATCH = 64;
+const BATCH_MS = 2000;
+
+/**
+ * Adds photos to a collection: decodes each once, runs every encoder in worker threads, and commits
+ * in batches. Resumable and idempotent: paths already handled are passed over, exact duplicates become
+ * aliases, bad files are skipped and recorded with their reason, and a kill at any moment loses at most
+ * the uncommitted batch (redone on the next run).
+ */
+export async function ingest(collection: Collection, sources: string[], rawOptions: IngestOptions = {}, progress: Progress = silentProgress): Promise<IngestReport> {
+  const options = IngestOptions.parse(rawOptions);
+  const started = Date.now();
+  if (sources.length === 0) throw new DejaError('BAD_ARGUMENT', 'nothing to index', { hint: 'pass photo folders, files, .tar/.tar.gz archives or a list file' });
+  for (const spec of options.rebuild) {
+    const enc = await createEncoderResolved(spec);
+    collection.dropEncoder(enc.spec);
+  }
+  const encoders = await Promise.all(options.encoders.map(createEncoderResolved));
+  for (const e of encoders) collection.ensureEncoder(e, options.dtype);
+  const labels = options.labelsCsv ? readLabelsCsv(options.labelsCsv) : undefined;
+
+  const report: IngestReport = {
+    added: 0,
+    duplicates: 0,
+    alreadyPresent: 0,
+    backfilled: 0,
+    skipped: [],
+    labelled: 0,
+    geotagged: 0,
+    geoProblems: [],
+    encoders: encoders.map((e) => ({ spec: e.spec, dim: e.dim })),
+    seconds: 0,
+    photosPerSecond: 0,
+  };
+
+  const threads = options.threads ?? defaultThreads();
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(new URL(`../encoders/encodeWorker${ext}`, import.meta.url), threads);
+  const batcher = new Batcher(collection, report);
+  const inFlight = new Set<Promise<void>>();
+  const pendingHashes = new Map<string, string[]>(); // hash → alias paths waiting for the photo's id
+  const encode = (bytes: Buffer, name: string) =>
+    pool.run({ bytes: new Uint8Array(bytes), name, specs: options.encoders, pixelLimit: options.pixelLimit }).catch((e: SerializedError | Error) => {
+      throw 'message' in e && !(e instanceof Error) ? deserializeError(e) : e;
+    });
+
+  try {
+    progress.start(await countSources(sources), 'indexing');
+    for await (const item of listSources(sources)) {
+      if (options.limit !== undefined && report.added + inFlight.size >= options.limit) break;
+      if (collection.hasSeenPath(item.path)) {
+        report.alreadyPresent++;
+        progress.tick();
+        continue;
+      }
+      let bytes: Buffer;
+      try {
+        bytes = item.read();
+      } catch (e) {
+        batcher.skip(item.path, e);
+        progress.tick();
+        continue;
+      }
+      const hash = crypto.createHash('sha256').update(bytes).digest('hex');
+      const existing = collection.photoIdByHash(hash);
+      if (existing !== undefined) {
+        batcher.alias(item.path, existing);
+        progress.tick();
+        continue;
+      }
+      const waiting = pendingHashes.get(hash);
+      if (waiting) {
+        waiting.push(item.path);
+        progress.tick();
+        continue;
+      }
+      pendingHashes.set(hash, []);
+      const label = options.labelFromFolder ? item.folder : (labels?.lookup(item.path) ?? null);
+      const job = encode(bytes, item.path)
+        .then((encoded) => {
+          batcher.add(toNewPhoto(item, bytes, hash, encoded, label), encoded, pendingHashes.get(hash) ?? []);
+        })
+        .catch((e) => {
+          if (!isDejaError(e)) throw e;
+          batcher.skip(item.path, e);
+          for (const p of pendingHashes.get(hash) ?? []) batcher.skip(p, e);
+        })
+        .finally(() => {
+          pendingHashes.delete(hash);
+          inFlight.delete(job);
+          progress.tick();
+        });
+      inFlight.add(job);
+      if (inFlight.size >= threads * 3) await Promise.race(inFlight);
+      batcher.maybeFlush();
+    }
+    await Promise.all(inFlight);
+    batcher.flush();
+    await backfill(collection, options.encoders, encoders.map((e) => e.spec), encode, batcher);
+    batcher.flush();
+  } finally {
+    progress.stop();
+    await pool.close();
+  }
+  if (options.geoCsv) applyGeoCsv(collection, options.geoCsv, report);
+  if (labels) report.labelled = applyLabels(collection, labels);
+  report.seconds = (Date.now() - started) / 1000;
+  report.photosPerSecond = report.added / Math.max(1e-3, report.seconds);
+  return report;
+}
+
+/** Photos that lack a requested encoder's descriptor (an encoder added later) get it now. */
+async function backfill(
+  collection: Collection,
+  inputSpecs: string[],
+  specs: string[],
+  encode: (bytes: Buffer, name: string) => Promise<EncodedPhoto>,
+  batcher: Batcher,
+): Promise<void> {
+  const missing = new Map<number, string[]>();
+  specs.forEach((spec, i) => {
+    for (const id of collection.photosMissing(spec)) {
+      if (!missing.has(id)) missing.set(id, []);
+      missing.get(id)!.push(inputSpecs[i]);
+    }
+  });
+  const jobs: Promise<void>[] = [];
+  for (const [id] of missing) {
+    const photo = collection.photo(id)!;
+    let bytes: Buffer;
+    try {
+      bytes = collection.readPhotoBytes(id);
+    } catch (e) {
+      batcher.report.skipped.push({ path: photo.path, code: isDejaError(e) ? e.code : 'IO_ERROR', reason: `cannot add descriptors: ${String((e as Error).message)}` });
+      continue;
+    }
+    jobs.push(
+      encode(bytes, photo.path).then(
+        (encoded) => {
+          for (const [spec, vector] of Object.entries(encoded.descriptors))
+            if (collection.photosMissing(spec).includes(id)) batcher.extra(id, spec, vector);
+          batcher.report.backfilled++;
+          batcher.maybeFlush();
+        },
+        (e) => {
+          batcher.report.skipped.push({ path: photo.path, code: isDejaError(e) ? e.code : 'ERROR', reason: String(e.message) });
+        },
+      ),
+    );
+    if (jobs.length >= 64) await Promise.all(jobs.splice(0));
+  }
+  await Promise.all(jobs);
+}
+
+function toNewPhoto(item: SourceItem, bytes: Buffer, hash: string, encoded: EncodedPhoto, label: string | null): NewPhoto {
+  return {
+    path: item.path,
+    hash,
+    bytes: bytes.length,
+    dataOffset: item.dataOffset,
+    width: encoded.width,
+    height: encoded.height,
+    format: encoded.format,
+    latitude: encoded.exif.latitude,
+    longitude: encoded.exif.longitude,
+    takenAt: encoded.exif.takenAt,
+    camera: encoded.exif.camera,
+    label,
+    exif: encoded.exif.fields,
+    blob: item.compressed ? bytes : null,
+  };
+}
+
+/** Collects results and commits them in batches (by count or age). */
+class Batcher {
+  private photos: { photo: NewPhoto; descriptors: Map<string, Float32Array>; aliases: string[] }[] = [];
+  private extras: { photoId: number; spec: string; vector: Float32Array }[] = [];
+  private aliases: { path: string; photoId: number }[] = [];
+  private skipped: { path: string; code: string; reason: string }[] = [];
+  private last = Date.now();
+
+  constructor(
+    private readonly collection: Collection,
+    readonly report: IngestReport,
+  ) {}
+
+  add(photo: NewPhoto, encoded: EncodedPhoto, aliasPaths: string[]): void {
+    this.photos.push({ photo, descriptors: new Map(Object.entries(encoded.descriptors)), aliases: aliasPaths });
+  }
+
+  extra(photoId: number, spec: string, vector: Float32Array): void {
+    this.extras.push({ photoId, spec, vector });
+  }
+
+  alias(p: string, photoId: number): void {
+    this.aliases.push({ path: p, photoId });
+    this.report.duplicates++;
+  }
+
+  skip(p: string, e: unknown): void {
+    const code = isDejaError(e) ? e.code : 'ERROR';
+    const reason = e instanceof Error ? e.message : String(e);
+    this.skipped.push({ path: p, code, reason });
+    this.report.skipped.push({ path: p, code, reason });
+  }
+
+  maybeFlush(): void {
+    if (this.photos.length + this.extras.length >= BATCH || Date.now() - this.last > BATCH_MS) this.flush();
+  }
+
+  flush(): void {
+    this.last = Date.now();
+    if (!this.photos.length && !this.extras.length && !this.aliases.length && !this.skipped.length) return;
+    const photos = this.photos;
+    const ids = this.collection.commitBatch({ photos, extraDescriptors: this.extras, aliases: this.aliases, skipped: this.skipped });
+    this.report.added += ids.length;
+    const lateAliases = photos.flatMap((p, i) => p.aliases.map((a) => ({ path: a, photoId: ids[i] })));
+    this.report.duplicates += lateAliases.length;
+    this.photos = [];
+    this.extras = [];
+    this.aliases = lateAliases;
+    this.skipped = [];
+    if (lateAliases.length) this.flush();
+  }
+}
+
+function readLabelsCsv(file: string): PathMatcher<string> {
+  const csv = readCsv(file);
+  const f = column(csv, 'file', 'path', 'member', 'filename', 'image');
+  const l = column(csv, 'label', 'category', 'class');
+  if (f < 0 || l < 0)
+    throw new DejaError('BAD_ARGUMENT', `labels CSV needs a file column and a label column; found [${csv.header.join(', ')}]`, {
+      file,
+      hint: 'name the columns file,label',
+    });
+  return new PathMatcher(
+    csv.rows.filter((r) => r.cells[f] && r.cells[l]).map((r) => [r.cells[f].trim(), r.cells[l].trim()] as [string, string]),
+    path.dirname(path.resolve(file)),
+  );
+}
+
+function applyLabels(collection: Collection, labels: PathMatcher<string>): number {
+  let n = 0;
+  collection.transaction(() => {
+    for (const p of collection.photos()) {
+      const label = labels.lookup(p.path);
+      if (label !== undefined && label !== p.label) {
+        collection.setLabel(p.id, label);
+        n++;
+      }
+    }
+  });
+  return n;
+}
+
+function applyGeoCsv(collection: Collection, file: string, report: IngestReport): void {
+  const csv = readCsv(file);
+  const f = column(csv, 'file', 'path', 'member', 'filename', 'image');
+  const la = column(csv, 'latitude', 'lat');
+  const lo = column(csv, 'longitude', 'lon', 'lng', 'long');
+  const t = column(csv, 'time', 'datetime', 'datetime_original', 'taken_at', 'timestamp');
+  if (f < 0 || la < 0 || lo < 0)
+    throw new DejaError('BAD_ARGUMENT', `geo CSV needs file, latitude and longitude columns; found [${csv.header.join(', ')}]`, {
+      file,
+      hint: 'name the columns file,latitude,longitude[,time]',
+    });
+  const entries: [string, { latitude: number; longitude: number; time: string | null }][] = [];
+  for (const r of csv.rows) {
+    const name = (r.cells[f] ?? '').trim();
+    const lat = Number((r.cells[la] ?? '').trim() || NaN);
+    const lon = Number((r.cells[lo] ?? '').trim() || NaN);
+    if (!name) report.geoProblems.push({ line: r.line, message: 'missing file name' });
+    else if (!Number.isFinite(lat) || !Number.isFinite(lon)) report.geoProblems.push({ line: r.line, message: `missing or non-numeric coordinates for ${name}` });
+    else if (Math.abs(lat) > 90 || Math.abs(lon) > 180) report.geoProblems.push({ line: r.line, message: `coordinates out of range (${lat}, ${lon}) for ${name}` });
+    else entries.push([name, { latitude: lat, longitude: lon, time: t >= 0 && r.cells[t]?.trim() ? r.cells[t].trim() : null }]);
+  }
+  const geo = new PathMatcher(entries, path.dirname(path.resolve(file)));
+  collection.transaction(() => {
+    for (const p of collection.photos()) {
+      const g = geo.lookup(p.path);
+      if (!g) continue;
+      collection.setGeo(p.id, g.latitude, g.longitude, g.time ?? p.takenAt);
+      report.geotagged++;
+    }
+  });
+}

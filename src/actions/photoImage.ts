@@ -1,0 +1,14 @@
+import { decodeFile, decodeImage } from '../io/decode.ts';
+import type { Image } from '../core/image.ts';
+import type { Collection } from '../store/collection.ts';
+
+/** A collection photo's pixels, shrunk so the shorter side is about `minSide` (full size when omitted). */
+export async function collectionImage(collection: Collection, id: number, minSide?: number): Promise<Image> {
+  const photo = collection.photo(id);
+  return (await decodeImage(collection.readPhotoBytes(id), { minSide, name: photo?.path })).image;
+}
+
+/** A query photo from a file, shrunk for encoding. */
+export async function queryImage(file: string, minSide = 256): Promise<Image> {
+  return (await decodeFile(file, { minSide })).image;
+}

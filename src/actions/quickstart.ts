@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DejaError } from '../core/errors.ts';
+import type { Progress } from '../core/progress.ts';
+import { contactSheet } from '../io/sheet.ts';
+import type { Collection } from '../store/collection.ts';
+import { ingest, type IngestReport } from './ingest.ts';
+import { searchPhotos, type SearchHit } from './search.ts';
+import { collectionImage } from './photoImage.ts';
+import { displayName } from './searchFile.ts';
+
+/** Photo sets used when `deja quickstart` is given none: the shared data beside a clone of the repo. */
+export function defaultQuickstartSources(repoRoot: string): string[] {
+  const data = path.resolve(repoRoot, '..', 'shared', 'data');
+  return [path.join(data, 'bsds500', 'train.tar'), path.join(data, 'geotagged-europe-trips', 'images')].filter((p) => fs.existsSync(p));
+}
+
+export interface QuickstartReport {
+  ingest: IngestReport;
+  query: string;
+  results: SearchHit[];
+  sheet: string;
+}
+
+/**
+ * The main job on built-in defaults: index the photos (embedded store, resumable), then search the
+ * collection with one of its photos and write a contact sheet of what it found.
+ */
+export async function quickstart(collection: Collection, sources: string[], sheet: string, progress: Progress): Promise<QuickstartReport> {
+  if (sources.length === 0)
+    throw new DejaError('NOT_FOUND', 'no photos given and no shared data beside this checkout', { hint: 'run `deja quickstart <your photo folder>`' });
+  const report = await ingest(collection, sources, { encoders: ['gist', 'tiny', 'lab-hist'] }, progress);
+  const photos = collection.photos();
+  if (photos.length === 0) throw new DejaError('EMPTY_COLLECTION', 'none of the given files could be indexed', { file: sources[0], hint: 'see `deja info --skipped`' });
+  const query = photos[Math.floor(photos.length / 3)];
+  const image = await collectionImage(collection, query.id, 256);
+  const results = await searchPhotos(collection, image, { encoder: 'gist', k: 8 });
+  const tiles = [{ image, caption: `query\n${displayName(query.path)}` }];
+  for (const h of results) tiles.push({ image: await collectionImage(collection, h.id, 180), caption: `${h.distance.toFixed(3)}\n${displayName(h.path)}` });
+  fs.writeFileSync(sheet, await contactSheet(tiles, { columns: 5, tileSize: 180, title: 'deja quickstart: gist nearest neighbours' }));
+  return { ingest: report, query: query.path, results, sheet: path.resolve(sheet) };
+}

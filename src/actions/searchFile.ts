@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { contactSheet } from '../io/sheet.ts';
+import type { Collection } from '../store/collection.ts';
+import { searchPhotos, type SearchHit, type SearchOptions } from './search.ts';
+import { collectionImage, queryImage } from './photoImage.ts';
+
+/** The stable `deja search --json` schema. */
+export interface SearchResult {
+  query: string;
+  encoder: string;
+  results: { id: number; path: string; distance: number }[];
+}
+
+/** Searches with a photo file; optionally writes a contact sheet (query first, then neighbours with distances). */
+export async function searchFile(
+  collection: Collection,
+  file: string,
+  options: SearchOptions & { sheet?: string },
+): Promise<SearchResult & { hits: SearchHit[] }> {
+  const image = await queryImage(file);
+  const hits = await searchPhotos(collection, image, options);
+  if (options.sheet) {
+    const tiles = [{ image, caption: `query\n${path.basename(file)}` }];
+    for (const h of hits)
+      tiles.push({ image: await collectionImage(collection, h.id, 200), caption: `${h.distance.toFixed(3)}${h.mirrored ? ' (mirror)' : ''}\n${displayName(h.path)}` });
+    const bytes = await contactSheet(tiles, { columns: Math.min(6, tiles.length), tileSize: 180, title: `deja search ${options.encoder ?? 'gist'}` });
+    fs.mkdirSync(path.dirname(path.resolve(options.sheet)), { recursive: true });
+    fs.writeFileSync(options.sheet, bytes);
+  }
+  return {
+    query: path.resolve(file),
+    encoder: options.encoder ?? 'gist',
+    results: hits.map((h) => ({ id: h.id, path: h.path, distance: h.distance })),
+    hits,
+  };
+}
+
+/** Last two path parts (or the archive member), for captions. */
+export function displayName(p: string): string {
+  const member = p.includes('#') ? p.slice(p.indexOf('#') + 1) : p;
+  return member.split(/[\\/]/).slice(-2).join('/');
+}

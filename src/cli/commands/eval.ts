@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+
+/** `deja eval <task>`: evaluation harnesses; each task registers its own subcommand here. */
+export function register(program: Command): void {
+  const evalCommand = program.command('eval').description('evaluate a capability on a labelled test set');
+  void evalCommand;
+}

@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { register as indexCommand } from './indexPhotos.ts';
+import { register as search } from './search.ts';
+import { register as info } from './info.ts';
+import { register as duplicates } from './duplicates.ts';
+import { register as encoders } from './encoders.ts';
+import { register as quickstart } from './quickstart.ts';
+import { register as evalCommand } from './eval.ts';
+
+/** Every command, one line each. */
+export function registerCommands(program: Command): void {
+  indexCommand(program);
+  search(program);
+  info(program);
+  duplicates(program);
+  encoders(program);
+  quickstart(program);
+  evalCommand(program);
+}

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { ingest } from '../../actions/ingest.ts';
+import { collectionDir, intOption, jsonOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
+
+export function register(program: Command): void {
+  withCollection(program.command('index'))
+    .description('add photos to the collection: folders, files, .tar/.tar.gz archives or a list file (resumable)')
+    .argument('<sources...>', 'photo folders, files, archives or .txt list files')
+    .option('-e, --encoders <specs>', 'comma-separated encoder specs (see `deja encoders`)', 'gist,tiny,lab-hist')
+    .option('--label-from-folder', 'label each photo with its folder name')
+    .option('--labels <csv>', 'CSV of file,label')
+    .option('--geo <csv>', 'CSV of file,latitude,longitude[,time] for photos without EXIF GPS')
+    .option('--float16', 'store new descriptors as float16 (half the disk)')
+    .option('--threads <n>', 'worker threads (default: all cores)', intOption('--threads', 1, 256))
+    .option('--pixel-limit <n>', 'refuse images with more pixels than this', intOption('--pixel-limit', 1, 2 ** 31))
+    .option('--rebuild <specs>', 'drop and recompute these encoders’ descriptors (comma-separated)')
+    .option('--limit <n>', 'stop after this many new photos', intOption('--limit', 1, 2 ** 31))
+    .option('-q, --quiet', 'no progress output')
+    .addOption(jsonOption())
+    .action(async (sources: string[], opts) => {
+      const collection = openCollection(opts, true);
+      try {
+        const report = await ingest(
+          collection,
+          sources,
+          {
+            encoders: splitSpecs(opts.encoders),
+            labelFromFolder: !!opts.labelFromFolder,
+            labelsCsv: opts.labels,
+            geoCsv: opts.geo,
+            dtype: opts.float16 ? 'float16' : 'float32',
+            threads: opts.threads,
+            pixelLimit: opts.pixelLimit,
+            rebuild: opts.rebuild ? splitSpecs(opts.rebuild) : [],
+            limit: opts.limit,
+          },
+          progressFor(opts),
+        );
+        if (opts.json) return printJson({ collection: collectionDir(opts), ...report });
+        const lines = [
+          `indexed ${report.added} new photo(s) in ${report.seconds.toFixed(1)} s (${report.photosPerSecond.toFixed(1)}/s) into ${collectionDir(opts)}`,
+          `  already present: ${report.alreadyPresent}, exact duplicates: ${report.duplicates}, backfilled: ${report.backfilled}, skipped: ${report.skipped.length}`,
+        ];
+        if (report.labelled) lines.push(`  labelled: ${report.labelled}`);
+        if (opts.geo) lines.push(`  geotagged from CSV: ${report.geotagged}, CSV problems: ${report.geoProblems.length}`);
+        for (const p of report.geoProblems.slice(0, 20)) lines.push(`  geo CSV line ${p.line}: ${p.message}`);
+        for (const s of report.skipped) lines.push(`  skipped ${s.path}: ${s.reason}`);
+        process.stdout.write(lines.join('\n') + '\n');
+      } finally {
+        collection.close();
+      }
+    });
+}
+
+/** Splits `gist,tiny(size=16),cnn(model=a.onnx,size=64)` on commas outside parentheses. */
+export function splitSpecs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { searchFile } from '../../actions/searchFile.ts';
+import { intOption, jsonOption, openCollection, printJson, withCollection } from '../common.ts';
+
+export function register(program: Command): void {
+  withCollection(program.command('search'))
+    .description('find the photos of the collection most similar to a photo')
+    .argument('<photo>', 'query photo file')
+    .option('-e, --encoder <spec>', 'encoder, or a weighted combination like gist+tiny:w=2,1', 'gist')
+    .option('-k, --k <n>', 'number of neighbours', intOption('--k', 1, 10000), 10)
+    .option('--exact', 'exact brute-force search instead of the HNSW index')
+    .option('--no-mirror', 'do not also match the mirrored query')
+    .option('--index <spec>', 'approximate index spec, e.g. HNSW32 or PCA128,HNSW32', 'HNSW32')
+    .option('--sheet <file>', 'write a contact sheet (query + neighbours with distances)')
+    .addOption(jsonOption())
+    .action(async (photo: string, opts) => {
+      const collection = openCollection(opts);
+      try {
+        const r = await searchFile(collection, photo, { encoder: opts.encoder, k: opts.k, exact: !!opts.exact, mirror: opts.mirror, index: opts.index, sheet: opts.sheet });
+        if (opts.json) return printJson({ query: r.query, encoder: r.encoder, results: r.results });
+        process.stdout.write(`${r.results.length} nearest to ${r.query} by ${r.encoder}:\n`);
+        r.hits.forEach((h, i) => process.stdout.write(`${String(i + 1).padStart(3)}. ${h.distance.toFixed(4)}  #${h.id}  ${h.path}${h.mirrored ? '  (mirror)' : ''}\n`));
+        if (opts.sheet) process.stdout.write(`contact sheet: ${opts.sheet}\n`);
+      } finally {
+        collection.close();
+      }
+    });
+}

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import { assert } from '../core/errors.ts';
+
+export type Dtype = 'float32' | 'float16';
+
+/**
+ * An append-only matrix file of descriptors: row-major, no header (the header lives in SQLite's
+ * `encoders` table). Appends are synced before the rows are committed in SQLite, and on open the file is
+ * truncated to the committed row count, so a crash at any moment leaves no torn or orphan rows.
+ */
+export class DescriptorFile {
+  private fd: number;
+
+  constructor(
+    readonly file: string,
+    readonly dim: number,
+    readonly dtype: Dtype,
+    committedRows: number,
+  ) {
+    this.fd = fs.openSync(file, fs.existsSync(file) ? 'r+' : 'w+');
+    const want = committedRows * this.rowBytes;
+    const have = fs.fstatSync(this.fd).size;
+    assert(have >= want, `descriptor file ${file} has ${have} bytes, fewer than the ${want} committed`);
+    if (have > want) fs.ftruncateSync(this.fd, want);
+  }
+
+  get rowBytes(): number {
+    return this.dim * (this.dtype === 'float16' ? 2 : 4);
+  }
+
+  get rows(): number {
+    return fs.fstatSync(this.fd).size / this.rowBytes;
+  }
+
+  /** Appends rows (`vectors.length` a multiple of dim) and syncs them to disk. Returns the first new row. */
+  appendSync(vectors: Float32Array): number {
+    assert(vectors.length % this.dim === 0, 'append a whole number of rows');
+    const first = this.rows;
+    const bytes = this.dtype === 'float16' ? toFloat16Bytes(vectors) : new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
+    let off = 0;
+    while (off < bytes.length) off += fs.writeSync(this.fd, bytes, off, bytes.length - off, first * this.rowBytes + off);
+    fs.fdatasyncSync(this.fd);
+    return first;
+  }
+
+  /** All rows as one float32 matrix (float16 files are widened). No per-row objects. */
+  readAll(rows = this.rows): Float32Array {
+    const size = rows * this.rowBytes;
+    const buf = new Uint8Array(size);
+    let off = 0;
+    while (off < size) {
+      const got = fs.readSync(this.fd, buf, off, size - off, off);
+      assert(got > 0, `descriptor file ${this.file} ended early`);
+      off += got;
+    }
+    if (this.dtype === 'float32') return new Float32Array(buf.buffer, 0, rows * this.dim);
+    return fromFloat16Bytes(buf);
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
+// IEEE 754 half precision, round to nearest even.
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+export function toHalf(v: number): number {
+  f32[0] = v;
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && half & 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
+  return sign | half;
+}
+
+export function fromHalf(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+function toFloat16Bytes(v: Float32Array): Uint8Array {
+  const out = new Uint16Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = toHalf(v[i]);
+  return new Uint8Array(out.buffer);
+}
+
+const halfTable = new Float32Array(65536);
+for (let h = 0; h < 65536; h++) halfTable[h] = fromHalf(h);
+
+function fromFloat16Bytes(buf: Uint8Array): Float32Array {
+  const h = new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
+  const out = new Float32Array(h.length);
+  for (let i = 0; i < h.length; i++) out[i] = halfTable[h[i]];
+  return out;
+}
