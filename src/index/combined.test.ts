@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../core/rng.ts';
+import { combinedKnn, estimateDistanceScale } from './combined.ts';
+import { exactKnn } from './flat.ts';
+
+const rng = new Rng(17);
+const n = 800;
+const gist = Float32Array.from({ length: n * 32 }, () => rng.normal()); // E[d²] = 64 per pair
+const colour = Float32Array.from({ length: n * 8 }, () => 0.01 * rng.normal()); // tiny units
+
+test('estimateDistanceScale is near the median squared distance of Gaussian pairs (2·dim·σ² times a chi-square median)', () => {
+  const s = estimateDistanceScale(gist, n, 32, 'l2', 4000, new Rng(1));
+  // ‖x − y‖² / 2 ~ χ²(32), whose median is about 31.34, so the median of ‖x − y‖² is about 62.7.
+  assert.ok(s > 57 && s < 68, `scale ${s}`);
+  const c = estimateDistanceScale(colour, n, 8, 'l2', 4000, new Rng(1));
+  assert.ok(c > 1e-4 && c < 2.5e-3, `scale ${c}`);
+});
+
+test('combinedKnn with one part equals exact search with that encoder', () => {
+  const q = gist.subarray(5 * 32, 6 * 32);
+  const got = combinedKnn([{ data: gist, dim: 32, query: q, weight: 3, scale: 2, metric: 'l2' }], n, 10);
+  const want = exactKnn(gist, n, 32, q, 1, 10, 'l2');
+  assert.deepEqual(got.labels, want.labels);
+  for (let j = 0; j < 10; j++) assert.ok(Math.abs(got.distances[j] - (want.distances[j] * 3) / 2) < 1e-3);
+});
+
+test('combinedKnn weighs normalised encoders so a tiny-unit encoder still counts', () => {
+  // Query: row 0's gist, row 1's colour. Unnormalised, colour would not matter at all.
+  const query = [gist.subarray(0, 32), colour.subarray(8, 16)];
+  const scales = [estimateDistanceScale(gist, n, 32, 'l2', 2000, new Rng(2)), estimateDistanceScale(colour, n, 8, 'l2', 2000, new Rng(3))];
+  const parts = (wg: number, wc: number) => [
+    { data: gist, dim: 32, query: query[0], weight: wg, scale: scales[0], metric: 'l2' as const },
+    { data: colour, dim: 8, query: query[1], weight: wc, scale: scales[1], metric: 'l2' as const },
+  ];
+  assert.equal(combinedKnn(parts(1, 0), n, 1).labels[0], 0);
+  assert.equal(combinedKnn(parts(0, 1), n, 1).labels[0], 1);
+  assert.equal(combinedKnn(parts(1, 10), n, 1).labels[0], 1);
+  assert.equal(combinedKnn(parts(10, 1), n, 1).labels[0], 0);
+});
+
+test('combinedKnn over candidates ranks only those rows and pads when they are fewer than k', () => {
+  const q = gist.subarray(0, 32);
+  const cosDist = (r: number) => {
+    let ab = 0, aa = 0, bb = 0;
+    for (let t = 0; t < 32; t++) {
+      ab += gist[r * 32 + t] * q[t]; aa += gist[r * 32 + t] ** 2; bb += q[t] ** 2;
+    }
+    return 1 - ab / Math.sqrt(aa * bb);
+  };
+  const nn = combinedKnn([{ data: gist, dim: 32, query: q, weight: 1, scale: 1, metric: 'cosine' }], n, 5, Int32Array.of(700, 0, 42));
+  const want = [700, 0, 42].sort((a, b) => cosDist(a) - cosDist(b));
+  assert.equal(want[0], 0);
+  assert.deepEqual([...nn.labels], [...want, -1, -1]);
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(nn.distances[j] - cosDist(want[j])) < 1e-6);
+  assert.equal(nn.distances[3], Infinity);
+});
+
+test('combinedKnn rejects a zero scale with BAD_ARGUMENT', () => {
+  assert.throws(() => combinedKnn([{ data: gist, dim: 32, query: gist, weight: 1, scale: 0, metric: 'l2' }], n, 3), { code: 'BAD_ARGUMENT' });
+});
