@@ -6,6 +6,7 @@ import { register as duplicates } from './duplicates.ts';
 import { register as encoders } from './encoders.ts';
 import { register as quickstart } from './quickstart.ts';
 import { register as evalCommand } from './eval.ts';
+import { register as locate } from './locate.ts';
 
 /** Every command, one line each. */
 export function registerCommands(program: Command): void {
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   encoders(program);
   quickstart(program);
   evalCommand(program);
+  locate(program);
 }

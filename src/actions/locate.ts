@@ -1,0 +1,379 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DejaError, isDejaError } from '../core/errors.ts';
+import { flipHorizontal } from '../core/image.ts';
+import { silentProgress, type Progress } from '../core/progress.ts';
+import { decodeImage } from '../io/decode.ts';
+import { readExif } from '../io/exif.ts';
+import { nearestPlace } from '../io/placeName.ts';
+import { listSources } from '../io/sources.ts';
+import { renderLocateMap } from '../io/worldMap.ts';
+import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
+import type { Encoder } from '../encoders/encoder.ts';
+import type { Collection, PhotoRecord } from '../store/collection.ts';
+import { defaultBandwidthKm } from '../decoders/locate/defaultBandwidthKm.ts';
+import { toUnitVectors } from '../decoders/locate/greatCircle.ts';
+import { kernelDensity } from '../decoders/locate/kernelDensity.ts';
+import { locateFromNeighbours, type GeoEstimate, type GeoNeighbours } from '../decoders/locate/locateFromNeighbours.ts';
+import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
+import { nearestColumns, sceneDistanceMatrix, typicalDistance } from '../decoders/locate/sceneDistances.ts';
+import { splitTrips } from '../decoders/locate/splitTrips.ts';
+
+/** Options of `deja locate`, validated once at the boundary. */
+export const LocateOptions = z.object({
+  /** Scene descriptors, combined with per-descriptor normalisation (IM2GPS §3: gist + tiny + colour). */
+  encoder: z.string().default('gist+tiny+lab-hist'),
+  /** Neighbours that vote (IM2GPS §4 uses 120 of 6M); default clamp(round(√n), 5, 120) for n geotagged photos. */
+  k: z.number().int().min(1).max(10000).optional(),
+  /** Mean-shift bandwidth, km; default from the collection's spread (`defaultBandwidthKm`). */
+  bandwidthKm: z.number().positive().max(20000).optional(),
+  /** `match` weighs votes by match distance; `uniform` is IM2GPS's one vote per neighbour. */
+  weighting: z.enum(['uniform', 'match']).default('match'),
+  /** Also match the mirrored photo and keep the better distance per neighbour (Hays & Efros 2007 §3). */
+  mirror: z.boolean().default(true),
+  /** Modes to report. */
+  modes: z.number().int().min(1).max(50).default(5),
+  /** Nearest geotagged neighbours to list. */
+  show: z.number().int().min(0).max(1000).default(10),
+  /** Write a map PNG here (single photo only). */
+  map: z.string().optional(),
+  /** `auto` zooms to the neighbours; `world` always draws the globe. */
+  mapRegion: z.enum(['auto', 'world']).default('auto'),
+});
+export type LocateOptions = z.input<typeof LocateOptions>;
+
+/** Options of `deja locate --sequence`. */
+export const LocateSequenceOptions = LocateOptions.extend({
+  /** A gap longer than this (hours) starts a new trip (Kalogerakis et al. 2009 §4 split by time). */
+  maxGapHours: z.number().positive().default(24),
+});
+export type LocateSequenceOptions = z.input<typeof LocateSequenceOptions>;
+
+/** The collection's geotagged photos with their descriptors: what every estimate rests on. */
+export interface GeoReference {
+  encoder: string;
+  photos: PhotoRecord[];
+  latitude: Float64Array;
+  longitude: Float64Array;
+  parts: { encoder: Encoder; data: Float32Array; dim: number; weight: number; scale: number }[];
+  bandwidthKm: number;
+  k: number;
+}
+
+/**
+ * Loads the geotagged photos that have every descriptor of the (combined) encoder spec.
+ * @throws DejaError NO_DATA when the collection has no geotagged photos or lacks a descriptor
+ */
+export async function loadGeoReference(collection: Collection, encoderSpec: string): Promise<GeoReference> {
+  const specs = parseCombinedSpec(encoderSpec);
+  const encoders = await Promise.all(specs.map((s) => createEncoderResolved(s.spec)));
+  const matrices = encoders.map((e) => collection.descriptorMatrix(e.spec));
+  const rowOf = matrices.map((m) => new Map(Array.from(m.photoIds, (id, r) => [id, r] as [number, number])));
+  const photos = collection.photos().filter((p) => p.latitude !== null && p.longitude !== null && rowOf.every((map) => map.has(p.id)));
+  if (photos.length === 0)
+    throw new DejaError('NO_DATA', `the collection has no geotagged photos with ${encoders.map((e) => e.spec).join(', ')} descriptors`, {
+      file: collection.dir,
+      hint: 'index photos with GPS in their EXIF, or import positions with `deja index --geo file.csv <photos>`',
+    });
+  const parts = encoders.map((encoder, i) => {
+    const m = matrices[i];
+    if (m.dim !== encoder.dim)
+      throw new DejaError('ENCODER_MISMATCH', `stored ${encoder.spec} descriptors have dim ${m.dim}, the encoder gives ${encoder.dim}`, {
+        file: collection.dir,
+        hint: `rebuild with: deja index --rebuild "${encoder.spec}"`,
+      });
+    const data = new Float32Array(photos.length * m.dim);
+    photos.forEach((p, r) => {
+      const row = rowOf[i].get(p.id)!;
+      data.set(m.data.subarray(row * m.dim, (row + 1) * m.dim), r * m.dim);
+    });
+    const scale = photos.length >= 2 ? typicalDistance(data, photos.length, m.dim, encoder.metric) : 1;
+    return { encoder, data, dim: m.dim, weight: specs[i].weight, scale };
+  });
+  const latitude = Float64Array.from(photos, (p) => p.latitude!);
+  const longitude = Float64Array.from(photos, (p) => p.longitude!);
+  const k = Math.min(photos.length, Math.max(5, Math.min(120, Math.round(Math.sqrt(photos.length)))));
+  return { encoder: encoderSpec, photos, latitude, longitude, parts, bandwidthKm: defaultBandwidthKm(latitude, longitude), k };
+}
+
+/** A photo decoded and described by every encoder of the reference (and its mirror image). */
+export interface QueryPhoto {
+  name: string;
+  hash: string;
+  takenAt: string | null;
+  gps: { latitude: number; longitude: number } | null;
+  /** Per reference part: `nq * dim` descriptors (nq = 2 with the mirror). */
+  descriptors: Float32Array[];
+  nq: number;
+}
+
+/**
+ * Decodes and encodes a photo for locating.
+ * @throws DejaError for unreadable or undecodable photos
+ */
+export async function describeQuery(ref: GeoReference, bytes: Buffer, name: string, mirror: boolean): Promise<QueryPhoto> {
+  const minSide = Math.max(32, ...ref.parts.map((p) => p.encoder.inputSize));
+  const { image } = await decodeImage(bytes, { minSide, name });
+  const exif = await readExif(bytes);
+  const images = mirror ? [image, flipHorizontal(image)] : [image];
+  const descriptors: Float32Array[] = [];
+  for (const p of ref.parts) {
+    const out = new Float32Array(images.length * p.dim);
+    for (let q = 0; q < images.length; q++) out.set(await p.encoder.encode(images[q]), q * p.dim);
+    descriptors.push(out);
+  }
+  const gps = exif.latitude !== null && exif.longitude !== null ? { latitude: exif.latitude, longitude: exif.longitude } : null;
+  return { name, hash: crypto.createHash('sha256').update(bytes).digest('hex'), takenAt: exif.takenAt, gps, descriptors, nq: images.length };
+}
+
+/** Combined scene distance of a query to every reference photo (the better of photo and mirror). */
+export function queryDistances(ref: GeoReference, q: QueryPhoto): Float32Array {
+  const n = ref.photos.length;
+  const parts = ref.parts.map((p, i) => ({ data: p.data, dim: p.dim, queries: q.descriptors[i], metric: p.encoder.metric, weight: p.weight, scale: p.scale }));
+  const d = sceneDistanceMatrix(parts, n, q.nq);
+  const out = d.slice(0, n);
+  for (let r = 1; r < q.nq; r++) for (let j = 0; j < n; j++) out[j] = Math.min(out[j], d[r * n + j]);
+  return out;
+}
+
+/** The k nearest geotagged photos for one row of distances, and the im2gps estimate from them. */
+export function estimateFromDistances(
+  ref: GeoReference,
+  distances: Float32Array,
+  row: number,
+  opts: { k: number; bandwidthKm: number; weighting: 'uniform' | 'match'; modes: number; exclude?: Uint8Array },
+): { neighbours: GeoNeighbours; columns: Int32Array; estimate: GeoEstimate } | undefined {
+  const { columns, distances: d } = nearestColumns(distances, row, ref.photos.length, opts.k, opts.exclude);
+  if (columns.length === 0) return undefined;
+  const neighbours = { latitude: Float64Array.from(columns, (j) => ref.latitude[j]), longitude: Float64Array.from(columns, (j) => ref.longitude[j]), distance: d };
+  const estimate = locateFromNeighbours(neighbours, { bandwidthKm: opts.bandwidthKm, weighting: opts.weighting, maxModes: opts.modes });
+  return { neighbours, columns, estimate };
+}
+
+/** The stable `deja locate --json` schema. */
+export interface LocateReport {
+  query: string;
+  encoder: string;
+  k: number;
+  bandwidthKm: number;
+  estimate: { latitude: number; longitude: number; confidence: number; place: string | null };
+  nearestNeighbour: { latitude: number; longitude: number };
+  modes: { latitude: number; longitude: number; support: number; count: number; place: string | null }[];
+  neighbours: { id: number; path: string; latitude: number; longitude: number; distance: number; weight: number; voted: boolean }[];
+  /** The query's own record was left out of its neighbours (it is in the collection). */
+  excludedSelf: boolean;
+  /** The photo's own EXIF GPS, when it has one (to compare). */
+  exifGps: { latitude: number; longitude: number } | null;
+  map: string | null;
+  seconds: number;
+}
+
+function placeLabel(latitude: number, longitude: number): string | null {
+  const p = nearestPlace(latitude, longitude);
+  return p ? `${p.name}, ${p.country}` : null;
+}
+
+/**
+ * Where was this photo taken? Scene matching against the collection's geotagged photos, kNN mean-shift
+ * estimate with confidence, modes and (optionally) a map.
+ * @throws DejaError NOT_FOUND, NOT_AN_IMAGE, CORRUPT_IMAGE, NO_DATA (no geotagged photos)
+ *
+ * References: Hays & Efros, "IM2GPS", CVPR 2008, §3–4.
+ */
+export async function locatePhoto(collection: Collection, file: string, rawOptions: LocateOptions = {}, reference?: GeoReference): Promise<LocateReport> {
+  const options = LocateOptions.parse(rawOptions);
+  const started = performance.now();
+  const ref = reference ?? (await loadGeoReference(collection, options.encoder));
+  const bytes = readQueryFile(file);
+  const q = await describeQuery(ref, bytes, file, options.mirror);
+  const exclude = selfMask(ref, q.hash);
+  const k = options.k ?? ref.k;
+  const bandwidthKm = options.bandwidthKm ?? ref.bandwidthKm;
+  const found = estimateFromDistances(ref, queryDistances(ref, q), 0, { k, bandwidthKm, weighting: options.weighting, modes: options.modes, exclude });
+  if (!found)
+    throw new DejaError('NO_DATA', 'the only geotagged photo in the collection is this photo itself', { file, hint: 'add more geotagged photos with `deja index`' });
+  const report = toReport(ref, q, found, { k, bandwidthKm, show: options.show, excludedSelf: exclude !== undefined });
+  if (options.map) {
+    await writeMap(ref, found, report, bandwidthKm, options.map, options.mapRegion);
+    report.map = path.resolve(options.map);
+  }
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+function readQueryFile(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    throw new DejaError('NOT_FOUND', 'photo not found', { file, hint: 'pass the path of a photo file' });
+  }
+}
+
+function selfMask(ref: GeoReference, hash: string): Uint8Array | undefined {
+  const i = ref.photos.findIndex((p) => p.hash === hash);
+  if (i < 0) return undefined;
+  const mask = new Uint8Array(ref.photos.length);
+  mask[i] = 1;
+  return mask;
+}
+
+function toReport(
+  ref: GeoReference,
+  q: QueryPhoto,
+  found: NonNullable<ReturnType<typeof estimateFromDistances>>,
+  o: { k: number; bandwidthKm: number; show: number; excludedSelf: boolean },
+): LocateReport {
+  const { estimate, columns, neighbours } = found;
+  const voted = new Set(estimate.modes[0].members);
+  return {
+    query: path.resolve(q.name),
+    encoder: ref.encoder,
+    k: columns.length,
+    bandwidthKm: o.bandwidthKm,
+    estimate: { latitude: estimate.latitude, longitude: estimate.longitude, confidence: estimate.confidence, place: placeLabel(estimate.latitude, estimate.longitude) },
+    nearestNeighbour: estimate.nearest,
+    modes: estimate.modes.map((m) => ({ latitude: m.latitude, longitude: m.longitude, support: m.support, count: m.count, place: placeLabel(m.latitude, m.longitude) })),
+    neighbours: Array.from(columns.slice(0, o.show), (j, i) => ({
+      id: ref.photos[j].id,
+      path: ref.photos[j].path,
+      latitude: ref.latitude[j],
+      longitude: ref.longitude[j],
+      distance: neighbours.distance[i],
+      weight: estimate.weights[i],
+      voted: voted.has(i),
+    })),
+    excludedSelf: o.excludedSelf,
+    exifGps: q.gps,
+    map: null,
+    seconds: 0,
+  };
+}
+
+async function writeMap(
+  ref: GeoReference,
+  found: NonNullable<ReturnType<typeof estimateFromDistances>>,
+  report: LocateReport,
+  bandwidthKm: number,
+  file: string,
+  region: 'auto' | 'world',
+): Promise<void> {
+  const { estimate, neighbours } = found;
+  const voted = new Set(estimate.modes[0].members);
+  const units = toUnitVectors(neighbours.latitude, neighbours.longitude);
+  const png = await renderLocateMap(
+    {
+      neighbours: Array.from(neighbours.latitude, (latitude, i) => ({ latitude, longitude: neighbours.longitude[i], weight: estimate.weights[i], voted: voted.has(i) })),
+      modes: estimate.modes,
+      estimate: { latitude: estimate.latitude, longitude: estimate.longitude, label: report.estimate.place ?? undefined },
+      truth: report.exifGps ?? undefined,
+      title: `deja locate ${path.basename(report.query)} (${ref.encoder}, k=${report.k}, ${fmtKm(bandwidthKm)} bandwidth)`,
+      density: (lat, lon) => kernelDensity(units, estimate.weights, bandwidthKm, toUnitVectors(lat, lon)),
+    },
+    { region },
+  );
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, png);
+}
+
+function fmtKm(km: number): string {
+  return km >= 1 ? `${Math.round(km)} km` : `${Math.round(km * 1000)} m`;
+}
+
+/** Capture time in ms (UTC when the offset is known; local time read as UTC otherwise), or NaN. */
+export function takenAtMs(takenAt: string | null): number {
+  if (!takenAt) return NaN;
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(takenAt);
+  return Date.parse(hasZone ? takenAt : `${takenAt}Z`);
+}
+
+/** The stable `deja locate --sequence --json` schema: one entry per photo, in time order per trip. */
+export interface LocateSequenceReport {
+  folder: string;
+  encoder: string;
+  k: number;
+  bandwidthKm: number;
+  trips: number;
+  photos: {
+    path: string;
+    takenAt: string | null;
+    trip: number | null;
+    single: { latitude: number; longitude: number; confidence: number };
+    sequence: { latitude: number; longitude: number; place: string | null } | null;
+    exifGps: { latitude: number; longitude: number } | null;
+  }[];
+  /** Photos without a capture time: located one by one, left out of the sequence model. */
+  withoutTime: string[];
+  skipped: { path: string; reason: string }[];
+  seconds: number;
+}
+
+/**
+ * Locates a folder of photos jointly: per-photo kNN estimates, then photos with capture times are split
+ * into trips and decoded with the HMM travel prior. Undecodable photos are skipped and reported; photos
+ * without a capture time keep their single-photo estimate and are listed.
+ * @throws DejaError NOT_FOUND for a missing folder, NO_DATA when no photo in it could be read
+ *
+ * References: Kalogerakis et al., "Image Sequence Geolocation with Human Travel Priors", ICCV 2009, §3.
+ */
+export async function locateSequence(collection: Collection, folder: string, rawOptions: LocateSequenceOptions = {}, progress: Progress = silentProgress): Promise<LocateSequenceReport> {
+  const options = LocateSequenceOptions.parse(rawOptions);
+  const started = performance.now();
+  const ref = await loadGeoReference(collection, options.encoder);
+  const k = options.k ?? ref.k;
+  const bandwidthKm = options.bandwidthKm ?? ref.bandwidthKm;
+  const items: { path: string; q: QueryPhoto; found: NonNullable<ReturnType<typeof estimateFromDistances>> }[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  const sources = [];
+  for await (const item of listSources([folder])) sources.push(item);
+  progress.start(sources.length, 'locating');
+  for (const item of sources) {
+    try {
+      const q = await describeQuery(ref, item.read(), item.path, options.mirror);
+      const found = estimateFromDistances(ref, queryDistances(ref, q), 0, { k, bandwidthKm, weighting: options.weighting, modes: options.modes, exclude: selfMask(ref, q.hash) });
+      if (found) items.push({ path: item.path, q, found });
+      else skipped.push({ path: item.path, reason: 'no other geotagged photo to match' });
+    } catch (e) {
+      if (!isDejaError(e)) throw e;
+      skipped.push({ path: item.path, reason: e.oneLine() });
+    }
+    progress.tick();
+  }
+  progress.stop();
+  if (items.length === 0) throw new DejaError('NO_DATA', 'no photo in the folder could be located', { file: folder, hint: skipped[0]?.reason ?? 'the folder holds no photos' });
+  const timed = items.map((it, i) => ({ i, t: takenAtMs(it.q.takenAt) })).filter((x) => Number.isFinite(x.t));
+  const trips = splitTrips(timed.map((x) => x.t), options.maxGapHours).map((trip) => Array.from(trip, (r) => timed[r].i));
+  const sequence = new Map<number, { latitude: number; longitude: number; trip: number }>();
+  trips.forEach((trip, ti) => {
+    const seq = locateSequenceFromNeighbours(
+      trip.map((i) => ({ neighbours: items[i].found.neighbours, estimate: items[i].found.estimate, timeMs: takenAtMs(items[i].q.takenAt) })),
+      { bandwidthKm },
+    );
+    trip.forEach((i, t) => sequence.set(i, { latitude: seq.latitude[t], longitude: seq.longitude[t], trip: ti }));
+  });
+  const order = [...trips.flat(), ...items.map((_, i) => i).filter((i) => !sequence.has(i))];
+  return {
+    folder: path.resolve(folder),
+    encoder: ref.encoder,
+    k,
+    bandwidthKm,
+    trips: trips.length,
+    photos: order.map((i) => {
+      const it = items[i];
+      const s = sequence.get(i);
+      const e = it.found.estimate;
+      return {
+        path: it.path,
+        takenAt: it.q.takenAt,
+        trip: s ? s.trip : null,
+        single: { latitude: e.latitude, longitude: e.longitude, confidence: e.confidence },
+        sequence: s ? { latitude: s.latitude, longitude: s.longitude, place: placeLabel(s.latitude, s.longitude) } : null,
+        exifGps: it.q.gps,
+      };
+    }),
+    withoutTime: items.filter((_, i) => !sequence.has(i)).map((it) => it.path),
+    skipped,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
