@@ -12,13 +12,14 @@ import { listSources } from '../io/sources.ts';
 import { renderLocateMap } from '../io/worldMap.ts';
 import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
 import type { Encoder } from '../encoders/encoder.ts';
+import { combinedKnn } from '../index/combined.ts';
 import type { Collection, PhotoRecord } from '../store/collection.ts';
 import { defaultBandwidthKm } from '../decoders/locate/defaultBandwidthKm.ts';
 import { toUnitVectors } from '../decoders/locate/greatCircle.ts';
 import { kernelDensity } from '../decoders/locate/kernelDensity.ts';
 import { locateFromNeighbours, type GeoEstimate, type GeoNeighbours } from '../decoders/locate/locateFromNeighbours.ts';
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
-import { nearestColumns, sceneDistanceMatrix, typicalDistance } from '../decoders/locate/sceneDistances.ts';
+import { nearestColumns, typicalDistance } from '../decoders/locate/sceneDistances.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
 
 /** Options of `deja locate`, validated once at the boundary. */
@@ -128,28 +129,46 @@ export async function describeQuery(ref: GeoReference, bytes: Buffer, name: stri
   return { name, hash: crypto.createHash('sha256').update(bytes).digest('hex'), takenAt: exif.takenAt, gps, descriptors, nq: images.length };
 }
 
-/** Combined scene distance of a query to every reference photo (the better of photo and mirror). */
-export function queryDistances(ref: GeoReference, q: QueryPhoto): Float32Array {
+/**
+ * The k nearest geotagged photos of a query under the combined distance (`combinedKnn`, as `deja search`),
+ * the better of photo and mirror per neighbour, skipping excluded rows.
+ */
+export function queryNeighbours(ref: GeoReference, q: QueryPhoto, k: number, exclude?: Uint8Array): { columns: Int32Array; distances: Float64Array } {
   const n = ref.photos.length;
-  const parts = ref.parts.map((p, i) => ({ data: p.data, dim: p.dim, queries: q.descriptors[i], metric: p.encoder.metric, weight: p.weight, scale: p.scale }));
-  const d = sceneDistanceMatrix(parts, n, q.nq);
-  const out = d.slice(0, n);
-  for (let r = 1; r < q.nq; r++) for (let j = 0; j < n; j++) out[j] = Math.min(out[j], d[r * n + j]);
-  return out;
+  const candidates = exclude ? Int32Array.from(Array.from({ length: n }, (_, j) => j).filter((j) => !exclude[j])) : undefined;
+  const best = new Map<number, number>();
+  if (candidates?.length === 0) return { columns: new Int32Array(0), distances: new Float64Array(0) };
+  for (let r = 0; r < q.nq; r++) {
+    const parts = ref.parts.map((p, i) => ({ data: p.data, dim: p.dim, query: q.descriptors[i].subarray(r * p.dim, (r + 1) * p.dim), metric: p.encoder.metric, weight: p.weight, scale: p.scale }));
+    const nn = combinedKnn(parts, n, Math.min(k, candidates?.length ?? n), candidates);
+    for (let j = 0; j < nn.k; j++) {
+      const c = nn.labels[j];
+      if (c >= 0 && !(best.get(c)! <= nn.distances[j])) best.set(c, nn.distances[j]);
+    }
+  }
+  const sorted = [...best.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]).slice(0, k);
+  return { columns: Int32Array.from(sorted, (e) => e[0]), distances: Float64Array.from(sorted, (e) => e[1]) };
 }
 
-/** The k nearest geotagged photos for one row of distances, and the im2gps estimate from them. */
-export function estimateFromDistances(
+type EstimateOptions = { k: number; bandwidthKm: number; weighting: 'uniform' | 'match'; modes: number; exclude?: Uint8Array };
+
+/** The im2gps estimate from a query's nearest geotagged photos (reference columns and match distances, ascending). */
+export function estimateFromColumns(
   ref: GeoReference,
-  distances: Float32Array,
-  row: number,
-  opts: { k: number; bandwidthKm: number; weighting: 'uniform' | 'match'; modes: number; exclude?: Uint8Array },
+  columns: Int32Array,
+  distances: Float64Array,
+  opts: EstimateOptions,
 ): { neighbours: GeoNeighbours; columns: Int32Array; estimate: GeoEstimate } | undefined {
-  const { columns, distances: d } = nearestColumns(distances, row, ref.photos.length, opts.k, opts.exclude);
   if (columns.length === 0) return undefined;
-  const neighbours = { latitude: Float64Array.from(columns, (j) => ref.latitude[j]), longitude: Float64Array.from(columns, (j) => ref.longitude[j]), distance: d };
+  const neighbours = { latitude: Float64Array.from(columns, (j) => ref.latitude[j]), longitude: Float64Array.from(columns, (j) => ref.longitude[j]), distance: distances };
   const estimate = locateFromNeighbours(neighbours, { bandwidthKm: opts.bandwidthKm, weighting: opts.weighting, maxModes: opts.modes });
   return { neighbours, columns, estimate };
+}
+
+/** The im2gps estimate for one row of a distance matrix (`nq * n`, see `sceneDistanceMatrix`). */
+export function estimateFromDistances(ref: GeoReference, distances: Float32Array, row: number, opts: EstimateOptions): ReturnType<typeof estimateFromColumns> {
+  const { columns, distances: d } = nearestColumns(distances, row, ref.photos.length, opts.k, opts.exclude);
+  return estimateFromColumns(ref, columns, d, opts);
 }
 
 /** The stable `deja locate --json` schema. */
@@ -191,7 +210,8 @@ export async function locatePhoto(collection: Collection, file: string, rawOptio
   const exclude = selfMask(ref, q.hash);
   const k = options.k ?? ref.k;
   const bandwidthKm = options.bandwidthKm ?? ref.bandwidthKm;
-  const found = estimateFromDistances(ref, queryDistances(ref, q), 0, { k, bandwidthKm, weighting: options.weighting, modes: options.modes, exclude });
+  const nb = queryNeighbours(ref, q, k, exclude);
+  const found = estimateFromColumns(ref, nb.columns, nb.distances, { k, bandwidthKm, weighting: options.weighting, modes: options.modes });
   if (!found)
     throw new DejaError('NO_DATA', 'the only geotagged photo in the collection is this photo itself', { file, hint: 'add more geotagged photos with `deja index`' });
   const report = toReport(ref, q, found, { k, bandwidthKm, show: options.show, excludedSelf: exclude !== undefined });
@@ -222,7 +242,7 @@ function selfMask(ref: GeoReference, hash: string): Uint8Array | undefined {
 function toReport(
   ref: GeoReference,
   q: QueryPhoto,
-  found: NonNullable<ReturnType<typeof estimateFromDistances>>,
+  found: NonNullable<ReturnType<typeof estimateFromColumns>>,
   o: { k: number; bandwidthKm: number; show: number; excludedSelf: boolean },
 ): LocateReport {
   const { estimate, columns, neighbours } = found;
@@ -253,7 +273,7 @@ function toReport(
 
 async function writeMap(
   ref: GeoReference,
-  found: NonNullable<ReturnType<typeof estimateFromDistances>>,
+  found: NonNullable<ReturnType<typeof estimateFromColumns>>,
   report: LocateReport,
   bandwidthKm: number,
   file: string,
@@ -323,7 +343,7 @@ export async function locateSequence(collection: Collection, folder: string, raw
   const ref = await loadGeoReference(collection, options.encoder);
   const k = options.k ?? ref.k;
   const bandwidthKm = options.bandwidthKm ?? ref.bandwidthKm;
-  const items: { path: string; q: QueryPhoto; found: NonNullable<ReturnType<typeof estimateFromDistances>> }[] = [];
+  const items: { path: string; q: QueryPhoto; found: NonNullable<ReturnType<typeof estimateFromColumns>> }[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const sources = [];
   for await (const item of listSources([folder])) sources.push(item);
@@ -331,7 +351,8 @@ export async function locateSequence(collection: Collection, folder: string, raw
   for (const item of sources) {
     try {
       const q = await describeQuery(ref, item.read(), item.path, options.mirror);
-      const found = estimateFromDistances(ref, queryDistances(ref, q), 0, { k, bandwidthKm, weighting: options.weighting, modes: options.modes, exclude: selfMask(ref, q.hash) });
+      const nb = queryNeighbours(ref, q, k, selfMask(ref, q.hash));
+      const found = estimateFromColumns(ref, nb.columns, nb.distances, { k, bandwidthKm, weighting: options.weighting, modes: options.modes });
       if (found) items.push({ path: item.path, q, found });
       else skipped.push({ path: item.path, reason: 'no other geotagged photo to match' });
     } catch (e) {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../core/rng.ts';
+import { combinedKnn } from '../../index/combined.ts';
 import { nearestColumns, sceneDistanceMatrix, typicalDistance } from './sceneDistances.ts';
 
 function randomRows(rng: Rng, n: number, dim: number, scale: number): Float32Array {
@@ -21,13 +22,31 @@ test('each descriptor is normalised by its typical distance, so scaling one desc
   // A query that is reference row 2 has distance 0 to it, and about weight-sum × 1 to a typical other row.
   assert.ok(d1[2 * n + 2] < 1e-3);
   const row = Array.from(d1.subarray(0, n)).filter((_, j) => j !== 0).sort((x, y) => x - y);
-  assert.ok(row[Math.floor(row.length / 2)] > 1.6 && row[Math.floor(row.length / 2)] < 2.4);
+  assert.ok(row[Math.floor(row.length / 2)] > 1.5 && row[Math.floor(row.length / 2)] < 2.5, `median ${row[Math.floor(row.length / 2)]}`);
 });
 
-test('the typical distance of unit Gaussian rows is about √(2·dim)', () => {
+test('the typical squared distance of unit Gaussian rows is about 2·dim', () => {
   const rng = new Rng(9);
   const t = typicalDistance(randomRows(rng, 300, 50, 1), 300, 50, 'l2');
-  assert.ok(Math.abs(t - 10) < 0.5, `typical ${t}`);
+  assert.ok(Math.abs(t - 99) < 6, `typical ${t}`);
+});
+
+test('the distance matrix equals combinedKnn for every query, so eval and deja locate agree', () => {
+  const rng = new Rng(2);
+  const n = 30;
+  const a = randomRows(rng, n, 8, 1);
+  const b = randomRows(rng, n, 5, 3);
+  const qa = randomRows(rng, 4, 8, 1);
+  const qb = randomRows(rng, 4, 5, 3);
+  const sa = typicalDistance(a, n, 8, 'l2');
+  const sb = typicalDistance(b, n, 5, 'cosine');
+  const d = sceneDistanceMatrix([{ data: a, dim: 8, queries: qa, metric: 'l2', weight: 2, scale: sa }, { data: b, dim: 5, queries: qb, metric: 'cosine', weight: 1, scale: sb }], n, 4);
+  for (let q = 0; q < 4; q++) {
+    const nn = combinedKnn([{ data: a, dim: 8, query: qa.subarray(q * 8, q * 8 + 8), metric: 'l2', weight: 2, scale: sa }, { data: b, dim: 5, query: qb.subarray(q * 5, q * 5 + 5), metric: 'cosine', weight: 1, scale: sb }], n, n);
+    const mine = nearestColumns(d, q, n, n);
+    assert.deepEqual(Array.from(mine.columns), Array.from(nn.labels));
+    for (let j = 0; j < n; j++) assert.ok(Math.abs(mine.distances[j] - nn.distances[j]) < 1e-4 * (1 + nn.distances[j]));
+  }
 });
 
 test('nearest columns skip excluded ones and come back ascending', () => {

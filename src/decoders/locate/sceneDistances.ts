@@ -1,6 +1,7 @@
 import { assert } from '../../core/errors.ts';
 import type { Metric } from '../../core/metric.ts';
 import { Rng } from '../../core/rng.ts';
+import { estimateDistanceScale } from '../../index/combined.ts';
 import { dotBlock, dotsToDistances, rowSquaredNorms } from '../../index/distances.ts';
 
 /** One descriptor of a combined scene distance: reference rows, query rows and its weight. */
@@ -17,41 +18,31 @@ export interface SceneDescriptorPart {
   scale?: number;
 }
 
-/** Euclidean (√ of squared L2) or cosine distances of queries `q0 … q0 + qc − 1` to all n references, `qc * n`. */
+/** Squared L2 or cosine distances of queries `q0 … q0 + qc − 1` to all n references, `qc * n`. */
 function distanceBlock(part: SceneDescriptorPart, n: number, dataNorms: Float64Array, qNorms: Float64Array, q0: number, qc: number): Float64Array {
   const out = new Float64Array(qc * n);
   dotBlock(part.queries, q0, qc, part.data, 0, n, part.dim, out);
   dotsToDistances(out, qNorms, q0, qc, dataNorms, 0, n, part.metric);
-  if (part.metric === 'l2') for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(out[i]);
   return out;
 }
 
 /**
- * The typical distance between descriptors of a collection: the median over up to `sample` random rows
- * against all rows (self-pairs left out), Euclidean for `l2`, 1 − cos for `cosine`.
+ * The typical distance between descriptors of a collection (the median over 2,000 seeded random pairs,
+ * squared L2 or 1 − cos), exactly as `deja search` normalises combined encoders (`estimateDistanceScale`).
  * @param data `n * dim` row-major, n ≥ 2
- * @returns median distance (> 0 unless all rows are equal, then 1)
+ * @returns median pair distance (1 when all sampled pairs are equal)
  */
-export function typicalDistance(data: Float32Array, n: number, dim: number, metric: Metric, sample = 256): number {
+export function typicalDistance(data: Float32Array, n: number, dim: number, metric: Metric): number {
   assert(n >= 2, 'a typical distance needs at least two rows');
-  const rows = new Rng(11).shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, Math.min(sample, n));
-  const picked = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => picked.set(data.subarray(r * dim, (r + 1) * dim), i * dim));
-  const part = { data, dim, queries: picked, metric, weight: 1 };
-  const d = distanceBlock(part, n, rowSquaredNorms(data, n, dim), rowSquaredNorms(picked, rows.length, dim), 0, rows.length);
-  const values: number[] = [];
-  rows.forEach((r, i) => {
-    for (let j = 0; j < n; j++) if (j !== r) values.push(d[i * n + j]);
-  });
-  values.sort((a, b) => a - b);
-  const m = values[Math.floor(values.length / 2)];
-  return m > 0 ? m : 1;
+  return estimateDistanceScale(data, n, dim, metric, 2000, new Rng(7));
 }
 
 /**
- * im2gps's scene distance: for each descriptor, the distance of every query to every reference,
- * divided by that descriptor's typical distance in the collection, weighted and summed — so gist,
- * tiny images and colour histograms count by their weights, not by their scales.
+ * im2gps's scene distance for many queries at once: for each descriptor, the distance (squared L2 or
+ * 1 − cos) of every query to every reference, divided by that descriptor's typical distance in the
+ * collection, weighted and summed — so gist, tiny images and colour histograms count by their weights,
+ * not by their scales. The same quantity as `combinedKnn` (index/combined.ts), computed as blocked
+ * matrix products, for evaluation over whole collections.
  *
  * @param parts one entry per descriptor; all share n references and nq queries
  * @param n number of reference rows
