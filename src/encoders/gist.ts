@@ -1,0 +1,544 @@
+import { DejaError, assert } from '../core/errors.ts';
+import { createImage, type Image } from '../core/image.ts';
+import { fft2d, fftPlan, nextFastFftSize } from '../imgproc/fft.ts';
+import { gaborTransferFunctions } from '../imgproc/gabor.ts';
+import { gistPrefilter, reflectIndex } from '../imgproc/prefilter.ts';
+import { resizeCropSquare } from '../imgproc/resample.ts';
+import { canonicalSpec, type Encoder, type EncoderFactory } from './encoder.ts';
+
+/**
+ * The gist descriptor (Oliva & Torralba 2001) as LMgist.m and the LEAR C code (Douze et al. 2009) compute it:
+ *
+ * 1. Resize so the shorter side is `imageSize`, crop the centre square (LMgist's `imresizecrop`).
+ * 2. Gray (mean of R, G, B, as LMgist) or the three colour channels, scaled to [0, 255], then stretched as
+ *    LMgist does: v ← 255·(v − min)/max(1, max − min), one min/max over all channels.
+ * 3. Prefilter with cut-off `prefilterFc` ({@link gistPrefilter}: log, whitening, local contrast).
+ * 4. Pad by 32 pixels with symmetric reflection (LMgist's `boundaryExtension`; to the next 2·3·5-smooth FFT
+ *    side if 256 + 64 is not one, the extra going to the bottom/right), take the 2-D FFT, multiply by each
+ *    Gabor transfer function ({@link gaborTransferFunctions}), inverse FFT, take the magnitude.
+ * 5. Average the magnitude of the central `imageSize²` pixels over a `grid × grid` array of non-overlapping
+ *    cells (cell boundaries ⌊i·imageSize/grid⌋, as LMgist's `downN` and LEAR's `down_N`).
+ *
+ * Descriptor layout (the same as LMgist and LEAR, so their descriptors line up index by index):
+ * `d[((channel·F + filter)·grid + cellX)·grid + cellY]`, channel 0..2 = R, G, B (or the one gray channel),
+ * filter = scale-major (finest scale first) then orientation, F = Σ orientationsPerScale, cellX the column
+ * of the cell (left to right), cellY its row (top to bottom) — cellY varies fastest.
+ * Length = channels · F · grid².
+ *
+ * Speed: the two forward FFTs take real channels two at a time (R + iG), and each filtered inverse transform is
+ * pruned: rows (or columns, whichever is fewer) where the filter's gain is below 1e−7 are skipped, only the
+ * `imageSize` output columns that are kept are transformed along the second axis, and the cropped output is
+ * reduced to cell sums on the fly. All buffers are reused between calls (one workspace per thread).
+ *
+ * References: Oliva & Torralba, "Modeling the shape of the scene: a holistic representation of the spatial
+ * envelope", IJCV 42(3), 2001, §4–5; Torralba, "Contextual priming for object detection", IJCV 53(2), 2003,
+ * §2 (the 4×4 grid of averaged filter energies); Douze, Jégou, Sandhawalia, Amsaleg & Schmid, "Evaluation of
+ * GIST descriptors for web-scale image search", CIVR 2009, §2 (colour gist, 3 scales 8/8/4 → 960-D);
+ * Hays & Efros, "Scene completion using millions of photographs", SIGGRAPH 2007, §3.
+ */
+export interface GistParams {
+  /** Side, in pixels, of the square the photo is resized-and-cropped to (LMgist: 256). */
+  imageSize: number;
+  /** Orientations per scale, finest scale first (LMgist: [8, 8, 8, 8]; LEAR: [8, 8, 4]). */
+  orientationsPerScale: number[];
+  /** Cells per side of the averaging grid (4 → 16 cells). */
+  grid: number;
+  /** Prefilter cut-off in cycles per image (LMgist `fc_prefilt`: 4). */
+  prefilterFc: number;
+  /** Per colour channel (R, G, B) instead of on the gray image. */
+  color: boolean;
+}
+
+/** LMgist's parameters (256 px, 4 scales × 8 orientations, 4×4 grid, fc 4) on R, G, B: 1536-D. */
+export const DEFAULT_GIST: GistParams = Object.freeze({
+  imageSize: 256,
+  orientationsPerScale: Object.freeze([8, 8, 8, 8]) as number[],
+  grid: 4,
+  prefilterFc: 4,
+  color: true,
+});
+
+/** The LEAR C code's `color_gist` setting (Douze et al. 2009): 3 scales with 8, 8, 4 orientations, 4×4, colour: 960-D. */
+export const LEAR_GIST: GistParams = Object.freeze({
+  imageSize: 256,
+  orientationsPerScale: Object.freeze([8, 8, 4]) as number[],
+  grid: 4,
+  prefilterFc: 4,
+  color: true,
+});
+
+/** Pixels of symmetric padding around the prefiltered image before Gabor filtering (LMgist `boundaryExtension`). */
+const BOUNDARY = 32;
+/** Filter gains below this (relative to the peak, 1) are skipped: far below float32 resolution of the result. */
+const SUPPORT_EPS = 1e-7;
+/** Columns per batched inverse transform (keeps the working set in L2). */
+const TILE = 64;
+
+/** Descriptor length for the given parameters. */
+export function gistDim(params: GistParams = DEFAULT_GIST): number {
+  const filters = params.orientationsPerScale.reduce((a, b) => a + b, 0);
+  return (params.color ? 3 : 1) * filters * params.grid * params.grid;
+}
+
+/** Refuses parameters no gist can be computed with (a DejaError naming the field, expected and received values). */
+export function checkGistParams(params: GistParams): void {
+  const bad = (field: string, expected: string, got: unknown): never => {
+    throw new DejaError('BAD_ARGUMENT', `Expected ${expected} for gist ${field} but received ${String(got)}`);
+  };
+  const { imageSize, orientationsPerScale, grid, prefilterFc } = params;
+  if (!Number.isInteger(imageSize) || imageSize < 16 || imageSize > 2048) bad('imageSize', 'an integer between 16 and 2048', imageSize);
+  if (!Array.isArray(orientationsPerScale) || orientationsPerScale.length < 1 || orientationsPerScale.length > 8)
+    bad('orientationsPerScale', '1 to 8 scales', orientationsPerScale);
+  for (const o of orientationsPerScale) if (!Number.isInteger(o) || o < 1 || o > 64) bad('orientationsPerScale', 'integers between 1 and 64', orientationsPerScale.join('/'));
+  if (!Number.isInteger(grid) || grid < 1 || grid > imageSize) bad('grid', `an integer between 1 and ${imageSize}`, grid);
+  if (!(prefilterFc > 0 && prefilterFc <= imageSize / 2)) bad('prefilterFc', `a number in (0, ${imageSize / 2}]`, prefilterFc);
+}
+
+/** Cell index (0 … grid−1) of every pixel along one side: cell i spans [⌊i·size/grid⌋, ⌊(i+1)·size/grid⌋). */
+function cellOfPixel(size: number, grid: number): Int32Array {
+  const cell = new Int32Array(size);
+  for (let i = 0; i < grid; i++) {
+    const a = Math.floor((i * size) / grid);
+    const b = Math.floor(((i + 1) * size) / grid);
+    cell.fill(i, a, b);
+  }
+  return cell;
+}
+
+/** A filter restricted to the rows (of G, or of Gᵀ when `transposed`) where it is not negligible. */
+interface PrunedFilter {
+  transposed: boolean;
+  rows: Int32Array;
+  /** isRow[k] = 1 when row k is in `rows`. */
+  isRow: Uint8Array;
+  /** rows.length × P gains, row by row. */
+  gains: Float32Array;
+}
+
+interface GistWorkspace {
+  key: string;
+  size: number;
+  p: number;
+  grid: number;
+  filters: PrunedFilter[];
+  cell: Int32Array;
+  cellArea: Float64Array;
+  reflect: Int32Array;
+  /** Prefilter planes (size²) for up to 3 channels. */
+  planes: Float64Array[];
+  /** Padded complex plane (P²) for the forward FFT. */
+  zr: Float64Array;
+  zi: Float64Array;
+  /** Spectra per channel, straight and transposed (P², float32). */
+  xr: Float32Array[];
+  xi: Float32Array[];
+  xtr: Float32Array[];
+  xti: Float32Array[];
+  /** One row of the first-axis inverse transform. */
+  wr: Float64Array;
+  wi: Float64Array;
+  /** Column tiles (P × width) of the second-axis inverse transform. */
+  tileWidth: number[];
+  tr: Float64Array[];
+  ti: Float64Array[];
+  sums: Float64Array;
+}
+
+let cached: GistWorkspace | undefined;
+
+function pruneFilter(g: Float32Array, p: number): PrunedFilter {
+  const rowMax = new Float32Array(p);
+  const colMax = new Float32Array(p);
+  for (let y = 0; y < p; y++)
+    for (let x = 0; x < p; x++) {
+      const v = g[y * p + x];
+      if (v > rowMax[y]) rowMax[y] = v;
+      if (v > colMax[x]) colMax[x] = v;
+    }
+  const rowsG = [...rowMax.keys()].filter((k) => rowMax[k] > SUPPORT_EPS);
+  const colsG = [...colMax.keys()].filter((k) => colMax[k] > SUPPORT_EPS);
+  const transposed = colsG.length < rowsG.length;
+  const rows = Int32Array.from(transposed ? colsG : rowsG);
+  const isRow = new Uint8Array(p);
+  const gains = new Float32Array(rows.length * p);
+  rows.forEach((r, i) => {
+    isRow[r] = 1;
+    for (let k = 0; k < p; k++) gains[i * p + k] = transposed ? g[k * p + r] : g[r * p + k];
+  });
+  return { transposed, rows, isRow, gains };
+}
+
+function workspace(params: GistParams): GistWorkspace {
+  const size = params.imageSize;
+  const key = `${size}:${params.orientationsPerScale.join('/')}:${params.grid}`;
+  if (cached && cached.key === key) return cached;
+  const p = nextFastFftSize(size + 2 * BOUNDARY);
+  const bank = gaborTransferFunctions(p, params.orientationsPerScale);
+  const cell = cellOfPixel(size, params.grid);
+  const counts = new Float64Array(params.grid);
+  for (const c of cell) counts[c]++;
+  const cellArea = new Float64Array(params.grid * params.grid);
+  for (let a = 0; a < params.grid; a++) for (let b = 0; b < params.grid; b++) cellArea[a * params.grid + b] = counts[a] * counts[b];
+  const reflect = new Int32Array(p);
+  for (let i = 0; i < p; i++) reflect[i] = reflectIndex(i - BOUNDARY, size);
+  const tileWidth: number[] = [];
+  for (let x = 0; x < size; x += TILE) tileWidth.push(Math.min(TILE, size - x));
+  const planeP = (): Float32Array[] => [0, 1, 2].map(() => new Float32Array(p * p));
+  cached = {
+    key,
+    size,
+    p,
+    grid: params.grid,
+    filters: bank.map((g) => pruneFilter(g, p)),
+    cell,
+    cellArea,
+    reflect,
+    planes: [0, 1, 2].map(() => new Float64Array(size * size)),
+    zr: new Float64Array(p * p),
+    zi: new Float64Array(p * p),
+    xr: planeP(),
+    xi: planeP(),
+    xtr: planeP(),
+    xti: planeP(),
+    wr: new Float64Array(p),
+    wi: new Float64Array(p),
+    tileWidth,
+    tr: tileWidth.map((w) => new Float64Array(p * w)),
+    ti: tileWidth.map((w) => new Float64Array(p * w)),
+    sums: new Float64Array(params.grid * params.grid),
+  };
+  return cached;
+}
+
+/** Fills ws.planes[0..channels) with the resized photo in LMgist's [0, 255] range, contrast-stretched. */
+function loadPlanes(image: Image, params: GistParams, ws: GistWorkspace): number {
+  const sq = resizeCropSquare(image, params.imageSize);
+  const n = params.imageSize * params.imageSize;
+  const d = sq.data;
+  const channels = params.color ? 3 : 1;
+  for (let c = 0; c < channels; c++) {
+    const out = ws.planes[c];
+    if (!params.color && sq.channels === 3) for (let i = 0; i < n; i++) out[i] = (255 / 3) * (d[i] + d[n + i] + d[2 * n + i]);
+    else {
+      const src = sq.channels === 3 ? c * n : 0;
+      for (let i = 0; i < n; i++) out[i] = 255 * d[src + i];
+    }
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let c = 0; c < channels; c++) {
+    const p = ws.planes[c];
+    for (let i = 0; i < n; i++) {
+      const v = p[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const scale = 255 / Math.max(1, hi - lo);
+  for (let c = 0; c < channels; c++) {
+    const p = ws.planes[c];
+    for (let i = 0; i < n; i++) p[i] = (p[i] - lo) * scale;
+  }
+  return channels;
+}
+
+/** Pads channels a (and b) into the complex plane, FFTs it, and stores each real channel's spectrum. */
+function forwardSpectra(ws: GistWorkspace, a: number, b: number): void {
+  const { p, size, reflect, zr, zi } = ws;
+  const pa = ws.planes[a];
+  const pb = b >= 0 ? ws.planes[b] : undefined;
+  for (let y = 0; y < p; y++) {
+    const s = reflect[y] * size;
+    const row = y * p;
+    for (let x = 0; x < p; x++) {
+      zr[row + x] = pa[s + reflect[x]];
+      zi[row + x] = pb ? pb[s + reflect[x]] : 0;
+    }
+  }
+  fft2d(zr, zi, p, p, false);
+  const ar = ws.xr[a];
+  const ai = ws.xi[a];
+  const atr = ws.xtr[a];
+  const ati = ws.xti[a];
+  if (!pb) {
+    for (let y = 0; y < p; y++)
+      for (let x = 0; x < p; x++) {
+        const k = y * p + x;
+        const t = x * p + y;
+        ar[k] = atr[t] = zr[k];
+        ai[k] = ati[t] = zi[k];
+      }
+    return;
+  }
+  // Z = X_a + i·X_b with X_a, X_b Hermitian: X_a = (Z(k) + conj Z(−k))/2, X_b = (Z(k) − conj Z(−k))/(2i).
+  const br = ws.xr[b];
+  const bi = ws.xi[b];
+  const btr = ws.xtr[b];
+  const bti = ws.xti[b];
+  for (let y = 0; y < p; y++) {
+    const ny = y === 0 ? 0 : p - y;
+    for (let x = 0; x < p; x++) {
+      const nx = x === 0 ? 0 : p - x;
+      const k = y * p + x;
+      const m = ny * p + nx;
+      const t = x * p + y;
+      const r1 = zr[k];
+      const i1 = zi[k];
+      const r2 = zr[m];
+      const i2 = zi[m];
+      ar[k] = atr[t] = 0.5 * (r1 + r2);
+      ai[k] = ati[t] = 0.5 * (i1 - i2);
+      br[k] = btr[t] = 0.5 * (i1 + i2);
+      bi[k] = bti[t] = 0.5 * (r2 - r1);
+    }
+  }
+}
+
+/**
+ * Cell sums of |IDFT(X·G)| (unnormalised, i.e. × P²) over the central size² crop, for one channel and one
+ * filter, into ws.sums[rowCell·grid + colCell] (rows of the transposed problem when the filter is transposed).
+ */
+function filterEnergy(ws: GistWorkspace, channel: number, filter: PrunedFilter): void {
+  const { p, size, wr, wi, tr, ti, tileWidth, cell, grid, sums } = ws;
+  const sr = filter.transposed ? ws.xtr[channel] : ws.xr[channel];
+  const si = filter.transposed ? ws.xti[channel] : ws.xi[channel];
+  const { rows, isRow, gains } = filter;
+  const plan = fftPlan(p);
+  const nt = tileWidth.length;
+  // First axis: inverse transform of each supported row, keeping the cropped columns.
+  for (let i = 0; i < rows.length; i++) {
+    const base = rows[i] * p;
+    const gb = i * p;
+    for (let k = 0; k < p; k++) {
+      const g = gains[gb + k];
+      wr[k] = sr[base + k] * g;
+      wi[k] = si[base + k] * g;
+    }
+    plan.inverse(wr, wi);
+    let x = BOUNDARY;
+    for (let t = 0; t < nt; t++) {
+      const w = tileWidth[t];
+      const o = rows[i] * w;
+      const dr = tr[t];
+      const di = ti[t];
+      for (let b = 0; b < w; b++) {
+        dr[o + b] = wr[x + b];
+        di[o + b] = wi[x + b];
+      }
+      x += w;
+    }
+  }
+  for (let t = 0; t < nt; t++) {
+    const w = tileWidth[t];
+    for (let k = 0; k < p; k++)
+      if (!isRow[k]) {
+        tr[t].fill(0, k * w, (k + 1) * w);
+        ti[t].fill(0, k * w, (k + 1) * w);
+      }
+  }
+  // Second axis: batched inverse transforms of the tile columns, then magnitudes summed per cell.
+  sums.fill(0);
+  let x0 = 0;
+  for (let t = 0; t < nt; t++) {
+    const w = tileWidth[t];
+    const dr = tr[t];
+    const di = ti[t];
+    plan.forwardBatch(dr, di, w, true);
+    for (let y = 0; y < size; y++) {
+      const o = (y + BOUNDARY) * w;
+      const rowBase = cell[y] * grid;
+      let acc = 0;
+      let cur = cell[x0];
+      for (let b = 0; b < w; b++) {
+        const c = cell[x0 + b];
+        if (c !== cur) {
+          sums[rowBase + cur] += acc;
+          acc = 0;
+          cur = c;
+        }
+        const re = dr[o + b];
+        const im = di[o + b];
+        acc += Math.sqrt(re * re + im * im);
+      }
+      sums[rowBase + cur] += acc;
+    }
+    x0 += w;
+  }
+}
+
+/**
+ * The gist descriptor of one photo.
+ * @param image any size, 1 (gray) or 3 (R, G, B) channels, values in [0, 1]
+ * @param params descriptor parameters (default {@link DEFAULT_GIST}: 1536-D colour)
+ * @returns `gistDim(params)` finite values, layout `((channel·F + filter)·grid + cellX)·grid + cellY`
+ *   (see the module comment); compare with squared L2
+ * @throws DejaError BAD_ARGUMENT when params are out of range
+ * @example
+ * const d = gistDescriptor((await decodeFile('photo.jpg', { minSide: 256 })).image); // Float32Array(1536)
+ */
+export function gistDescriptor(image: Image, params: GistParams = DEFAULT_GIST): Float32Array {
+  checkGistParams(params);
+  assert(image.channels === 1 || image.channels === 3, `gist image channels ${image.channels}`);
+  const ws = workspace(params);
+  const channels = loadPlanes(image, params, ws);
+  gistPrefilter(ws.planes.slice(0, channels), params.imageSize, params.prefilterFc);
+  for (let c = 0; c < channels; c += 2) forwardSpectra(ws, c, c + 1 < channels ? c + 1 : -1);
+  const { grid, filters, sums, cellArea, p } = ws;
+  const nf = filters.length;
+  const out = new Float32Array(channels * nf * grid * grid);
+  const norm = 1 / (p * p);
+  for (let c = 0; c < channels; c++)
+    for (let f = 0; f < nf; f++) {
+      const filter = filters[f];
+      filterEnergy(ws, c, filter);
+      const base = (c * nf + f) * grid * grid;
+      for (let cx = 0; cx < grid; cx++)
+        for (let cy = 0; cy < grid; cy++) {
+          const s = filter.transposed ? cx * grid + cy : cy * grid + cx;
+          out[base + cx * grid + cy] = (sums[s] * norm) / cellArea[cy * grid + cx];
+        }
+    }
+  return out;
+}
+
+/**
+ * For scene completion, which must ignore a hole: the weight of every descriptor dimension = the fraction of
+ * known pixels in that dimension's cell, after the same resize-and-crop as {@link gistDescriptor}.
+ * @param mask width·height bytes, row-major, 0 = known, 255 = hole (values between count as partly known)
+ * @param width mask width in pixels (the photo's)
+ * @param height mask height in pixels
+ * @returns `gistDim(params)` weights in [0, 1], same layout as the descriptor
+ * @example
+ * const w = gistCellWeights(mask, photo.width, photo.height); // then maskedGistDistance(a, b, w)
+ */
+export function gistCellWeights(mask: Uint8Array, width: number, height: number, params: GistParams = DEFAULT_GIST): Float32Array {
+  checkGistParams(params);
+  assert(mask.length === width * height, `mask length ${mask.length} != ${width}x${height}`);
+  const known = createImage(width, height, 1);
+  for (let i = 0; i < mask.length; i++) known.data[i] = 1 - mask[i] / 255;
+  const sq = resizeCropSquare(known, params.imageSize);
+  const { grid, imageSize: size } = params;
+  const cell = cellOfPixel(size, grid);
+  const sum = new Float64Array(grid * grid);
+  const count = new Float64Array(grid * grid);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const k = cell[x] * grid + cell[y];
+      sum[k] += sq.data[y * size + x];
+      count[k]++;
+    }
+  const dim = gistDim(params);
+  const out = new Float32Array(dim);
+  const cells = grid * grid;
+  for (let i = 0; i < dim; i++) {
+    const k = i % cells;
+    out[i] = Math.min(1, Math.max(0, sum[k] / count[k]));
+  }
+  return out;
+}
+
+/**
+ * Weighted squared L2 distance, normalised by the weight sum: Σ wᵢ(aᵢ − bᵢ)² / Σ wᵢ (Hays & Efros 2007, §3:
+ * the gist distance of the query's known region).
+ * @param a, b descriptors of equal length
+ * @param weights same length, ≥ 0 (from {@link gistCellWeights})
+ * @returns the distance, or Infinity when every weight is 0 (nothing known to compare)
+ */
+export function maskedGistDistance(a: Float32Array, b: Float32Array, weights: Float32Array): number {
+  assert(a.length === b.length && a.length === weights.length, `masked gist lengths ${a.length}/${b.length}/${weights.length}`);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] - b[i];
+    num += weights[i] * d * d;
+    den += weights[i];
+  }
+  return den > 0 ? num / den : Infinity;
+}
+
+/** Parses the spec options shared by the gist factories over a base parameter set. */
+function parseOptions(name: string, base: GistParams, options: Readonly<Record<string, string>>, allowColor: boolean): { params: GistParams; spec: string } {
+  const bad = (key: string, expected: string): never => {
+    throw new DejaError('BAD_ARGUMENT', `Expected ${expected} for ${name} option ${key} but received ${options[key]}`);
+  };
+  const int = (key: string, lo: number, hi: number, fallback: number): number => {
+    if (options[key] === undefined) return fallback;
+    const v = Number(options[key]);
+    if (!Number.isInteger(v) || v < lo || v > hi) bad(key, `an integer between ${lo} and ${hi}`);
+    return v;
+  };
+  const params: GistParams = { ...base, orientationsPerScale: [...base.orientationsPerScale] };
+  if (allowColor && options.color !== undefined) {
+    if (options.color !== '0' && options.color !== '1') bad('color', '0 or 1');
+    params.color = options.color === '1';
+  }
+  if (options.orientations !== undefined) {
+    const o = options.orientations.split('/').map(Number);
+    if (o.length < 1 || o.length > 8 || o.some((v) => !Number.isInteger(v) || v < 1 || v > 64)) bad('orientations', 'orientations per scale like 8/8/8/8');
+    params.orientationsPerScale = o;
+  }
+  params.imageSize = int('size', 32, 1024, base.imageSize);
+  params.grid = int('grid', 1, 32, base.grid);
+  if (options.fc !== undefined) {
+    const fc = Number(options.fc);
+    if (!(fc > 0 && fc <= 64)) bad('fc', 'a number in (0, 64]');
+    params.prefilterFc = fc;
+  }
+  const spec: Record<string, string> = {};
+  if (params.color !== base.color) spec.color = params.color ? '1' : '0';
+  if (params.orientationsPerScale.join('/') !== base.orientationsPerScale.join('/')) spec.orientations = params.orientationsPerScale.join('/');
+  if (params.imageSize !== base.imageSize) spec.size = String(params.imageSize);
+  if (params.grid !== base.grid) spec.grid = String(params.grid);
+  if (params.prefilterFc !== base.prefilterFc) spec.fc = String(params.prefilterFc);
+  return { params, spec: canonicalSpec(name, spec) };
+}
+
+function gistEncoder(name: string, params: GistParams, spec: string): Encoder {
+  return {
+    name,
+    spec,
+    version: 1,
+    dim: gistDim(params),
+    inputSize: params.imageSize,
+    metric: 'l2',
+    encode: (image) => gistDescriptor(image, params),
+  };
+}
+
+function makeFactory(name: string, description: string, base: GistParams, allowColor: boolean): EncoderFactory {
+  const options = allowColor ? ['color', 'orientations', 'grid', 'size', 'fc'] : ['orientations', 'grid', 'size', 'fc'];
+  return {
+    name,
+    description,
+    options,
+    create(opts): Encoder {
+      const { params, spec } = parseOptions(name, base, opts, allowColor);
+      checkGistParams(params);
+      return gistEncoder(name, params, spec);
+    },
+  };
+}
+
+/** `gist`: LMgist parameters on R, G, B (1536-D); options color=0|1, orientations=8/8/8/8, grid, size, fc. */
+export const gistFactory: EncoderFactory = makeFactory(
+  'gist',
+  'Oliva–Torralba gist (LMgist: 4 scales × 8 orientations, 4×4 grid) per R, G, B channel, 1536-D',
+  DEFAULT_GIST,
+  true,
+);
+
+/** `gist-gray`: LMgist's gray gist, 512-D. */
+export const gistGrayFactory: EncoderFactory = makeFactory(
+  'gist-gray',
+  'Oliva–Torralba gist on the gray image (LMgist: 4 scales × 8 orientations, 4×4 grid), 512-D',
+  { ...DEFAULT_GIST, color: false },
+  false,
+);
+
+/** `gist-lear`: the LEAR C code's colour gist (3 scales, 8/8/4 orientations), 960-D. */
+export const gistLearFactory: EncoderFactory = makeFactory(
+  'gist-lear',
+  'colour gist as in the LEAR code of Douze et al. 2009 (3 scales, 8/8/4 orientations, 4×4 grid), 960-D',
+  LEAR_GIST,
+  true,
+);
