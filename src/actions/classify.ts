@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { DejaError } from '../core/errors.ts';
+import type { Image } from '../core/image.ts';
+import { Rng } from '../core/rng.ts';
+import type { Encoder } from '../encoders/encoder.ts';
+import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
+import { exactKnn } from '../index/flat.ts';
+import { knnScores } from '../decoders/recognize/knnVote.ts';
+import type { Collection } from '../store/collection.ts';
+import { queryImage } from './photoImage.ts';
+
+/** Options of `deja classify`. */
+export const ClassifyOptions = z.object({
+  /** Encoder spec or weighted combination (`gist+tiny:w=2,1`); the collection must hold its descriptors. */
+  encoder: z.string().default('tiny'),
+  /** Neighbours that vote (Torralba et al. 2008 §5 vote among the nearest tiny images). */
+  k: z.number().int().min(1).max(1000).default(10),
+  /** How votes are weighted by distance (see knnVote.ts). */
+  weighting: z.enum(['uniform', 'inverse', 'kernel']).default('kernel'),
+});
+export type ClassifyOptions = z.input<typeof ClassifyOptions>;
+
+/**
+ * The labelled photos of a collection as one search matrix: for a single encoder its descriptors; for a
+ * combination `a+b:w=wa,wb` each part scaled by √(w / mean squared distance between random pairs), so
+ * the squared L2 distance of the concatenation is Σ wᵢ dᵢ² / E[dᵢ²] (no descriptor dominates by scale,
+ * as IM2GPS combines gist, tiny images and colour histograms, Hays & Efros 2008 §3). Cosine encoders are
+ * L2-normalised first, so L2 ranks as cosine does.
+ */
+export interface LabelledSet {
+  spec: string;
+  dim: number;
+  n: number;
+  data: Float32Array;
+  photoIds: Int32Array;
+  /** Class index per row. */
+  rowClass: Int32Array;
+  classNames: string[];
+  /** Encodes a query photo into the same space. */
+  encode(image: Image): Promise<Float32Array>;
+}
+
+interface Part {
+  encoder: Encoder;
+  rows: Map<number, number>;
+  data: Float32Array;
+  factor: number;
+}
+
+/**
+ * Builds the labelled search set of a collection.
+ * @throws DejaError EMPTY_COLLECTION, NO_DATA (no labelled photos, or the encoder was not indexed)
+ */
+export async function labelledSet(collection: Collection, spec: string): Promise<LabelledSet> {
+  if (collection.count() === 0)
+    throw new DejaError('EMPTY_COLLECTION', 'the collection has no photos', { file: collection.dir, hint: 'add labelled photos with `deja index --label-from-folder <folders>`' });
+  const labelled = collection.photos().filter((p) => p.label !== null);
+  if (labelled.length === 0)
+    throw new DejaError('NO_DATA', 'the collection has no labelled photos to vote with', {
+      file: collection.dir,
+      hint: 're-index with --label-from-folder (one folder per class) or --labels file.csv (file,label)',
+    });
+  const wanted = parseCombinedSpec(spec);
+  const parts: Part[] = [];
+  for (const w of wanted) {
+    const encoder = await createEncoderResolved(w.spec);
+    if (!collection.encoders().some((e) => e.spec === encoder.spec))
+      throw new DejaError('NO_DATA', `the collection has no ${encoder.spec} descriptors`, {
+        file: collection.dir,
+        hint: `index them with: deja index --encoders ${encoder.spec} <photos>`,
+      });
+    const m = collection.descriptorMatrix(encoder.spec);
+    const rows = new Map<number, number>();
+    for (let r = 0; r < m.n; r++) rows.set(m.photoIds[r], r);
+    parts.push({ encoder, rows, data: m.data, factor: 1 });
+  }
+  const kept = labelled.filter((p) => parts.every((part) => part.rows.has(p.id)));
+  if (kept.length === 0)
+    throw new DejaError('NO_DATA', `no labelled photo has ${spec} descriptors`, { file: collection.dir, hint: `index them with: deja index --encoders ${spec} <photos>` });
+  const classNames = [...new Set(kept.map((p) => p.label!))].sort();
+  const classOf = new Map(classNames.map((c, i) => [c, i]));
+  const dim = parts.reduce((s, p) => s + p.encoder.dim, 0);
+  const data = new Float32Array(kept.length * dim);
+  let offset = 0;
+  for (let pi = 0; pi < parts.length; pi++) {
+    const part = parts[pi];
+    const d = part.encoder.dim;
+    for (let i = 0; i < kept.length; i++) {
+      const r = part.rows.get(kept[i].id)!;
+      const dst = data.subarray(i * dim + offset, i * dim + offset + d);
+      dst.set(part.data.subarray(r * d, (r + 1) * d));
+      if (part.encoder.metric === 'cosine') unitNorm(dst);
+    }
+    if (parts.length > 1) {
+      part.factor = Math.sqrt(wanted[pi].weight / meanSquaredPairDistance(data, kept.length, dim, offset, d));
+      for (let i = 0; i < kept.length; i++) scaleInPlace(data.subarray(i * dim + offset, i * dim + offset + d), part.factor);
+    }
+    offset += d;
+  }
+  return {
+    spec,
+    dim,
+    n: kept.length,
+    data,
+    photoIds: Int32Array.from(kept, (p) => p.id),
+    rowClass: Int32Array.from(kept, (p) => classOf.get(p.label!)!),
+    classNames,
+    async encode(image: Image): Promise<Float32Array> {
+      const q = new Float32Array(dim);
+      let o = 0;
+      for (const part of parts) {
+        const v = q.subarray(o, o + part.encoder.dim);
+        v.set(await part.encoder.encode(image));
+        if (part.encoder.metric === 'cosine') unitNorm(v);
+        scaleInPlace(v, part.factor);
+        o += part.encoder.dim;
+      }
+      return q;
+    },
+  };
+}
+
+function unitNorm(v: Float32Array): void {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  if (s > 0) scaleInPlace(v, 1 / Math.sqrt(s));
+}
+
+function scaleInPlace(v: Float32Array, f: number): void {
+  if (f !== 1) for (let i = 0; i < v.length; i++) v[i] *= f;
+}
+
+/** Mean squared L2 distance over 1000 seeded random pairs of rows, in columns [offset, offset + d). */
+function meanSquaredPairDistance(data: Float32Array, n: number, dim: number, offset: number, d: number): number {
+  if (n < 2) return 1;
+  const rng = new Rng(11);
+  let sum = 0;
+  const pairs = 1000;
+  for (let p = 0; p < pairs; p++) {
+    const a = rng.int(n) * dim + offset;
+    const b = rng.int(n) * dim + offset;
+    for (let j = 0; j < d; j++) {
+      const t = data[a + j] - data[b + j];
+      sum += t * t;
+    }
+  }
+  return sum / pairs || 1;
+}
+
+/** `deja classify --json` result. */
+export interface ClassifyResult {
+  /** The winning label. */
+  label: string;
+  /** Every label that got a vote, best first, with its share of the weighted vote and its neighbour count. */
+  scores: { label: string; score: number; votes: number }[];
+  neighbours: { id: number; path: string; label: string; distance: number }[];
+  encoder: string;
+  k: number;
+  weighting: string;
+  /** Labelled photos that voted from. */
+  collectionSize: number;
+}
+
+/**
+ * Labels a photo by k-NN vote among the collection's labelled photos (Torralba, Fergus & Freeman,
+ * "80 million tiny images", PAMI 2008, §5), distance-weighted, with per-label scores.
+ * @throws DejaError EMPTY_COLLECTION, NO_DATA, TOO_SMALL
+ */
+export async function classifyImage(collection: Collection, image: Image, rawOptions: ClassifyOptions = {}, set?: LabelledSet): Promise<ClassifyResult> {
+  const options = ClassifyOptions.parse(rawOptions);
+  const s = set ?? (await labelledSet(collection, options.encoder));
+  const q = await s.encode(image);
+  const k = Math.min(options.k, s.n);
+  const nb = exactKnn(s.data, s.n, s.dim, q, 1, k, 'l2');
+  const classes = Int32Array.from(nb.labels, (r) => (r < 0 ? -1 : s.rowClass[r]));
+  const scores = knnScores(classes, nb.distances, k, s.classNames.length, options.weighting);
+  const votes = new Int32Array(s.classNames.length);
+  for (const c of classes) if (c >= 0) votes[c]++;
+  const ranked = s.classNames
+    .map((label, c) => ({ label, score: scores[c], votes: votes[c], first: classes.indexOf(c) }))
+    .filter((x) => x.votes > 0)
+    .sort((a, b) => b.score - a.score || a.first - b.first)
+    .map(({ label, score, votes: v }) => ({ label, score, votes: v }));
+  const neighbours = Array.from(nb.labels, (r, j) => {
+    const id = s.photoIds[r];
+    return { id, path: collection.photo(id)!.path, label: s.classNames[s.rowClass[r]], distance: Math.sqrt(Math.max(0, nb.distances[j])) };
+  });
+  return { label: ranked[0].label, scores: ranked, neighbours, encoder: s.spec, k, weighting: options.weighting, collectionSize: s.n };
+}
+
+/** Smallest photo side accepted: below the 32×32 thumbnail every encoder starts from, there is nothing to compare. */
+export const MIN_PHOTO_SIDE = 32;
+
+/**
+ * Reads a photo file and classifies it.
+ * @throws DejaError NOT_FOUND, NOT_AN_IMAGE, TOO_SMALL and those of `classifyImage`
+ */
+export async function classifyFile(collection: Collection, file: string, options: ClassifyOptions = {}): Promise<ClassifyResult & { query: string }> {
+  const image = await queryImage(file);
+  checkPhotoSize(image, file);
+  return { query: file, ...(await classifyImage(collection, image, options)) };
+}
+
+/** @throws DejaError TOO_SMALL for a photo smaller than the 32×32 thumbnail. */
+export function checkPhotoSize(image: Image, file: string): void {
+  if (Math.min(image.width, image.height) < MIN_PHOTO_SIDE)
+    throw new DejaError('TOO_SMALL', `photo is ${image.width}×${image.height}, smaller than the ${MIN_PHOTO_SIDE}×${MIN_PHOTO_SIDE} thumbnail it is compared by`, {
+      file,
+      hint: `use a photo at least ${MIN_PHOTO_SIDE} pixels on each side`,
+    });
+}

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { classifyFile } from '../../actions/classify.ts';
+import { intOption, jsonOption, openCollection, printJson, withCollection } from '../common.ts';
+
+/** `deja classify <photo>`: label by distance-weighted k-NN vote among the labelled photos. */
+export function register(program: Command): void {
+  withCollection(program.command('classify'))
+    .description('label a photo by a k-NN vote of the labelled photos in the collection (label transfer)')
+    .argument('<photo>', 'photo to label')
+    .option('-k, --k <n>', 'neighbours that vote', intOption('--k', 1, 1000), 10)
+    .option('-e, --encoder <spec>', 'encoder, or a weighted combination like gist+tiny:w=2,1', 'tiny')
+    .option('-w, --weighting <w>', 'vote weighting: uniform, inverse or kernel', 'kernel')
+    .addOption(jsonOption())
+    .action(async (photo: string, opts) => {
+      const collection = openCollection(opts);
+      try {
+        const r = await classifyFile(collection, photo, { k: opts.k, encoder: opts.encoder, weighting: opts.weighting });
+        if (opts.json) return printJson(r);
+        process.stdout.write(`${r.label}  (${r.k}-NN vote by ${r.encoder} among ${r.collectionSize} labelled photos)\n`);
+        for (const s of r.scores) process.stdout.write(`  ${s.label.padEnd(16)} ${(100 * s.score).toFixed(1).padStart(5)}%  ${s.votes} of ${r.k}\n`);
+      } finally {
+        collection.close();
+      }
+    });
+}

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { evalClassify } from '../../actions/evalClassify.ts';
+import { DejaError } from '../../core/errors.ts';
+import { intOption, jsonOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
+
+function kList(value: string): number[] {
+  const ks = value.split(',').map(Number);
+  if (ks.some((k) => !Number.isInteger(k) || k < 1 || k > 1000))
+    throw new DejaError('BAD_ARGUMENT', `Expected comma-separated integers between 1 and 1000 for --k but received ${JSON.stringify(value)}`);
+  return ks;
+}
+
+/** `deja eval classify --test <folder|csv>`: accuracy of label transfer vs k, with a confusion matrix. */
+export function registerEvalClassify(evalCommand: Command): void {
+  withCollection(evalCommand.command('classify'))
+    .description('accuracy of k-NN label transfer on labelled test photos (one folder per class, or a CSV)')
+    .requiredOption('-t, --test <paths...>', 'test folders/archives (label = folder name) or one CSV of file,label')
+    .option('--labels <csv>', 'CSV of file,label for the test photos instead of folder names')
+    .option('-e, --encoder <spec>', 'encoder, or a weighted combination like gist+tiny:w=2,1', 'tiny')
+    .option('-k, --k <list>', 'numbers of voting neighbours, comma-separated', kList, [1, 3, 5, 10, 20, 50])
+    .option('-w, --weighting <w>', 'vote weighting: uniform, inverse or kernel', 'kernel')
+    .option('--limit <n>', 'evaluate a seeded random subset of this many test photos', intOption('--limit', 1, 10_000_000))
+    .option('--seed <n>', 'seed of the subset', intOption('--seed', 0, 2 ** 31 - 1), 1)
+    .option('-q, --quiet', 'no progress output')
+    .addOption(jsonOption())
+    .action(async (opts) => {
+      const collection = openCollection(opts);
+      try {
+        const r = await evalClassify(
+          collection,
+          { test: opts.test, labels: opts.labels, encoder: opts.encoder, k: opts.k, weighting: opts.weighting, limit: opts.limit, seed: opts.seed },
+          progressFor(opts),
+        );
+        if (opts.json) return printJson(r);
+        const out = process.stdout;
+        out.write(`${r.tests} test photos, ${r.collectionSize} labelled photos, ${r.classes.length} classes, encoder ${r.encoder}, ${r.weighting} vote\n`);
+        for (const a of r.accuracyByK) out.write(`  k=${String(a.k).padEnd(4)} accuracy ${(100 * a.accuracy).toFixed(2)}%\n`);
+        out.write(`search: ${r.seconds.search.toFixed(2)} s (${r.queriesPerSecond.toFixed(0)} queries/s); total ${r.seconds.total.toFixed(1)} s\n`);
+        if (r.unknownLabels) out.write(`${r.unknownLabels} test photos have labels the collection lacks (counted wrong)\n`);
+        if (r.skipped.length) out.write(`${r.skipped.length} test photos skipped (first: ${r.skipped[0].path}: ${r.skipped[0].reason})\n`);
+        out.write(`confusion at k=${r.confusion.k}:\n${r.confusion.markdown}\n`);
+      } finally {
+        collection.close();
+      }
+    });
+}
