@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerEvalLocate } from './evalLocate.ts';
+import { registerEvalClassify } from './evalClassify.ts';
 
 /** `deja eval <task>`: evaluation harnesses; each task registers its own subcommand here. */
 export function register(program: Command): void {
   const evalCommand = program.command('eval').description('evaluate a capability on a labelled test set');
   void evalCommand;
   registerEvalLocate(evalCommand);
+  registerEvalClassify(evalCommand);
 }

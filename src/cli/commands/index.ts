@@ -7,6 +7,8 @@ import { register as encoders } from './encoders.ts';
 import { register as quickstart } from './quickstart.ts';
 import { register as evalCommand } from './eval.ts';
 import { register as locate } from './locate.ts';
+import { register as colorize } from './colorize.ts';
+import { register as classify } from './classify.ts';
 
 /** Every command, one line each. */
 export function registerCommands(program: Command): void {
@@ -18,4 +20,6 @@ export function registerCommands(program: Command): void {
   quickstart(program);
   evalCommand(program);
   locate(program);
+  colorize(program);
+  classify(program);
 }
