@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
-import { WorkerPool, defaultThreads } from '../core/workerPool.ts';
+import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.ts';
 import { deserializeError, type SerializedError } from '../core/workerTask.ts';
 import { countSources, listSources, type SourceItem } from '../io/sources.ts';
 import { readCsv, column } from '../io/csv.ts';
@@ -90,8 +90,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
   };
 
   const threads = options.threads ?? defaultThreads();
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(new URL(`../encoders/encodeWorker${ext}`, import.meta.url), threads);
+  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../encoders/encodeWorker'), threads);
   const batcher = new Batcher(collection, report);
   const inFlight = new Set<Promise<void>>();
   const pendingHashes = new Map<string, string[]>(); // hash → alias paths waiting for the photo's id

@@ -97,3 +97,18 @@ export function defaultThreads(): number {
   if (Number.isInteger(env) && env > 0) return env;
   return Math.max(1, os.availableParallelism());
 }
+
+/**
+ * The URL of a worker module that sits beside the caller: `name.js` once built; from TypeScript sources
+ * (tsx), a `data:` bootstrap that registers tsx inside the worker first, since Node 20 does not pass
+ * loader hooks on to worker threads.
+ * @param callerUrl the caller's `import.meta.url`
+ * @param relative the worker module's path relative to the caller, without extension, e.g. `./flatWorker`
+ */
+export function workerModuleUrl(callerUrl: string, relative: string): URL {
+  if (!callerUrl.endsWith('.ts')) return new URL(`${relative}.js`, callerUrl);
+  const worker = new URL(`${relative}.ts`, callerUrl).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+}

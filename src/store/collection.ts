@@ -5,7 +5,6 @@ import { DejaError, assert } from '../core/errors.ts';
 import { migrate } from './schema.ts';
 import { DescriptorFile, type Dtype } from './descriptorFile.ts';
 import { readArchiveMember } from '../io/sources.ts';
-import type { Encoder } from '../encoders/encoder.ts';
 
 /** One photo of a collection. */
 export interface PhotoRecord {
@@ -156,7 +155,7 @@ export class Collection {
    * Registers an encoder (or checks that the stored descriptors were made by the same version and dim).
    * @throws DejaError ENCODER_MISMATCH with the command that rebuilds them
    */
-  ensureEncoder(encoder: Pick<Encoder, 'spec' | 'name' | 'version' | 'dim'>, dtype: Dtype = 'float32'): void {
+  ensureEncoder(encoder: { spec: string; name: string; version: number; dim: number }, dtype: Dtype = 'float32'): void {
     const row = this.db.prepare('SELECT version, dim, dtype FROM encoders WHERE spec = ?').get(encoder.spec) as
       | { version: number; dim: number; dtype: Dtype }
       | undefined;
