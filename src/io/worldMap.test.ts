@@ -54,4 +54,5 @@ test('a campus-sized set of points gets a regional map with a scale bar in metre
   assert.match(svg, /height="600"/);
   assert.match(svg, /\d+ m<\/text>/);
   assert.match(svg, /green: truth/);
+  assert.doesNotMatch(svg, /probability/);
 });

@@ -137,7 +137,10 @@ export function locateMapSvg(input: LocateMapInput, options: LocateMapOptions = 
     parts.push(`<rect x="${tx - 6}" y="${ty - 6}" width="12" height="12" fill="#1a9850" stroke="white" stroke-width="1.5" transform="rotate(45 ${tx} ${ty})"/>`);
   }
   parts.push(`<rect x="0" y="0" width="${width}" height="30" fill="white" opacity="0.85"/>`);
-  parts.push(`<text x="12" y="20" font-size="15">${esc(input.title ?? 'deja locate')} — red: neighbours that voted, grey: others, blue rings: modes, ✕ estimate${input.truth ? ', green: truth' : ''}</text>`);
+  parts.push(`<text x="12" y="20" font-size="15">${esc(input.title ?? 'deja locate')}</text>`);
+  const legend = `red: neighbours that voted · grey: other neighbours · blue rings: modes · ✕ estimate${input.truth ? ' · green: truth' : ''}${input.density ? ' · orange: probability' : ''}`;
+  parts.push(`<rect x="${width - 8 - legend.length * 6.4}" y="${height - 30}" width="${legend.length * 6.4}" height="22" fill="white" opacity="0.85"/>`);
+  parts.push(`<text x="${width - 12}" y="${height - 14}" font-size="12" text-anchor="end">${legend}</text>`);
   if (!world) parts.push(scaleBar(projection, width, height));
   parts.push('</svg>');
   return parts.filter(Boolean).join('\n');
