@@ -128,6 +128,7 @@ function scalarEdges(
  * @param dots - `aCount * bCount` dot products from `dotBlock`; overwritten with distances.
  * @param aNorms - squared norms of all `a` rows (indexed from `aStart`).
  * @param bNorms - squared norms of all `b` rows (indexed from `bStart`).
+ * @param stride - values between consecutive rows of `dots` (default `bCount`).
  */
 export function dotsToDistances(
   dots: Float64Array,
@@ -138,10 +139,11 @@ export function dotsToDistances(
   bStart: number,
   bCount: number,
   metric: Metric,
+  stride = bCount,
 ): void {
   for (let i = 0; i < aCount; i++) {
     const an = aNorms[aStart + i];
-    const o = i * bCount;
+    const o = i * stride;
     if (metric === 'l2') {
       for (let j = 0; j < bCount; j++) {
         const d = an + bNorms[bStart + j] - 2 * dots[o + j];

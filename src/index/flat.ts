@@ -3,6 +3,7 @@ import { assert, DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
 import { WorkerPool, defaultThreads } from '../core/workerPool.ts';
 import { dotBlock, dotsToDistances, rowSquaredNorms, TopK } from './distances.ts';
+import { SIMD_MR, SIMD_NR, SimdDot } from './simdDot.ts';
 import { readIndexFile, writeIndexMeta, type IndexMeta } from './indexMeta.ts';
 import type { Neighbours, VectorIndex } from './vectorIndex.ts';
 
@@ -56,9 +57,11 @@ export function exactKnn(
 
 /**
  * Exact k-NN of queries `qStart … qStart + qCount − 1`, written into `outLabels` / `outDistances` at
- * rows `qStart …` (so threads can share one output). Steps as in `exactKnn`.
+ * rows `qStart …` (so threads can share one output). Steps as in `exactKnn`; the dot products run on
+ * the WebAssembly SIMD kernel (`SimdDot`) where available, else on the scalar `dotBlock`.
  *
  * @param dataNorms - squared norms of the `n` data rows (`rowSquaredNorms`).
+ * @param useSimd - false forces the scalar kernel (tests compare the two).
  */
 export function knnRange(
   data: Float32Array,
@@ -72,7 +75,13 @@ export function knnRange(
   metric: Metric,
   outLabels: Int32Array,
   outDistances: Float32Array,
+  useSimd = true,
 ): void {
+  const simd = useSimd ? threadSimd() : null;
+  if (simd) {
+    knnRangeSimd(simd, data, n, dim, dataNorms, queries, qStart, qCount, k, metric, outLabels, outDistances);
+    return;
+  }
   const tile = new Float64Array(QUERY_BLOCK * DATA_BLOCK);
   for (let q0 = qStart; q0 < qStart + qCount; q0 += QUERY_BLOCK) {
     const qb = Math.min(QUERY_BLOCK, qStart + qCount - q0);
@@ -82,22 +91,91 @@ export function knnRange(
       const db = Math.min(DATA_BLOCK, n - d0);
       dotBlock(queries, q0, qb, data, d0, db, dim, tile);
       dotsToDistances(tile, qNorms, 0, qb, dataNorms, d0, db, metric);
-      for (let i = 0; i < qb; i++) {
-        let thr = top.threshold(i);
-        const o = i * db;
-        for (let j = 0; j < db; j++) {
-          const d = tile[o + j];
-          if (d <= thr) {
-            top.push(i, d, d0 + j);
-            thr = top.threshold(i);
-          }
-        }
-      }
+      selectBlock(top, 0, tile, qb, db, db, d0);
     }
     const res = top.finish();
     outLabels.set(res.labels, q0 * k);
     outDistances.set(res.distances, q0 * k);
   }
+}
+
+/** Query bytes staged in WebAssembly memory at once (the data is streamed block by block past them). */
+const STAGED_QUERY_BYTES = 16 << 20;
+
+/**
+ * `knnRange` on the SIMD kernel: a chunk of queries is staged (rows zero-padded to a multiple of 4
+ * floats); each 256-row data block is staged once per chunk and met by every 64-query block.
+ */
+function knnRangeSimd(
+  simd: SimdDot,
+  data: Float32Array,
+  n: number,
+  dim: number,
+  dataNorms: Float64Array,
+  queries: Float32Array,
+  qStart: number,
+  qCount: number,
+  k: number,
+  metric: Metric,
+  outLabels: Int32Array,
+  outDistances: Float32Array,
+): void {
+  const paddedDim = roundUp(dim, 4);
+  const rowBytes = paddedDim * 4;
+  const chunkRows = Math.min(roundUp(qCount, 4), Math.max(QUERY_BLOCK, Math.floor(STAGED_QUERY_BYTES / rowBytes / QUERY_BLOCK) * QUERY_BLOCK));
+  const dataAt = chunkRows * rowBytes;
+  const tileAt = dataAt + DATA_BLOCK * rowBytes;
+  simd.reserve(tileAt + QUERY_BLOCK * DATA_BLOCK * 8);
+  for (let c0 = qStart; c0 < qStart + qCount; c0 += chunkRows) {
+    const cq = Math.min(chunkRows, qStart + qCount - c0);
+    simd.stageRows(queries, c0, cq, dim, paddedDim, roundUp(cq, 4), 0);
+    const qNorms = rowSquaredNorms(queries.subarray(c0 * dim, (c0 + cq) * dim), cq, dim);
+    const top = new TopK(cq, k);
+    for (let d0 = 0; d0 < n; d0 += DATA_BLOCK) {
+      const db = Math.min(DATA_BLOCK, n - d0);
+      const dbPad = roundUp(db, SIMD_NR);
+      simd.stageRows(data, d0, db, dim, paddedDim, dbPad, dataAt);
+      for (let q0 = 0; q0 < cq; q0 += QUERY_BLOCK) {
+        const qb = Math.min(QUERY_BLOCK, cq - q0);
+        const qbPad = roundUp(qb, SIMD_MR);
+        simd.dot(q0 * rowBytes, qbPad, dataAt, dbPad, paddedDim, tileAt);
+        const tile = simd.doubles.subarray(tileAt >> 3, (tileAt >> 3) + qbPad * dbPad);
+        dotsToDistances(tile, qNorms, q0, qb, dataNorms, d0, db, metric, dbPad);
+        selectBlock(top, q0, tile, qb, db, dbPad, d0);
+      }
+    }
+    const res = top.finish();
+    outLabels.set(res.labels, c0 * k);
+    outDistances.set(res.distances, c0 * k);
+  }
+}
+
+/** Offers a block of distances (`qb` rows of `db`, row stride `stride`) to heaps `q0 …`; row j is data row `d0 + j`. */
+function selectBlock(top: TopK, q0: number, tile: Float64Array, qb: number, db: number, stride: number, d0: number): void {
+  for (let i = 0; i < qb; i++) {
+    const q = q0 + i;
+    let thr = top.threshold(q);
+    const o = i * stride;
+    for (let j = 0; j < db; j++) {
+      const d = tile[o + j];
+      if (d <= thr) {
+        top.push(q, d, d0 + j);
+        thr = top.threshold(q);
+      }
+    }
+  }
+}
+
+let simdContext: SimdDot | null | undefined;
+
+/** This thread's SIMD kernel (created on first use), or null without WebAssembly SIMD. */
+function threadSimd(): SimdDot | null {
+  if (simdContext === undefined) simdContext = SimdDot.create();
+  return simdContext;
+}
+
+function roundUp(x: number, m: number): number {
+  return Math.ceil(x / m) * m;
 }
 
 /** Options of `exactKnnParallel`. */
