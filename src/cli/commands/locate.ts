@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { locatePhoto, locateSequence, type LocateReport, type LocateSequenceReport } from '../../actions/locate.ts';
 import { DejaError } from '../../core/errors.ts';
+import { haversineKm } from '../../decoders/locate/greatCircle.ts';
 import { intOption, jsonOption, numberOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
 
 /** `deja locate <photo>` and `deja locate --sequence <folder>`: where photos were taken (IM2GPS; Kalogerakis et al. 2009). */
@@ -59,7 +60,9 @@ function sequenceText(r: LocateSequenceReport): string {
   const lines = [`${r.photos.length} photo(s) of ${r.folder} in ${r.trips} trip(s), k=${r.k}, bandwidth ${km(r.bandwidthKm)}, ${r.encoder}:`];
   for (const p of r.photos) {
     const where = p.sequence ? `${pos(p.sequence)}${p.sequence.place ? ` (${p.sequence.place})` : ''}` : `${pos(p.single)} (single photo)`;
-    lines.push(`  ${p.trip === null ? '-' : `trip ${p.trip + 1}`}  ${p.takenAt ?? 'no time'}  ${where}  ${p.path}`);
+    const at = p.sequence ?? p.single;
+    const off = p.exifGps ? `  [EXIF GPS ${km(haversineKm(at.latitude, at.longitude, p.exifGps.latitude, p.exifGps.longitude))} away]` : '';
+    lines.push(`  ${p.trip === null ? '-' : `trip ${p.trip + 1}`}  ${p.takenAt ?? 'no time'}  ${where}${off}  ${p.path}`);
   }
   for (const w of r.withoutTime) lines.push(`  no capture time, located alone: ${w}`);
   for (const s of r.skipped) lines.push(`  skipped ${s.path}: ${s.reason}`);
