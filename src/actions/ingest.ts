@@ -7,6 +7,7 @@ import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.
 import { deserializeError, type SerializedError } from '../core/workerTask.ts';
 import { countSources, listSources, type SourceItem } from '../io/sources.ts';
 import { readCsv, column } from '../io/csv.ts';
+import { readGeoCsv, type GeoCsv } from '../io/geoCsv.ts';
 import { DEFAULT_PIXEL_LIMIT } from '../io/decode.ts';
 import { createEncoderResolved } from '../encoders/factory.ts';
 import type { EncodeTask } from '../encoders/encodeWorker.ts';
@@ -73,7 +74,9 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
   }
   const encoders = await Promise.all(options.encoders.map(createEncoderResolved));
   for (const e of encoders) collection.ensureEncoder(e, options.dtype);
+  // Read the CSVs first: a bad one is refused before any photo is decoded.
   const labels = options.labelsCsv ? readLabelsCsv(options.labelsCsv) : undefined;
+  const geo = options.geoCsv ? { file: options.geoCsv, csv: readGeoCsv(options.geoCsv) } : undefined;
 
   const report: IngestReport = {
     added: 0,
@@ -157,7 +160,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     progress.stop();
     await pool.close();
   }
-  if (options.geoCsv) applyGeoCsv(collection, options.geoCsv, report);
+  if (geo) applyGeoCsv(collection, geo.file, geo.csv, report);
   if (labels) report.labelled = applyLabels(collection, labels);
   report.seconds = (Date.now() - started) / 1000;
   report.photosPerSecond = report.added / Math.max(1e-3, report.seconds);
@@ -308,33 +311,17 @@ function applyLabels(collection: Collection, labels: PathMatcher<string>): numbe
   return n;
 }
 
-function applyGeoCsv(collection: Collection, file: string, report: IngestReport): void {
-  const csv = readCsv(file);
-  const f = column(csv, 'file', 'path', 'member', 'filename', 'image');
-  const la = column(csv, 'latitude', 'lat');
-  const lo = column(csv, 'longitude', 'lon', 'lng', 'long');
-  const t = column(csv, 'time', 'datetime', 'datetime_original', 'taken_at', 'timestamp');
-  if (f < 0 || la < 0 || lo < 0)
-    throw new DejaError('BAD_ARGUMENT', `geo CSV needs file, latitude and longitude columns; found [${csv.header.join(', ')}]`, {
-      file,
-      hint: 'name the columns file,latitude,longitude[,time]',
-    });
-  const entries: [string, { latitude: number; longitude: number; time: string | null }][] = [];
-  for (const r of csv.rows) {
-    const name = (r.cells[f] ?? '').trim();
-    const lat = Number((r.cells[la] ?? '').trim() || NaN);
-    const lon = Number((r.cells[lo] ?? '').trim() || NaN);
-    if (!name) report.geoProblems.push({ line: r.line, message: 'missing file name' });
-    else if (!Number.isFinite(lat) || !Number.isFinite(lon)) report.geoProblems.push({ line: r.line, message: `missing or non-numeric coordinates for ${name}` });
-    else if (Math.abs(lat) > 90 || Math.abs(lon) > 180) report.geoProblems.push({ line: r.line, message: `coordinates out of range (${lat}, ${lon}) for ${name}` });
-    else entries.push([name, { latitude: lat, longitude: lon, time: t >= 0 && r.cells[t]?.trim() ? r.cells[t].trim() : null }]);
-  }
-  const geo = new PathMatcher(entries, path.dirname(path.resolve(file)));
+function applyGeoCsv(collection: Collection, file: string, csv: GeoCsv, report: IngestReport): void {
+  report.geoProblems = csv.problems;
+  const geo = new PathMatcher(
+    csv.rows.map((r) => [r.file, r] as [string, (typeof csv.rows)[number]]),
+    path.dirname(path.resolve(file)),
+  );
   collection.transaction(() => {
     for (const p of collection.photos()) {
       const g = geo.lookup(p.path);
       if (!g) continue;
-      collection.setGeo(p.id, g.latitude, g.longitude, g.time ?? p.takenAt);
+      collection.setGeo(p.id, g.latitude, g.longitude, g.takenAt ?? p.takenAt);
       report.geotagged++;
     }
   });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { contactSheet } from '../io/sheet.ts';
 import type { Collection } from '../store/collection.ts';
 import { searchPhotos, type SearchHit, type SearchOptions } from './search.ts';
+import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
 import { collectionImage, queryImage } from './photoImage.ts';
 
 /** The stable `deja search --json` schema. */
@@ -18,6 +19,8 @@ export async function searchFile(
   file: string,
   options: SearchOptions & { sheet?: string },
 ): Promise<SearchResult & { hits: SearchHit[] }> {
+  // Refuse a bad encoder spec before spending time on the photo.
+  await Promise.all(parseCombinedSpec(options.encoder ?? 'gist').map((p) => createEncoderResolved(p.spec)));
   const image = await queryImage(file);
   const hits = await searchPhotos(collection, image, options);
   if (options.sheet) {
