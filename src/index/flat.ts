@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { assert, DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
-import { WorkerPool, defaultThreads } from '../core/workerPool.ts';
+import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.ts';
 import { dotBlock, dotsToDistances, rowSquaredNorms, TopK } from './distances.ts';
 import { SIMD_MR, SIMD_NR, SimdDot } from './simdDot.ts';
 import { readIndexFile, writeIndexMeta, type IndexMeta } from './indexMeta.ts';
@@ -215,7 +215,7 @@ export async function exactKnnParallel(
   const distances = new Float32Array(new SharedArrayBuffer(nq * k * 4));
   // Several chunks per thread balance uneven progress; chunk starts align to query blocks.
   const chunk = Math.max(QUERY_BLOCK, Math.ceil(nq / (threads * 4) / QUERY_BLOCK) * QUERY_BLOCK);
-  const pool = new WorkerPool<FlatTask, null>(workerUrl(), threads);
+  const pool = new WorkerPool<FlatTask, null>(workerModuleUrl(import.meta.url, './flatWorker'), threads);
   try {
     const jobs: Promise<null>[] = [];
     for (let q0 = 0; q0 < nq; q0 += chunk) {
@@ -245,18 +245,6 @@ export interface FlatTask {
   metric: Metric;
   labels: Int32Array;
   distances: Float32Array;
-}
-
-/**
- * The worker module: `flatWorker.js` once built; from TypeScript sources (tsx), a `data:` bootstrap that
- * registers tsx inside the worker first, since Node 20 does not pass loader hooks on to worker threads.
- */
-function workerUrl(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./flatWorker.js', import.meta.url);
-  const worker = new URL('./flatWorker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
 }
 
 function toShared(a: Float32Array): Float32Array {
