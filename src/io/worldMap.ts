@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { geoGraticule10, geoMercator, geoNaturalEarth1, geoPath, type GeoProjection } from 'd3-geo';
+import { geoGraticule, geoGraticule10, geoMercator, geoNaturalEarth1, geoPath, type GeoProjection } from 'd3-geo';
 import sharp from 'sharp';
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
@@ -75,6 +75,30 @@ function chooseView(input: LocateMapInput, width: number, height: number, region
   return { projection, world: false };
 }
 
+/** A labelled latitude/longitude grid at a round step (about six lines across), for orientation on regional maps. */
+function regionalGraticule(projection: GeoProjection, width: number, height: number): string {
+  const nw = projection.invert?.([0, 0]);
+  const se = projection.invert?.([width, height]);
+  if (!nw || !se) return '';
+  const spanLon = (((se[0] - nw[0]) % 360) + 360) % 360 || 360;
+  const raw = spanLon / 6;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw) ?? raw;
+  const path = geoPath(projection).digits(1);
+  const lines = path(geoGraticule().step([step, step]).extent([[nw[0] - step, se[1] - step], [nw[0] + spanLon + step, nw[1] + step]])()) ?? '';
+  const digits = Math.max(0, -Math.floor(Math.log10(step)));
+  const labels: string[] = [];
+  for (let lon = Math.ceil(nw[0] / step) * step; lon <= nw[0] + spanLon; lon += step) {
+    const xy = projection([lon, (nw[1] + se[1]) / 2]);
+    if (xy) labels.push(`<text x="${(xy[0] + 3).toFixed(1)}" y="${height - 40}" font-size="10" fill="#7d8a96">${lon.toFixed(digits)}°</text>`);
+  }
+  for (let lat = Math.ceil(se[1] / step) * step; lat <= nw[1]; lat += step) {
+    const xy = projection([nw[0] + spanLon / 2, lat]);
+    if (xy) labels.push(`<text x="4" y="${(xy[1] - 3).toFixed(1)}" font-size="10" fill="#7d8a96">${lat.toFixed(digits)}°</text>`);
+  }
+  return `<path d="${lines}" fill="none" stroke="#c9c2ad" stroke-width="0.6" stroke-dasharray="3,3"/>\n${labels.join('\n')}`;
+}
+
 /** Km per pixel at the map centre, for the scale bar. */
 function scaleBar(projection: GeoProjection, width: number, height: number): string {
   const a = projection.invert?.([width / 2, height / 2]);
@@ -116,6 +140,7 @@ export function locateMapSvg(input: LocateMapInput, options: LocateMapOptions = 
     world ? `<path d="${path(geoGraticule10()) ?? ''}" fill="none" stroke="#b8cfdc" stroke-width="0.5"/>` : '',
     `<path d="${land}" fill="#ebe6d6" stroke="none"/>`,
     `<path d="${borders}" fill="none" stroke="#9a9384" stroke-width="0.7"/>`,
+    world ? '' : regionalGraticule(projection, width, height),
     densityHref ? `<image href="${densityHref}" x="0" y="0" width="${width}" height="${height}" preserveAspectRatio="none" opacity="0.75"/>` : '',
   ];
   const maxW = Math.max(1e-12, ...input.neighbours.map((n) => n.weight));
