@@ -130,8 +130,11 @@ function scaleInPlace(v: Float32Array, f: number): void {
   if (f !== 1) for (let i = 0; i < v.length; i++) v[i] *= f;
 }
 
-/** Mean squared L2 distance over 1000 seeded random pairs of rows, in columns [offset, offset + d). */
-function meanSquaredPairDistance(data: Float32Array, n: number, dim: number, offset: number, d: number): number {
+/**
+ * Mean squared L2 distance over 1000 seeded random pairs of rows, in columns [offset, offset + d) of an
+ * `n * dim` row-major matrix: the typical squared distance that puts descriptors of different scales on a par.
+ */
+export function meanSquaredPairDistance(data: Float32Array, n: number, dim: number, offset: number, d: number): number {
   if (n < 2) return 1;
   const rng = new Rng(11);
   let sum = 0;

@@ -4,8 +4,9 @@ import { assert } from '../../core/errors.ts';
  * How the k neighbours' votes are weighted by their distance d (ascending, d₁ the nearest):
  * - `uniform`: 1 each (plain majority vote);
  * - `inverse`: 1 / (d + ε), ε a millionth of the mean distance (an exact duplicate dominates);
- * - `kernel`: exp(−(d − d₁) / τ) with τ the mean of (d − d₁) over the k neighbours: scale-free, so the
- *   same setting suits squared L2 on raw pixels and on normalised descriptors.
+ * - `kernel`: exp(−(d − d₁) / (d_k − d₁)), from 1 for the nearest down to 1/e for the k-th: scale-free,
+ *   so the same setting suits squared L2 on raw pixels and on normalised descriptors, and two
+ *   agreeing neighbours can still outvote a slightly nearer single one.
  */
 export type VoteWeighting = 'uniform' | 'inverse' | 'kernel';
 export const VOTE_WEIGHTINGS: readonly VoteWeighting[] = ['uniform', 'inverse', 'kernel'];
@@ -36,7 +37,7 @@ export function knnScores(
   while (m < k && classes[m] >= 0) sum += distances[m++];
   if (m === 0) return out;
   const d0 = distances[0];
-  const tau = sum / m - d0;
+  const tau = distances[m - 1] - d0;
   const eps = (sum / m) * 1e-6 + 1e-30;
   let total = 0;
   for (let j = 0; j < m; j++) {
