@@ -1,6 +1,6 @@
 import { DejaError, assert } from '../core/errors.ts';
 import { createImage, type Image } from '../core/image.ts';
-import { fft2d, fftPlan, nextFastFftSize } from '../imgproc/fft.ts';
+import { fft2d, fftPlan } from '../imgproc/fft.ts';
 import { gaborTransferFunctions } from '../imgproc/gabor.ts';
 import { gistPrefilter, reflectIndex } from '../imgproc/prefilter.ts';
 import { resizeCropSquare } from '../imgproc/resample.ts';
@@ -13,9 +13,9 @@ import { canonicalSpec, type Encoder, type EncoderFactory } from './encoder.ts';
  * 2. Gray (mean of R, G, B, as LMgist) or the three colour channels, scaled to [0, 255], then stretched as
  *    LMgist does: v ← 255·(v − min)/max(1, max − min), one min/max over all channels.
  * 3. Prefilter with cut-off `prefilterFc` ({@link gistPrefilter}: log, whitening, local contrast).
- * 4. Pad by 32 pixels with symmetric reflection (LMgist's `boundaryExtension`; to the next 2·3·5-smooth FFT
- *    side if 256 + 64 is not one, the extra going to the bottom/right), take the 2-D FFT, multiply by each
- *    Gabor transfer function ({@link gaborTransferFunctions}), inverse FFT, take the magnitude.
+ * 4. Pad by 32 pixels with symmetric reflection (LMgist's `boundaryExtension`: 320×320 for 256), take the
+ *    2-D FFT, multiply by each Gabor transfer function ({@link gaborTransferFunctions}), inverse FFT, take the
+ *    magnitude.
  * 5. Average the magnitude of the central `imageSize²` pixels over a `grid × grid` array of non-overlapping
  *    cells (cell boundaries ⌊i·imageSize/grid⌋, as LMgist's `downN` and LEAR's `down_N`).
  *
@@ -24,6 +24,11 @@ import { canonicalSpec, type Encoder, type EncoderFactory } from './encoder.ts';
  * filter = scale-major (finest scale first) then orientation, F = Σ orientationsPerScale, cellX the column
  * of the cell (left to right), cellY its row (top to bottom) — cellY varies fastest.
  * Length = channels · F · grid².
+ *
+ * Agreement: on the same 256×256 pixels this matches a line-by-line numpy port of LMgist.m to ~1e−7 relative
+ * (see gist.test.ts). Photos differ from MATLAB's LMgist only through the resize (area averaging here,
+ * MATLAB's antialiased bilinear `imresize` there). {@link LEAR_GIST} is LEAR's parameter setting on this
+ * pipeline; the LEAR C code itself skips the 32-pixel boundary extension and the contrast stretch.
  *
  * Speed: the two forward FFTs take real channels two at a time (R + iG), and each filtered inverse transform is
  * pruned: rows (or columns, whichever is fewer) where the filter's gain is below 1e−7 are skipped, only the
@@ -172,7 +177,7 @@ function workspace(params: GistParams): GistWorkspace {
   const size = params.imageSize;
   const key = `${size}:${params.orientationsPerScale.join('/')}:${params.grid}`;
   if (cached && cached.key === key) return cached;
-  const p = nextFastFftSize(size + 2 * BOUNDARY);
+  const p = size + 2 * BOUNDARY;
   const bank = gaborTransferFunctions(p, params.orientationsPerScale);
   const cell = cellOfPixel(size, params.grid);
   const counts = new Float64Array(params.grid);

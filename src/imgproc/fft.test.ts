@@ -41,8 +41,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-test('fft1d matches a naive DFT for power-of-two, 3-, 5-smooth and prime-factor lengths', () => {
-  for (const n of [1, 2, 3, 4, 5, 6, 8, 12, 15, 16, 30, 45, 64, 100, 125, 266, 320, 7, 49, 97]) {
+test('fft1d matches a naive DFT for power-of-two, 3-, 5-smooth, odd-prime and Bluestein lengths', () => {
+  for (const n of [1, 2, 3, 4, 5, 6, 8, 12, 15, 16, 30, 45, 64, 100, 125, 266, 320, 7, 49, 31, 37, 97, 262, 1009]) {
     const [re, im] = randomPlanes(n, n);
     const [er, ei] = naiveDft(re, im, false);
     fft1d(re, im, false);
@@ -63,7 +63,7 @@ test('the inverse fft1d matches the naive inverse DFT, including its 1/n normali
 });
 
 test('inverse(forward(x)) returns x for Float64 and Float32 planes', () => {
-  for (const n of [320, 270, 1024]) {
+  for (const n of [320, 270, 1024, 266, 1031]) {
     const [re, im] = randomPlanes(n, 7 * n);
     const r0 = re.slice();
     const i0 = im.slice();
@@ -134,9 +134,11 @@ test('a 2-D plane wave puts all its energy in one frequency bin', () => {
   assert.ok(rest < 1e-6, `leakage ${rest}`);
 });
 
-test('forwardBatch transforms interleaved sequences like separate ones', () => {
-  const n = 45;
-  const batch = 7;
+test('forwardBatch transforms interleaved sequences like separate ones (Stockham and Bluestein lengths)', () => {
+  for (const n of [45, 41]) checkBatch(n, 7);
+});
+
+function checkBatch(n: number, batch: number): void {
   const [re, im] = randomPlanes(n * batch, 11);
   const plan = fftPlan(n);
   const expected: Array<[Float64Array, Float64Array]> = [];
@@ -155,7 +157,7 @@ test('forwardBatch transforms interleaved sequences like separate ones', () => {
       assert.ok(Math.abs(re[t * batch + b] - expected[b][0][t]) < 1e-9);
       assert.ok(Math.abs(im[t * batch + b] - expected[b][1][t]) < 1e-9);
     }
-});
+}
 
 test('fast sizes are the 2-3-5-smooth numbers', () => {
   assert.equal(isFastFftSize(320), true);

@@ -2,9 +2,10 @@ import { assert } from '../core/errors.ts';
 
 /**
  * Complex fast Fourier transforms on separate real/imaginary planes: mixed-radix Stockham (self-sorting,
- * no bit reversal) with radix-4, 2, 3 and 5 butterflies and a generic O(p²) butterfly for any other prime
- * factor p. Every length works; lengths whose prime factors are 2, 3 and 5 ({@link isFastFftSize}) are fast,
- * a length with a large prime factor p costs O(n·p), so pad to {@link nextFastFftSize} where you can.
+ * no bit reversal) with radix-4, 2, 3 and 5 butterflies and an O(p) odd-prime butterfly for prime factors up
+ * to 31; lengths with a larger prime factor use Bluestein's chirp-z algorithm (three fast transforms of a
+ * 2·3·5-smooth length ≥ 2n − 1). Every length works in O(n log n); lengths whose prime factors are 2, 3 and 5
+ * ({@link isFastFftSize}) are fastest, so pad to {@link nextFastFftSize} where the algorithm allows it.
  *
  * Conventions (numpy's): forward `X[k] = Σ_t x[t]·e^{-2πi·t·k/n}`; the normalised inverse ({@link fft1d},
  * {@link fft2d}) divides by n (n = width·height in 2-D), so `inverse(forward(x)) == x`. The plan methods
@@ -17,7 +18,8 @@ import { assert } from '../core/errors.ts';
  *
  * References: Cooley & Tukey, "An algorithm for the machine calculation of complex Fourier series", Math.
  * Comp. 19 (1965); Stockham autosort form as in Van Loan, "Computational Frameworks for the Fast Fourier
- * Transform", SIAM 1992, §1.7 and §2.3 (mixed radix).
+ * Transform", SIAM 1992, §1.7 and §2.3 (mixed radix); Bluestein, "A linear filtering approach to the
+ * computation of the discrete Fourier transform", IEEE Trans. Audio Electroacoust. 18 (1970).
  */
 
 type Planes = Float32Array | Float64Array;
@@ -92,17 +94,24 @@ export class FftPlan {
   private readonly stages: Stage[];
   private sr: Float64Array;
   private si: Float64Array;
-  /** cos/sin(2π·k/p) for the generic butterfly, and its gather buffers. */
-  private readonly rootsR = new Map<number, Float64Array>();
-  private readonly rootsI = new Map<number, Float64Array>();
-  private gr = new Float64Array(0);
-  private gi = new Float64Array(0);
+  /** cos/sin(2π·h·k/p), h, k = 1 … (p−1)/2, for the generic odd-prime butterfly, and its work buffers. */
+  private readonly cosTab = new Map<number, Float64Array>();
+  private readonly sinTab = new Map<number, Float64Array>();
+  private work = new Float64Array(0);
+  /** Bluestein mode (a prime factor > {@link MAX_DIRECT_PRIME}): chirp w[t] = e^{−iπt²/n}, FFT of the conjugate chirp / M, buffers. */
+  private readonly chirp?: ChirpTables;
 
   constructor(n: number) {
     assert(Number.isInteger(n) && n >= 1, `fft size ${n}`);
     this.n = n;
     this.factors = factorise(n);
     this.stages = [];
+    this.sr = new Float64Array(0);
+    this.si = new Float64Array(0);
+    if (this.factors.some((p) => p > MAX_DIRECT_PRIME)) {
+      this.chirp = bluesteinTables(n);
+      return;
+    }
     let len = n;
     for (const p of this.factors) {
       const m = len / p;
@@ -115,19 +124,18 @@ export class FftPlan {
           twi[j * (p - 1) + k - 1] = Math.sin(a);
         }
       this.stages.push({ p, m, twr, twi });
-      if (p > 5 && !this.rootsR.has(p)) {
-        const cr = new Float64Array(p);
-        const ci = new Float64Array(p);
-        for (let k = 0; k < p; k++) {
-          cr[k] = Math.cos((-2 * Math.PI * k) / p);
-          ci[k] = Math.sin((-2 * Math.PI * k) / p);
-        }
-        this.rootsR.set(p, cr);
-        this.rootsI.set(p, ci);
-        if (this.gr.length < 2 * p) {
-          this.gr = new Float64Array(2 * p);
-          this.gi = new Float64Array(2 * p);
-        }
+      if (p > 5 && !this.cosTab.has(p)) {
+        const h2 = (p - 1) / 2;
+        const ct = new Float64Array(h2 * h2);
+        const stb = new Float64Array(h2 * h2);
+        for (let h = 1; h <= h2; h++)
+          for (let k = 1; k <= h2; k++) {
+            ct[(k - 1) * h2 + h - 1] = Math.cos((2 * Math.PI * ((h * k) % p)) / p);
+            stb[(k - 1) * h2 + h - 1] = Math.sin((2 * Math.PI * ((h * k) % p)) / p);
+          }
+        this.cosTab.set(p, ct);
+        this.sinTab.set(p, stb);
+        if (this.work.length < 4 * h2) this.work = new Float64Array(4 * h2);
       }
       len = m;
     }
@@ -163,6 +171,10 @@ export class FftPlan {
 
   /** Stockham passes ping-ponging between (re, im) at offset and the scratch planes; s0 = initial stride. */
   private run(re: Float64Array, im: Float64Array, offset: number, s0: number): void {
+    if (this.chirp) {
+      this.runBluestein(re, im, offset, s0);
+      return;
+    }
     const total = this.n * s0;
     if (this.sr.length < total) {
       this.sr = new Float64Array(total);
@@ -190,7 +202,7 @@ export class FftPlan {
           radix5(st.m, s, xr, xi, xo, yr, yi, yo, st.twr, st.twi);
           break;
         default:
-          radixGeneric(st.p, st.m, s, xr, xi, xo, yr, yi, yo, st.twr, st.twi, this.rootsR.get(st.p)!, this.rootsI.get(st.p)!, this.gr, this.gi);
+          radixOdd(st.p, st.m, s, xr, xi, xo, yr, yi, yo, st.twr, st.twi, this.cosTab.get(st.p)!, this.sinTab.get(st.p)!, this.work);
       }
       s *= st.p;
       const tr = xr;
@@ -210,6 +222,75 @@ export class FftPlan {
       }
     }
   }
+
+  /** X[k] = w[k]·Σ_t (x[t]·w[t])·conj(w[k−t]): a circular convolution of length M done with fast FFTs. */
+  private runBluestein(re: Float64Array, im: Float64Array, offset: number, s0: number): void {
+    const { m, wr, wi, br, bi, ar, ai } = this.chirp!;
+    const n = this.n;
+    const sub = fftPlan(m);
+    for (let b = 0; b < s0; b++) {
+      ar.fill(0);
+      ai.fill(0);
+      for (let t = 0, i = offset + b; t < n; t++, i += s0) {
+        const xr = re[i];
+        const xi = im[i];
+        ar[t] = xr * wr[t] - xi * wi[t];
+        ai[t] = xr * wi[t] + xi * wr[t];
+      }
+      sub.forward(ar, ai);
+      for (let k = 0; k < m; k++) {
+        const r = ar[k] * br[k] - ai[k] * bi[k];
+        ai[k] = ar[k] * bi[k] + ai[k] * br[k];
+        ar[k] = r;
+      }
+      sub.inverse(ar, ai);
+      for (let k = 0, i = offset + b; k < n; k++, i += s0) {
+        re[i] = ar[k] * wr[k] - ai[k] * wi[k];
+        im[i] = ar[k] * wi[k] + ai[k] * wr[k];
+      }
+    }
+  }
+}
+
+/** Prime factors up to this use the O(p) odd-prime butterfly; lengths with a larger one use Bluestein's algorithm. */
+const MAX_DIRECT_PRIME = 31;
+
+interface ChirpTables {
+  /** Convolution length, 2·3·5-smooth, ≥ 2n − 1. */
+  m: number;
+  /** The chirp e^{−iπt²/n}, t < n. */
+  wr: Float64Array;
+  wi: Float64Array;
+  /** DFT_m of the conjugate chirp (wrapped to negative indices), divided by m. */
+  br: Float64Array;
+  bi: Float64Array;
+  /** Work planes of length m. */
+  ar: Float64Array;
+  ai: Float64Array;
+}
+
+function bluesteinTables(n: number): ChirpTables {
+  const m = nextFastFftSize(2 * n - 1);
+  const wr = new Float64Array(n);
+  const wi = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    // t² mod 2n keeps the angle small and exact.
+    const a = (-Math.PI * ((t * t) % (2 * n))) / n;
+    wr[t] = Math.cos(a);
+    wi[t] = Math.sin(a);
+  }
+  const br = new Float64Array(m);
+  const bi = new Float64Array(m);
+  for (let t = 0; t < n; t++) {
+    br[t] = wr[t] / m;
+    bi[t] = -wi[t] / m;
+    if (t > 0) {
+      br[m - t] = br[t];
+      bi[m - t] = bi[t];
+    }
+  }
+  fftPlan(m).forward(br, bi);
+  return { m, wr, wi, br, bi, ar: new Float64Array(m), ai: new Float64Array(m) };
 }
 
 // Stockham DIF stage: input x[q + s·(j + r·m)], output y[q + s·(p·j + k)] = (Σ_r x_r·ω_p^{rk})·ω_{pm}^{jk},
@@ -397,7 +478,12 @@ function radix5(m: number, s: number, xr: Float64Array, xi: Float64Array, xo: nu
   }
 }
 
-function radixGeneric(
+/**
+ * Any odd prime p: pairs a_h ± a_{p−h} make the DFT real cosine and sine sums,
+ * b_k = a_0 + Σ_h (a_h + a_{p−h})·cos(2πhk/p) ∓ i·Σ_h (a_h − a_{p−h})·sin(2πhk/p) for b_k / b_{p−k}:
+ * (p−1)²/4 complex-by-real products per pair of outputs instead of p².
+ */
+function radixOdd(
   p: number,
   m: number,
   s: number,
@@ -409,37 +495,66 @@ function radixGeneric(
   yo: number,
   twr: Float64Array,
   twi: Float64Array,
-  cr: Float64Array,
-  ci: Float64Array,
-  gr: Float64Array,
-  gi: Float64Array,
+  ct: Float64Array,
+  st: Float64Array,
+  work: Float64Array,
 ): void {
   const sm = s * m;
+  const h2 = (p - 1) / 2;
+  // work: [sum re | sum im | diff re | diff im], h2 each.
+  const di = h2;
+  const ddr = 2 * h2;
+  const ddi = 3 * h2;
   for (let j = 0; j < m; j++) {
+    const tw = j * (p - 1) - 1;
     for (let q = 0; q < s; q++) {
       const ib = xo + q + s * j;
-      for (let r = 0; r < p; r++) {
-        gr[r] = xr[ib + r * sm];
-        gi[r] = xi[ib + r * sm];
+      const a0r = xr[ib];
+      const a0i = xi[ib];
+      let b0r = a0r;
+      let b0i = a0i;
+      for (let h = 1; h <= h2; h++) {
+        const u = ib + h * sm;
+        const v = ib + (p - h) * sm;
+        const sr = xr[u] + xr[v];
+        const si = xi[u] + xi[v];
+        work[h - 1] = sr;
+        work[di + h - 1] = si;
+        work[ddr + h - 1] = xr[u] - xr[v];
+        work[ddi + h - 1] = xi[u] - xi[v];
+        b0r += sr;
+        b0i += si;
       }
       const o = yo + q + s * p * j;
-      for (let k = 0; k < p; k++) {
-        let accR = 0;
-        let accI = 0;
-        for (let r = 0, e = 0; r < p; r++, e += k) {
-          if (e >= p) e -= p;
-          accR += gr[r] * cr[e] - gi[r] * ci[e];
-          accI += gr[r] * ci[e] + gi[r] * cr[e];
+      yr[o] = b0r;
+      yi[o] = b0i;
+      for (let k = 1; k <= h2; k++) {
+        let ar = a0r;
+        let ai = a0i;
+        let br = 0;
+        let bi = 0;
+        const row = (k - 1) * h2;
+        for (let h = 0; h < h2; h++) {
+          const c = ct[row + h];
+          const sn = st[row + h];
+          ar += work[h] * c;
+          ai += work[di + h] * c;
+          br += work[ddr + h] * sn;
+          bi += work[ddi + h] * sn;
         }
-        if (k === 0) {
-          yr[o] = accR;
-          yi[o] = accI;
-        } else {
-          const wr = twr[j * (p - 1) + k - 1];
-          const wi = twi[j * (p - 1) + k - 1];
-          yr[o + k * s] = accR * wr - accI * wi;
-          yi[o + k * s] = accR * wi + accI * wr;
-        }
+        // b_k = A − i·B, b_{p−k} = A + i·B
+        const pr = ar + bi;
+        const pi = ai - br;
+        const nr = ar - bi;
+        const ni = ai + br;
+        const w1r = twr[tw + k];
+        const w1i = twi[tw + k];
+        const w2r = twr[tw + p - k];
+        const w2i = twi[tw + p - k];
+        yr[o + k * s] = pr * w1r - pi * w1i;
+        yi[o + k * s] = pr * w1i + pi * w1r;
+        yr[o + (p - k) * s] = nr * w2r - ni * w2i;
+        yi[o + (p - k) * s] = nr * w2i + ni * w2r;
       }
     }
   }

@@ -1,5 +1,5 @@
 import { assert } from '../core/errors.ts';
-import { fftPlan, nextFastFftSize } from './fft.ts';
+import { fftPlan } from './fft.ts';
 
 /**
  * The gist prefilter (LMgist's `prefilt`; `prefilt`/`color_prefilt` in the LEAR C code): whitening plus local
@@ -7,42 +7,44 @@ import { fftPlan, nextFastFftSize } from './fft.ts';
  *
  * Algorithm, for planes of intensities in [0, 255]:
  * 1. v ← log(v + 1).
- * 2. Pad by 5 pixels with symmetric (edge-repeating) reflection, and further at the bottom/right to a square
- *    FFT side. LMgist pads to the even size n₀ = size + 10 (+1 if odd); we pad on to the next 2·3·5-smooth
- *    size Q ≥ n₀ (266 → 270 for 256-pixel images) and keep the filter's physical cut-off: the Gaussian below is
- *    evaluated at f·n₀/Q, so it is the same continuous filter as LMgist's, only the circular wrap-around lies
- *    4 reflected pixels further away.
- * 3. Whitening: w ← v − lowpass(v), with lowpass the transfer function exp(−(fx² + fy²)/s²),
+ * 2. Pad by 5 pixels with symmetric (edge-repeating) reflection, then at the bottom/right to LMgist's even
+ *    square side n = size + 10 (+1 if odd), reflecting the padded image (MATLAB `padarray(…,'symmetric','post')`).
+ * 3. Whitening: w ← v − lowpass(v), lowpass = multiplying the n×n DFT by exp(−(fx² + fy²)/s²),
  *    s = fc/√(ln 2) cycles per image (a Gaussian whose gain is ½ at fc).
  * 4. Local contrast: w ← w / (0.2 + √|lowpass(m²)|), m the mean of the whitened channels (one contrast
  *    estimate shared by R, G, B, as LMgist and LEAR do).
  * 5. Crop back to size × size.
  *
- * The Gaussian is separable, real and even, so two real planes are filtered at once as one complex plane
- * (exact), and only the frequencies where it exceeds 1e−13 are transformed along the second axis.
+ * The transforms are LMgist's own size (266 for 256-pixel images, so the circular wrap-around is the same),
+ * computed exactly but cheaply: the Gaussian is separable, real and even, so real rows are transformed two
+ * at a time as one complex row, and only the frequencies where the Gaussian exceeds 1e−13 (±25 cycles for
+ * fc = 4) are carried through the column transforms and back.
  *
- * References: Oliva & Torralba, IJCV 42(3), 2001, §4 (prefiltering: "reduces illumination effects and
- * prevents some local image regions to dominate the energy spectrum"); Torralba & Oliva, "Statistics of
- * natural image categories", Network 14, 2003, §2.
+ * References: Oliva & Torralba, IJCV 42(3), 2001, §4 (prefiltering "reduces illumination effects and prevents
+ * some local image regions to dominate the energy spectrum"); Torralba & Oliva, "Statistics of natural image
+ * categories", Network 14, 2003, §2.
  */
 
 interface PrefilterWorkspace {
   size: number;
-  /** LMgist's padded size and ours. */
-  n0: number;
-  q: number;
   fc: number;
-  /** Source index (0 … size−1) of each padded index (0 … q−1). */
+  /** LMgist's padded side. */
+  n: number;
+  /** Source index (0 … size−1) of each padded index (0 … n−1). */
   reflect: Int32Array;
-  /** Kept column bins and the 1-D gain of every bin (already includes 1/q² for the unnormalised inverse). */
+  /** Kept frequency bins, their mirror bins (n − k) mod n, and the 1-D gain per bin (× 1/n for the inverse). */
   keep: Int32Array;
+  mirror: Int32Array;
   gain: Float64Array;
-  re: Float64Array;
-  im: Float64Array;
-  cre: Float64Array;
-  cim: Float64Array;
-  /** Whitened padded planes, one per channel (grown on demand). */
-  white: Float64Array[];
+  /** One complex row. */
+  wr: Float64Array;
+  wi: Float64Array;
+  /** Padded real planes (n²): 3 channels (whitened in place) + the squared mean; and their lowpasses. */
+  pad: Float64Array[];
+  low: Float64Array[];
+  /** Per plane, the kept columns of its spectrum (n × K complex). */
+  cr: Float64Array[];
+  ci: Float64Array[];
 }
 
 const PAD = 5;
@@ -58,91 +60,128 @@ export function reflectIndex(i: number, n: number): number {
 
 function workspace(size: number, fc: number): PrefilterWorkspace {
   if (ws && ws.size === size && ws.fc === fc) return ws;
-  let n0 = size + 2 * PAD;
-  n0 += n0 % 2;
-  const q = nextFastFftSize(n0);
-  const reflect = new Int32Array(q);
-  for (let i = 0; i < q; i++) reflect[i] = reflectIndex(i - PAD, size);
+  const padded = size + 2 * PAD;
+  const n = padded + (padded % 2);
+  const reflect = new Int32Array(n);
+  for (let i = 0; i < n; i++) reflect[i] = reflectIndex(i < padded ? i - PAD : 2 * padded - 1 - i - PAD, size);
   const s = fc / Math.sqrt(Math.log(2));
-  const gain = new Float64Array(q);
+  const gain = new Float64Array(n);
   const kept: number[] = [];
-  for (let k = 0; k < q; k++) {
-    const f = (k < q - Math.floor(q / 2) ? k : k - q) * (n0 / q);
+  for (let k = 0; k < n; k++) {
+    const f = k < n / 2 ? k : k - n;
     gain[k] = Math.exp(-(f * f) / (s * s));
     if (gain[k] > 1e-13) kept.push(k);
+    gain[k] /= n;
   }
-  // Fold the 1/q² of the two unnormalised inverses into the column gain.
-  for (let k = 0; k < q; k++) gain[k] /= q;
   const keep = Int32Array.from(kept);
+  const nk = keep.length;
+  const planes = (len: number, count: number): Float64Array[] => Array.from({ length: count }, () => new Float64Array(len));
   ws = {
     size,
-    n0,
-    q,
     fc,
+    n,
     reflect,
     keep,
+    mirror: keep.map((k) => (n - k) % n),
     gain,
-    re: new Float64Array(q * q),
-    im: new Float64Array(q * q),
-    cre: new Float64Array(q * keep.length),
-    cim: new Float64Array(q * keep.length),
-    white: [],
+    wr: new Float64Array(n),
+    wi: new Float64Array(n),
+    pad: planes(n * n, 4),
+    low: planes(n * n, 4),
+    cr: planes(n * nk, 4),
+    ci: planes(n * nk, 4),
   };
   return ws;
 }
 
-/** Padded copy of a size×size plane into dst (q×q). */
-function padInto(src: Float64Array, dst: Float64Array, w: PrefilterWorkspace): void {
-  const { q, size, reflect } = w;
-  for (let y = 0; y < q; y++) {
-    const s = reflect[y] * size;
-    const d = y * q;
-    for (let x = 0; x < q; x++) dst[d + x] = src[s + reflect[x]];
-  }
-}
-
-/** In place: (re, im) ← lowpass(re) + i·lowpass(im) for two real q×q planes held as one complex plane. */
-function lowpassPair(w: PrefilterWorkspace): void {
-  const { q, keep, gain, re, im, cre, cim } = w;
-  const nk = keep.length;
-  const plan = fftPlan(q);
-  for (let y = 0; y < q; y++) {
-    plan.forward(re, im, y * q);
-    const row = y * q;
-    const c = y * nk;
-    for (let j = 0; j < nk; j++) {
-      cre[c + j] = re[row + keep[j]];
-      cim[c + j] = im[row + keep[j]];
-    }
-  }
-  plan.forwardBatch(cre, cim, nk, false);
-  for (let ky = 0; ky < q; ky++) {
-    const gy = gain[ky];
-    const c = ky * nk;
-    for (let j = 0; j < nk; j++) {
-      const g = gy * gain[keep[j]];
-      cre[c + j] *= g;
-      cim[c + j] *= g;
-    }
-  }
-  plan.forwardBatch(cre, cim, nk, true);
-  for (let y = 0; y < q; y++) {
-    const row = y * q;
-    re.fill(0, row, row + q);
-    im.fill(0, row, row + q);
-    const c = y * nk;
-    for (let j = 0; j < nk; j++) {
-      re[row + keep[j]] = cre[c + j];
-      im[row + keep[j]] = cim[c + j];
-    }
-    plan.inverse(re, im, row);
+/** Rows (plane, y) of the planes to transform, two at a time. */
+function forEachRowPair(planes: readonly number[], rows: number, fn: (pa: number, ya: number, pb: number, yb: number) => void): void {
+  const total = planes.length * rows;
+  for (let r = 0; r < total; r += 2) {
+    const pa = planes[Math.floor(r / rows)];
+    const ya = r % rows;
+    const hasB = r + 1 < total;
+    fn(pa, ya, hasB ? planes[Math.floor((r + 1) / rows)] : -1, hasB ? (r + 1) % rows : 0);
   }
 }
 
 /**
- * Applies the gist prefilter in place to 1 or more planes of one image (1 = gray, 3 = R, G, B).
- * @param planes row-major `size × size` planes of intensities in [0, 255] (LMgist's range: the log and the
- *   0.2 contrast floor assume it); overwritten with the prefiltered values (roughly zero-mean, unit local
+ * w.low[p] ← lowpass(w.pad[p]) for the listed planes (rows yFrom … yTo−1 of the result only). Exact: the
+ * dropped frequencies have gain below 1e−13.
+ */
+function lowpass(w: PrefilterWorkspace, planes: readonly number[], yFrom: number, yTo: number): void {
+  const { n, keep, mirror, gain, wr, wi, pad, low, cr, ci } = w;
+  const nk = keep.length;
+  const plan = fftPlan(n);
+  // Forward rows, two real rows per complex transform: A = (Z(k) + conj Z(−k))/2, B = (Z(k) − conj Z(−k))/2i.
+  forEachRowPair(planes, n, (pa, ya, pb, yb) => {
+    wr.set(pad[pa].subarray(ya * n, ya * n + n));
+    if (pb >= 0) wi.set(pad[pb].subarray(yb * n, yb * n + n));
+    else wi.fill(0);
+    plan.forward(wr, wi);
+    const ar = cr[pa];
+    const ai = ci[pa];
+    const oa = ya * nk;
+    for (let j = 0; j < nk; j++) {
+      const k = keep[j];
+      const m = mirror[j];
+      ar[oa + j] = 0.5 * (wr[k] + wr[m]);
+      ai[oa + j] = 0.5 * (wi[k] - wi[m]);
+    }
+    if (pb < 0) return;
+    const br = cr[pb];
+    const bi = ci[pb];
+    const ob = yb * nk;
+    for (let j = 0; j < nk; j++) {
+      const k = keep[j];
+      const m = mirror[j];
+      br[ob + j] = 0.5 * (wi[k] + wi[m]);
+      bi[ob + j] = 0.5 * (wr[m] - wr[k]);
+    }
+  });
+  // Columns: forward, Gaussian gain (with both 1/n factors of the inverse), inverse.
+  for (const p of planes) {
+    plan.forwardBatch(cr[p], ci[p], nk, false);
+    for (let ky = 0; ky < n; ky++) {
+      const gy = gain[ky];
+      const o = ky * nk;
+      for (let j = 0; j < nk; j++) {
+        const g = gy * gain[keep[j]];
+        cr[p][o + j] *= g;
+        ci[p][o + j] *= g;
+      }
+    }
+    plan.forwardBatch(cr[p], ci[p], nk, true);
+  }
+  // Inverse rows, two real results per complex transform: Y = A + i·B → y = a + i·b.
+  const rows = yTo - yFrom;
+  forEachRowPair(planes, rows, (pa, ra, pb, rb) => {
+    const ya = yFrom + ra;
+    const yb = yFrom + rb;
+    wr.fill(0);
+    wi.fill(0);
+    const oa = ya * nk;
+    for (let j = 0; j < nk; j++) {
+      wr[keep[j]] = cr[pa][oa + j];
+      wi[keep[j]] = ci[pa][oa + j];
+    }
+    if (pb >= 0) {
+      const ob = yb * nk;
+      for (let j = 0; j < nk; j++) {
+        wr[keep[j]] -= ci[pb][ob + j];
+        wi[keep[j]] += cr[pb][ob + j];
+      }
+    }
+    plan.inverse(wr, wi);
+    low[pa].set(wr, ya * n);
+    if (pb >= 0) low[pb].set(wi, yb * n);
+  });
+}
+
+/**
+ * Applies the gist prefilter in place to the planes of one image (1 = gray, 3 = R, G, B).
+ * @param planes 1 to 3 row-major `size × size` planes of intensities in [0, 255] (LMgist's range: the log and
+ *   the 0.2 contrast floor assume it); overwritten with the prefiltered values (about zero-mean, unit local
  *   contrast)
  * @param size side of the square planes in pixels (≥ 2)
  * @param fc cut-off in cycles per image (LMgist default 4)
@@ -150,41 +189,43 @@ function lowpassPair(w: PrefilterWorkspace): void {
  * gistPrefilter([gray], 256, 4);
  */
 export function gistPrefilter(planes: readonly Float64Array[], size: number, fc: number): void {
-  assert(planes.length >= 1 && planes.every((p) => p.length === size * size), 'prefilter planes are size×size');
+  assert(planes.length >= 1 && planes.length <= 3, `prefilter takes 1 to 3 planes, got ${planes.length}`);
+  assert(planes.every((p) => p.length === size * size), 'prefilter planes are size×size');
   assert(fc > 0, `prefilter fc ${fc}`);
   const w = workspace(size, fc);
-  const { q, re, im } = w;
-  while (w.white.length < planes.length) w.white.push(new Float64Array(q * q));
-  for (const p of planes) for (let i = 0; i < p.length; i++) p[i] = Math.log(p[i] + 1);
-  // Whitening, two channels per complex transform.
-  for (let c = 0; c < planes.length; c += 2) {
-    padInto(planes[c], re, w);
-    if (c + 1 < planes.length) padInto(planes[c + 1], im, w);
-    else im.fill(0);
-    const a = w.white[c];
-    a.set(re);
-    const b = c + 1 < planes.length ? w.white[c + 1] : undefined;
-    if (b) b.set(im);
-    lowpassPair(w);
-    for (let i = 0; i < q * q; i++) a[i] -= re[i];
-    if (b) for (let i = 0; i < q * q; i++) b[i] -= im[i];
-  }
-  // Local contrast from the squared channel mean.
+  const { n, reflect, pad, low } = w;
   const nc = planes.length;
-  for (let i = 0; i < q * q; i++) {
-    let m = 0;
-    for (let c = 0; c < nc; c++) m += w.white[c][i];
-    m /= nc;
-    re[i] = m * m;
+  const channels = [0, 1, 2].slice(0, nc);
+  for (let c = 0; c < nc; c++) {
+    const src = planes[c];
+    const dst = pad[c];
+    for (let y = 0; y < n; y++) {
+      const s = reflect[y] * size;
+      for (let x = 0; x < n; x++) dst[y * n + x] = Math.log(src[s + reflect[x]] + 1);
+    }
   }
-  im.fill(0);
-  lowpassPair(w);
-  const size2 = w.size;
-  for (let y = 0; y < size2; y++) {
-    const src = (y + PAD) * q + PAD;
-    for (let x = 0; x < size2; x++) {
-      const norm = 1 / (0.2 + Math.sqrt(Math.abs(re[src + x])));
-      for (let c = 0; c < nc; c++) planes[c][y * size2 + x] = w.white[c][src + x] * norm;
+  lowpass(w, channels, 0, n);
+  const sq = pad[3];
+  sq.fill(0);
+  for (let c = 0; c < nc; c++) {
+    const a = pad[c];
+    const l = low[c];
+    for (let i = 0; i < n * n; i++) {
+      a[i] -= l[i];
+      sq[i] += a[i];
+    }
+  }
+  for (let i = 0; i < n * n; i++) {
+    const m = sq[i] / nc;
+    sq[i] = m * m;
+  }
+  lowpass(w, [3], PAD, PAD + size);
+  const contrast = low[3];
+  for (let y = 0; y < size; y++) {
+    const row = (y + PAD) * n + PAD;
+    for (let x = 0; x < size; x++) {
+      const norm = 1 / (0.2 + Math.sqrt(Math.abs(contrast[row + x])));
+      for (let c = 0; c < nc; c++) planes[c][y * size + x] = pad[c][row + x] * norm;
     }
   }
 }
