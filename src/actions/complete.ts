@@ -1,0 +1,284 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DejaError } from '../core/errors.ts';
+import { createImage, toRgb, type Image } from '../core/image.ts';
+import { silentProgress, type Progress } from '../core/progress.ts';
+import { rgbToLab } from '../imgproc/color.ts';
+import { resize } from '../imgproc/resample.ts';
+import { decodeFile } from '../io/decode.ts';
+import { writeImage } from '../io/encode.ts';
+import { contactSheet } from '../io/sheet.ts';
+import { createEncoderResolved, parseEncoderSpec } from '../encoders/factory.ts';
+import { DEFAULT_GIST, gistCellWeights } from '../encoders/gist.ts';
+import type { Collection } from '../store/collection.ts';
+import { checkMask } from '../decoders/complete/checkMask.ts';
+import { bandRadius } from '../decoders/complete/contextBand.ts';
+import { completeFromScenes, type SceneCandidate } from '../decoders/complete/completeFromScenes.ts';
+import { combineSceneDistances, labThumbnail, smallest, thumbnailDistance, weightedDistances } from '../decoders/complete/sceneMatch.ts';
+import { diffusionFill } from '../decoders/complete/diffusionFill.ts';
+import { textureSynthesis } from '../decoders/complete/textureSynthesis.ts';
+import { collectionImage } from './photoImage.ts';
+
+/** Options of `deja complete`, validated once at the boundary. */
+export const CompleteOptions = z.object({
+  /** Hole mask file (white = missing), the photo's size. */
+  mask: z.string().min(1),
+  /** `scene` (Hays & Efros 2007), or the baselines `diffusion` (membrane fill) and `texture` (Efros & Leung 1999). */
+  method: z.enum(['scene', 'diffusion', 'texture']).default('scene'),
+  /** Completions returned, best first (scene: the top k of the ranking; texture: k seeds, at most 5; diffusion: 1). */
+  k: z.number().int().min(1).max(200).default(20),
+  /** Scenes kept by scene matching for context matching (§3: the 200 nearest). */
+  scenes: z.number().int().min(1).max(2000).default(200),
+  /** Scene-matching gist encoder stored in the collection. */
+  encoder: z.string().default('gist'),
+  /** Gist vs colour-thumbnail weights of the scene distance (§3: about 2:1). */
+  gistWeight: z.number().min(0).default(2),
+  colorWeight: z.number().min(0).default(1),
+  /** Working resolution: photos with a longer shorter side are shrunk to this (pixels). */
+  maxSide: z.number().int().min(32).max(4096).default(480),
+  /** Seed of the texture baseline. */
+  seed: z.number().int().min(0).default(1),
+  /** Output folder for the completions and their grid image (omit to write nothing). */
+  out: z.string().optional(),
+});
+export type CompleteOptions = z.input<typeof CompleteOptions>;
+
+/** One completion as `deja complete --json` reports it. */
+export interface CompletionResult {
+  rank: number;
+  /** Source photo of the fill (scene method only). */
+  source: { id: number; path: string } | null;
+  /** Scene placement: query (x, y) takes the source resized by `factor` at (x + dx, y + dy). */
+  placement: { scale: number; factor: number; dx: number; dy: number } | null;
+  /** Raw cost terms (scene: masked gist + colour; context: L*a*b* + texture SSD per band pixel; seam: graph-cut cost). */
+  terms: { scene: number; context: number; contextColor: number; contextTexture: number; seam: number } | null;
+  normalised: { scene: number; context: number; seam: number } | null;
+  score: number | null;
+  file: string | null;
+}
+
+export interface CompleteReport {
+  photo: string;
+  mask: string;
+  method: 'scene' | 'diffusion' | 'texture';
+  width: number;
+  height: number;
+  holeFraction: number;
+  bandRadius: number;
+  /** Scenes considered (collection size after filtering) and kept by scene matching. */
+  collectionSize: number;
+  scenesMatched: number;
+  warnings: string[];
+  results: CompletionResult[];
+  grid: string | null;
+  seconds: number;
+}
+
+/** Library-level options for `completeImage` (the action's options minus file names). */
+export type CompleteImageOptions = Omit<z.output<typeof CompleteOptions>, 'mask' | 'out' | 'maxSide'> & {
+  /** Keep only these collection photos as scene candidates (the benchmark's collection sizes and held-out queries). */
+  photoFilter?: (id: number) => boolean;
+};
+
+/** A completion with its pixels. */
+export interface CompletedImage {
+  image: Image;
+  result: Omit<CompletionResult, 'rank' | 'file'>;
+}
+
+/**
+ * Completes a photo file: loads photo and mask, checks them, fills the hole with the chosen method and,
+ * with `out`, writes `completion-01.png…` (ranked) and `grid.jpg` (query with the hole, then the completions).
+ * Files are written to a temporary folder first and moved into place only when all succeeded.
+ * @throws DejaError for a mask of another size, an empty or all-white mask, a tiny photo, an empty
+ *   collection or one without the gist descriptors (scene method)
+ */
+export async function completePhoto(collection: Collection | null, photo: string, rawOptions: CompleteOptions, progress: Progress = silentProgress): Promise<CompleteReport> {
+  const options = CompleteOptions.parse(rawOptions);
+  const started = Date.now();
+  const { image, mask, warnings } = await loadPhotoAndMask(photo, options.mask, options.maxSide);
+  const completed = await completeImage(collection, image, mask, options, progress, warnings);
+  const results: CompletionResult[] = completed.results.map((c, i) => ({ rank: i + 1, ...c.result, file: null }));
+  let grid: string | null = null;
+  if (options.out) {
+    const names = await writeOutputs(options.out, image, mask, completed.results, photo, options.method);
+    names.files.forEach((f, i) => (results[i].file = f));
+    grid = names.grid;
+  }
+  let hole = 0;
+  for (let i = 0; i < mask.length; i++) hole += mask[i];
+  return {
+    photo: path.resolve(photo),
+    mask: path.resolve(options.mask),
+    method: options.method,
+    width: image.width,
+    height: image.height,
+    holeFraction: hole / mask.length,
+    bandRadius: bandRadius(image.width, image.height),
+    collectionSize: completed.collectionSize,
+    scenesMatched: completed.scenesMatched,
+    warnings,
+    results,
+    grid,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/** Decodes photo and mask, checks sizes, shrinks both to the working resolution. */
+async function loadPhotoAndMask(photo: string, maskFile: string, maxSide: number): Promise<{ image: Image; mask: Uint8Array; warnings: string[] }> {
+  const decoded = await decodeFile(photo);
+  const m = await decodeFile(maskFile, { gray: true });
+  const { width: w, height: h } = decoded.image;
+  if (m.image.width !== w || m.image.height !== h)
+    throw new DejaError('BAD_ARGUMENT', `mask is ${m.image.width}x${m.image.height} but the photo is ${w}x${h}`, {
+      file: maskFile,
+      hint: `make a ${w}x${h} mask (white = hole)`,
+    });
+  const f = Math.min(1, maxSide / Math.min(w, h));
+  const tw = Math.max(1, Math.round(w * f));
+  const th = Math.max(1, Math.round(h * f));
+  const image = f < 1 ? resize(decoded.image, tw, th) : decoded.image;
+  const small = f < 1 ? resize(m.image, tw, th) : m.image;
+  const mask = new Uint8Array(tw * th);
+  for (let i = 0; i < mask.length; i++) mask[i] = small.data[i] >= 0.5 ? 1 : 0;
+  const warnings = checkMask(mask, tw, th, maskFile);
+  if (f < 1) warnings.unshift(`working at ${tw}x${th} (photo is ${w}x${h}; --max-side ${maxSide})`);
+  return { image, mask, warnings };
+}
+
+/**
+ * Fills the hole of an in-memory photo with one method; the library function behind `deja complete`
+ * and the benchmark.
+ * @param collection needed by the scene method (null is fine for the baselines)
+ * @param mask `w*h`, 1 = hole (checked with `checkMask`)
+ */
+export async function completeImage(
+  collection: Collection | null,
+  image: Image,
+  mask: Uint8Array,
+  options: CompleteImageOptions,
+  progress: Progress = silentProgress,
+  warnings: string[] = [],
+): Promise<{ results: CompletedImage[]; collectionSize: number; scenesMatched: number }> {
+  const rgb = toRgb(image);
+  if (options.method === 'diffusion') {
+    return { results: [{ image: diffusionFill(rgb, mask).image, result: baseline() }], collectionSize: 0, scenesMatched: 0 };
+  }
+  if (options.method === 'texture') {
+    const results: CompletedImage[] = [];
+    for (let s = 0; s < Math.min(options.k, 5); s++) results.push({ image: textureSynthesis(rgb, mask, { seed: options.seed + s }).image, result: baseline() });
+    return { results, collectionSize: 0, scenesMatched: 0 };
+  }
+  if (!collection) throw new DejaError('EMPTY_COLLECTION', 'scene completion needs a photo collection', { hint: 'pass --collection <dir> or use --method diffusion|texture' });
+  const { scenes, collectionSize } = await matchScenes(collection, rgb, mask, options, progress);
+  if (scenes.length === 0) throw new DejaError('EMPTY_COLLECTION', 'no scene of the collection is available for matching', { file: collection.dir, hint: 'add photos with `deja index <photos>`' });
+  progress.start(1, 'completing');
+  const completions = completeFromScenes(rgb, mask, scenes, { k: options.k });
+  progress.tick();
+  progress.stop();
+  if (completions.length < options.k) warnings.push(`only ${completions.length} of ${scenes.length} scenes could cover the hole's context`);
+  const results = completions.map((c) => ({
+    image: c.image,
+    result: {
+      source: { id: c.id, path: collection.photo(c.id)?.path ?? '' },
+      placement: { scale: c.placement.scale, factor: round(c.placement.factor), dx: c.placement.dx, dy: c.placement.dy },
+      terms: { scene: round(c.terms.scene), context: round(c.terms.context), contextColor: round(c.placement.colorSsd), contextTexture: round(c.placement.textureSsd), seam: round(c.terms.seam) },
+      normalised: { scene: round(c.normalised.scene), context: round(c.normalised.context), seam: round(c.normalised.seam) },
+      score: round(c.score),
+    },
+  }));
+  return { results, collectionSize, scenesMatched: scenes.length };
+}
+
+function baseline(): Omit<CompletionResult, 'rank' | 'file'> {
+  return { source: null, placement: null, terms: null, normalised: null, score: null };
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e4) / 1e4;
+}
+
+/**
+ * Scene matching (§3): masked gist distance to every collection photo (exact; cells weighted by their
+ * known fraction, the hole diffusion-filled first so it adds no edges), then the best 3·scenes are
+ * decoded and re-ranked with the 2:1 gist + L*a*b* thumbnail distance; the best `scenes` are returned.
+ */
+async function matchScenes(collection: Collection, image: Image, mask: Uint8Array, options: CompleteImageOptions, progress: Progress): Promise<{ scenes: SceneCandidate[]; collectionSize: number }> {
+  if (collection.count() === 0) throw new DejaError('EMPTY_COLLECTION', 'the collection has no photos', { file: collection.dir, hint: 'add some with `deja index <photos>`' });
+  const encoder = await createEncoderResolved(options.encoder);
+  if (!encoder.name.startsWith('gist')) throw new DejaError('BAD_ARGUMENT', `scene matching needs a gist encoder, not ${encoder.spec}`, { hint: 'pass --encoder gist' });
+  if (!collection.encoders().some((e) => e.spec === encoder.spec && e.rows > 0))
+    throw new DejaError('NO_DATA', `the collection has no ${encoder.spec} descriptors`, { file: collection.dir, hint: `add them with: deja index --encoders ${encoder.spec} <photos>` });
+  const m = collection.descriptorMatrix(encoder.spec);
+  const { width: w, height: h } = image;
+  const query = await encoder.encode(diffusionFill(image, mask).image);
+  const weights = gistWeights(mask, w, h, encoder.spec, encoder.inputSize, m.dim);
+  const rows = Int32Array.from({ length: m.n }, (_, r) => r).filter((r) => !options.photoFilter || options.photoFilter(m.photoIds[r]));
+  const sub = new Float32Array(rows.length * m.dim);
+  rows.forEach((r, i) => sub.set(m.data.subarray(r * m.dim, (r + 1) * m.dim), i * m.dim));
+  const gist = weightedDistances(query, sub, rows.length, m.dim, weights);
+  const pre = smallest(gist, Math.min(rows.length, 3 * options.scenes));
+  const queryThumb = labThumbnail(rgbToLab(image), mask);
+  progress.start(pre.length, 'scene matching');
+  const decoded: { id: number; image: Image; color: number; gist: number }[] = [];
+  for (const j of pre) {
+    const id = m.photoIds[rows[j]];
+    const img = await collectionImage(collection, id, Math.min(w, h));
+    decoded.push({ id, image: img, gist: gist[j], color: thumbnailDistance(queryThumb, labThumbnail(rgbToLab(img), null)) });
+    progress.tick();
+  }
+  progress.stop();
+  const combined = combineSceneDistances(decoded.map((d) => d.gist), decoded.map((d) => d.color), options.gistWeight, options.colorWeight);
+  const scenes = smallest(combined, options.scenes).map((i) => ({ id: decoded[i].id, image: decoded[i].image, sceneDistance: combined[i] }));
+  return { scenes, collectionSize: rows.length };
+}
+
+/** Per-dimension gist weights: the known fraction of each dimension's cell (the gist layout repeats cells fastest). */
+function gistWeights(mask: Uint8Array, w: number, h: number, spec: string, imageSize: number, dim: number): Float32Array {
+  const grid = Number(parseEncoderSpec(spec).options.grid ?? DEFAULT_GIST.grid);
+  const m255 = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) m255[i] = mask[i] ? 255 : 0;
+  const cellsOnly = gistCellWeights(m255, w, h, { ...DEFAULT_GIST, imageSize, grid, orientationsPerScale: [1], color: false });
+  const cells = grid * grid;
+  const out = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) out[i] = cellsOnly[i % cells];
+  return out;
+}
+
+/** Writes ranked completions and the grid to a temporary folder, then moves them into `out`. */
+async function writeOutputs(out: string, image: Image, mask: Uint8Array, results: CompletedImage[], photo: string, method: string): Promise<{ files: string[]; grid: string }> {
+  const dir = path.resolve(out);
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  fs.mkdirSync(tmp, { recursive: true });
+  try {
+    const names = results.map((_, i) => `completion-${String(i + 1).padStart(2, '0')}.png`);
+    for (let i = 0; i < results.length; i++) await writeImage(results[i].image, path.join(tmp, names[i]));
+    const tiles = [{ image: showHole(image, mask), caption: `query\n${path.basename(photo)}` }];
+    results.forEach((r, i) =>
+      tiles.push({ image: r.image, caption: r.result.source ? `#${i + 1} score ${r.result.score}\n${shortName(r.result.source.path)}` : `#${i + 1} ${method}` }),
+    );
+    const sheet = await contactSheet(tiles, { columns: Math.min(6, tiles.length), tileSize: 200, title: `deja complete --method ${method}` });
+    fs.writeFileSync(path.join(tmp, 'grid.jpg'), sheet);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of [...names, 'grid.jpg']) fs.renameSync(path.join(tmp, f), path.join(dir, f));
+    return { files: names.map((n) => path.join(dir, n)), grid: path.join(dir, 'grid.jpg') };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Last two path parts (or the archive member), for captions. */
+function shortName(p: string): string {
+  const member = p.includes('#') ? p.slice(p.indexOf('#') + 1) : p;
+  return member.split(/[\\/]/).slice(-2).join('/');
+}
+
+/** The query with its hole painted magenta, for the grid. */
+export function showHole(image: Image, mask: Uint8Array): Image {
+  const rgb = toRgb(image);
+  const out = createImage(image.width, image.height, 3, rgb.data.slice());
+  const n = image.width * image.height;
+  for (let i = 0; i < n; i++) if (mask[i]) (out.data[i] = 1), (out.data[n + i] = 0), (out.data[2 * n + i] = 1);
+  return out;
+}
