@@ -95,6 +95,27 @@ function kernel4x4(
   out[o3] += s30; out[o3 + 1] += s31; out[o3 + 2] += s32; out[o3 + 3] += s33;
 }
 
+/** One `a` row against four `b` rows: the edge kernel for leftover queries (and single-query search). */
+function kernel1x4(
+  a: Float32Array,
+  ao: number,
+  b: Float32Array,
+  bo: number,
+  dim: number,
+  t0: number,
+  t1: number,
+  out: Float64Array,
+  oo: number,
+): void {
+  const b0 = bo, b1 = b0 + dim, b2 = b1 + dim, b3 = b2 + dim;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let t = t0; t < t1; t++) {
+    const x = a[ao + t];
+    s0 += x * b[b0 + t]; s1 += x * b[b1 + t]; s2 += x * b[b2 + t]; s3 += x * b[b3 + t];
+  }
+  out[oo] += s0; out[oo + 1] += s1; out[oo + 2] += s2; out[oo + 3] += s3;
+}
+
 /** The rows of `a` at or past `a4` against all of `b`, and all of `a` against the rows of `b` at or past `b4`. */
 function scalarEdges(
   a: Float32Array,
@@ -112,7 +133,8 @@ function scalarEdges(
 ): void {
   for (let i = 0; i < aCount; i++) {
     const ao = (aStart + i) * dim;
-    for (let j = i < a4 ? b4 : 0; j < bCount; j++) {
+    if (i >= a4) for (let j = 0; j < b4; j += 4) kernel1x4(a, ao, b, (bStart + j) * dim, dim, t0, t1, out, i * bCount + j);
+    for (let j = b4; j < bCount; j++) {
       const bo = (bStart + j) * dim;
       let s = 0;
       for (let t = t0; t < t1; t++) s += a[ao + t] * b[bo + t];
