@@ -17,8 +17,9 @@ const DATA_BLOCK = 256;
  *
  * Algorithm:
  * 1. Squared norms of the data rows (given, or computed once) and of the queries.
- * 2. For each block of 64 queries × 256 data rows, all dot products with the register-blocked,
- *    cache-tiled kernel `dotBlock` (GEMM-style, float64 accumulation of float32 inputs).
+ * 2. For each block of 64 queries × 256 data rows, all dot products with a register-blocked,
+ *    cache-tiled kernel: the WebAssembly SIMD kernel `SimdDot` (4 × 2 micro-tiles of f32x4 lanes,
+ *    summed in float64 every 512 values) where available, else the scalar `dotBlock` (4 × 4, float64).
  * 3. Distances ‖x‖² + ‖q‖² − 2 x·q (squared L2), or 1 − x·q / (‖x‖‖q‖) (cosine), clamped at 0 for L2.
  * 4. A bounded max-heap per query keeps the k best; candidates above its threshold are skipped inline.
  *
