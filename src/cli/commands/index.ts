@@ -6,6 +6,7 @@ import { register as duplicates } from './duplicates.ts';
 import { register as encoders } from './encoders.ts';
 import { register as quickstart } from './quickstart.ts';
 import { register as evalCommand } from './eval.ts';
+import { register as complete } from './complete.ts';
 import { register as locate } from './locate.ts';
 import { register as colorize } from './colorize.ts';
 import { register as classify } from './classify.ts';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   encoders(program);
   quickstart(program);
   evalCommand(program);
+  complete(program);
   locate(program);
   colorize(program);
   classify(program);
