@@ -3,7 +3,8 @@ import { createImage, plane, type Image } from '../../core/image.ts';
 import { resize } from '../../imgproc/resample.ts';
 import type { ContextBand } from './contextBand.ts';
 import { textureDescriptor } from './textureTerm.ts';
-import { accumulateCorrelation, fft2d, nextPow2, realPairSpectrum, type PairSpectrum } from './fftCorrelate.ts';
+import { fft2d } from '../../imgproc/fft.ts';
+import { accumulateCorrelation, fftSize, realPairSpectrum, type PairSpectrum } from './fftCorrelate.ts';
 
 /**
  * Local context matching (Hays & Efros 2007, §4): for one matched scene, the translation and scale
@@ -107,8 +108,8 @@ export function ssdMap(t: ContextTemplate, sceneLab: Image, texture: Float32Arra
   const cols = sw - t.bw + 1;
   const rows = sh - t.bh + 1;
   if (cols < 1 || rows < 1) return null;
-  const nx = nextPow2(sw);
-  const ny = nextPow2(sh);
+  const nx = fftSize(sw);
+  const ny = fftSize(sh);
   const [tp1, tp2, tp3] = templateSpectra(t, nx, ny);
   const n = sw * sh;
   const rootL = Math.sqrt(t.textureWeight);
@@ -143,6 +144,8 @@ export function ssdMap(t: ContextTemplate, sceneLab: Image, texture: Float32Arra
  */
 export function matchContext(t: ContextTemplate, sceneLab: Image, scales: readonly number[] = PAPER_SCALES): Placement | null {
   const cover = Math.max(t.width / sceneLab.width, t.height / sceneLab.height);
+  // The texture descriptor is computed once on the scene and resampled per scale (the 5×5 median is the costly part).
+  const texture = createImage(sceneLab.width, sceneLab.height, 1, textureDescriptor(plane(sceneLab, 0), sceneLab.width, sceneLab.height));
   let best: Placement | null = null;
   for (const scale of scales) {
     const factor = cover * scale;
@@ -150,7 +153,7 @@ export function matchContext(t: ContextTemplate, sceneLab: Image, scales: readon
     const sh = Math.max(1, Math.round(sceneLab.height * factor));
     if (sw < t.bw || sh < t.bh) continue;
     const scaled = resize(sceneLab, sw, sh);
-    const tex = textureDescriptor(plane(scaled, 0), sw, sh);
+    const tex = resize(texture, sw, sh).data;
     const map = ssdMap(t, scaled, tex);
     if (!map) continue;
     let arg = 0;

@@ -1,97 +1,17 @@
 import { assert } from '../../core/errors.ts';
+import { fft2d, nextFastFftSize } from '../../imgproc/fft.ts';
 
 /**
- * Radix-2 2-D FFT and real cross-correlation of several channel pairs at once, for the context
- * matching of scene completion (Hays & Efros 2007, §4: "SSD over all translations", computed with
- * the convolution theorem instead of a quadruple loop).
+ * Real cross-correlation of several channel pairs at once with the mixed-radix FFT of imgproc/fft.ts,
+ * for the context matching of scene completion (Hays & Efros 2007, §4: "SSD over all translations",
+ * computed with the convolution theorem instead of a quadruple loop).
  *
- * Layout: every plane is row-major `nx × ny` (x fastest), `nx` and `ny` powers of two.
+ * Layout: every plane is row-major `nx × ny` (x fastest).
  */
 
-const twiddleCache = new Map<number, { cos: Float64Array; sin: Float64Array; rev: Uint32Array }>();
-
-function tables(n: number): { cos: Float64Array; sin: Float64Array; rev: Uint32Array } {
-  let t = twiddleCache.get(n);
-  if (t) return t;
-  const cos = new Float64Array(n / 2);
-  const sin = new Float64Array(n / 2);
-  for (let i = 0; i < n / 2; i++) {
-    cos[i] = Math.cos((2 * Math.PI * i) / n);
-    sin[i] = Math.sin((2 * Math.PI * i) / n);
-  }
-  const rev = new Uint32Array(n);
-  const bits = Math.round(Math.log2(n));
-  for (let i = 0; i < n; i++) {
-    let r = 0;
-    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-    rev[i] = r;
-  }
-  t = { cos, sin, rev };
-  twiddleCache.set(n, t);
-  return t;
-}
-
-/** Smallest power of two ≥ n. */
-export function nextPow2(n: number): number {
-  let p = 1;
-  while (p < n) p <<= 1;
-  return p;
-}
-
-/** In-place 1-D FFT of `n` complex values read with a stride (sign −1 forward, +1 inverse, unscaled). */
-function fft1d(re: Float64Array, im: Float64Array, offset: number, stride: number, n: number, inverse: boolean, bufRe: Float64Array, bufIm: Float64Array): void {
-  const { cos, sin, rev } = tables(n);
-  for (let i = 0; i < n; i++) {
-    const j = offset + rev[i] * stride;
-    bufRe[i] = re[j];
-    bufIm[i] = im[j];
-  }
-  const sgn = inverse ? 1 : -1;
-  for (let size = 2; size <= n; size <<= 1) {
-    const half = size >> 1;
-    const step = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0, t = 0; k < half; k++, t += step) {
-        const wr = cos[t];
-        const wi = sgn * sin[t];
-        const a = start + k;
-        const b = a + half;
-        const xr = bufRe[b] * wr - bufIm[b] * wi;
-        const xi = bufRe[b] * wi + bufIm[b] * wr;
-        bufRe[b] = bufRe[a] - xr;
-        bufIm[b] = bufIm[a] - xi;
-        bufRe[a] += xr;
-        bufIm[a] += xi;
-      }
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    const j = offset + i * stride;
-    re[j] = bufRe[i];
-    im[j] = bufIm[i];
-  }
-}
-
-/**
- * In-place 2-D FFT (rows then columns). The inverse is scaled by 1/(nx·ny), so `fft2d(fft2d(x), inverse)` = x.
- * @param re real parts, `nx*ny`, row-major
- * @param im imaginary parts, same layout
- */
-export function fft2d(re: Float64Array, im: Float64Array, nx: number, ny: number, inverse = false): void {
-  assert(nx === nextPow2(nx) && ny === nextPow2(ny), `fft2d size ${nx}x${ny} must be powers of two`);
-  assert(re.length === nx * ny && im.length === nx * ny, 'fft2d plane length');
-  const m = Math.max(nx, ny);
-  const bufRe = new Float64Array(m);
-  const bufIm = new Float64Array(m);
-  for (let y = 0; y < ny; y++) fft1d(re, im, y * nx, 1, nx, inverse, bufRe, bufIm);
-  for (let x = 0; x < nx; x++) fft1d(re, im, x, nx, ny, inverse, bufRe, bufIm);
-  if (inverse) {
-    const s = 1 / (nx * ny);
-    for (let i = 0; i < re.length; i++) {
-      re[i] *= s;
-      im[i] *= s;
-    }
-  }
+/** Smallest FFT length ≥ n that the mixed-radix FFT handles fast (2^a·3^b·5^c). */
+export function fftSize(n: number): number {
+  return nextFastFftSize(n);
 }
 
 /** Spectra of two real planes computed with one complex FFT (packing a + i·b, then splitting by Hermitian symmetry). */
@@ -117,7 +37,7 @@ export function realPairSpectrum(a: ArrayLike<number> | null, b: ArrayLike<numbe
       if (b) im[y * nx + x] = b[y * w + x];
     }
   }
-  fft2d(re, im, nx, ny);
+  fft2d(re, im, nx, ny, false);
   const out: PairSpectrum = {
     aRe: new Float64Array(nx * ny),
     aIm: new Float64Array(nx * ny),
@@ -125,10 +45,10 @@ export function realPairSpectrum(a: ArrayLike<number> | null, b: ArrayLike<numbe
     bIm: new Float64Array(nx * ny),
   };
   for (let ky = 0; ky < ny; ky++) {
-    const my = (ny - ky) & (ny - 1);
+    const my = (ny - ky) % ny;
     for (let kx = 0; kx < nx; kx++) {
       const k = ky * nx + kx;
-      const m = my * nx + ((nx - kx) & (nx - 1));
+      const m = my * nx + ((nx - kx) % nx);
       // A = (Z[k] + conj Z[-k]) / 2, B = (Z[k] − conj Z[-k]) / 2i.
       out.aRe[k] = 0.5 * (re[k] + re[m]);
       out.aIm[k] = 0.5 * (im[k] - im[m]);
