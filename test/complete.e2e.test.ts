@@ -1,4 +1,4 @@
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +43,10 @@ before(async () => {
   await writeMask(path.join(dir, 'empty.png'), 150, 150, () => false);
   await writeMask(path.join(dir, 'white.png'), 150, 150, () => true);
   await writeMask(path.join(dir, 'border.png'), 150, 150, (x, y) => x < 30 && y > 60 && y < 90);
+});
+
+after(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('deja complete fills the hole from the collection and writes ranked completions, a grid and a JSON report', { skip }, async () => {
