@@ -6,7 +6,7 @@
  *
  *   npm run bench:complete                       # full run (~15 min on 2 cores, plus a one-off ingest)
  *   npm run bench:complete -- --quick            # 4 queries, sizes 1000 and all, 40 scenes
- *   npm run bench:complete -- --sizes 1000,4000,all --queries 12 --scenes 60
+ *   npm run bench:complete -- --sizes 1000,4000,all --queries 12 --scenes 100
  *   (--no-ingest: use the collection as it is, e.g. while an ingest is still running)
  *
  * Collection: intel-scenes (14,034 colour 150-px scenes) ingested once, resumably, into
@@ -54,7 +54,7 @@ function parseArgs(argv: string[]): Args {
   const quick = argv.includes('--quick');
   const sizes = (get('--sizes') ?? (quick ? '1000,all' : '1000,4000,all')).split(',').map((s) => (s === 'all' ? 'all' : Number(s)));
   const queries = Number(get('--queries') ?? (quick ? 4 : 12));
-  return { sizes, intelQueries: Math.ceil((queries * 3) / 4), bsdsQueries: Math.floor(queries / 4), scenes: Number(get('--scenes') ?? (quick ? 40 : 60)) };
+  return { sizes, intelQueries: Math.ceil((queries * 3) / 4), bsdsQueries: Math.floor(queries / 4), scenes: Number(get('--scenes') ?? (quick ? 40 : 100)) };
 }
 
 interface Query {

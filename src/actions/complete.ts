@@ -215,9 +215,7 @@ async function matchScenes(collection: Collection, image: Image, mask: Uint8Arra
   const query = await encoder.encode(diffusionFill(image, mask).image);
   const weights = gistWeights(mask, w, h, encoder.spec, encoder.inputSize, m.dim);
   const rows = Int32Array.from({ length: m.n }, (_, r) => r).filter((r) => !options.photoFilter || options.photoFilter(m.photoIds[r]));
-  const sub = new Float32Array(rows.length * m.dim);
-  rows.forEach((r, i) => sub.set(m.data.subarray(r * m.dim, (r + 1) * m.dim), i * m.dim));
-  const gist = weightedDistances(query, sub, rows.length, m.dim, weights);
+  const gist = weightedDistances(query, m.data, m.n, m.dim, weights, rows);
   const pre = smallest(gist, Math.min(rows.length, 3 * options.scenes));
   const queryThumb = labThumbnail(rgbToLab(image), mask);
   progress.start(pre.length, 'scene matching');

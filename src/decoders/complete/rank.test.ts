@@ -36,3 +36,10 @@ test('the thumbnail of a masked photo weights cells by their known fraction and 
   const combined = combineSceneDistances([1, 2, 3], [10, 10, 40]);
   assert.deepEqual(smallest(combined, 2), [0, 1]);
 });
+
+test('weighted distances over a row subset equal those of the full matrix for the same rows', () => {
+  const data = new Float32Array([0, 0, 1, 1, 2, 2, 3, 3]);
+  const all = weightedDistances(new Float32Array([1, 0]), data, 4, 2, new Float32Array([1, 1]));
+  const some = weightedDistances(new Float32Array([1, 0]), data, 4, 2, new Float32Array([1, 1]), Int32Array.of(3, 1));
+  assert.deepEqual(Array.from(some), [all[3], all[1]]);
+});

@@ -74,17 +74,19 @@ export function thumbnailDistance(query: LabThumbnail, scene: LabThumbnail): num
  * `d_r = Σ_j weights_j · (query_j − data[r·dim + j])² / Σ_j weights_j`.
  * @param data `n × dim` row-major
  * @param weights `dim` non-negative weights (the masked gist's per-dimension cell weights)
- * @returns `Float64Array(n)`
+ * @param rows optional subset of row indices (all rows when omitted)
+ * @returns `Float64Array(rows ? rows.length : n)`, one distance per (selected) row
  */
-export function weightedDistances(query: Float32Array, data: Float32Array, n: number, dim: number, weights: Float32Array): Float64Array {
+export function weightedDistances(query: Float32Array, data: Float32Array, n: number, dim: number, weights: Float32Array, rows?: Int32Array): Float64Array {
   assert(query.length === dim && weights.length === dim && data.length >= n * dim, 'weighted distance shapes');
   let wsum = 0;
   for (let j = 0; j < dim; j++) wsum += weights[j];
   assert(wsum > 0, 'some descriptor dimension carries weight');
-  const out = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
+  const count = rows ? rows.length : n;
+  const out = new Float64Array(count);
+  for (let r = 0; r < count; r++) {
     let s = 0;
-    const base = r * dim;
+    const base = (rows ? rows[r] : r) * dim;
     for (let j = 0; j < dim; j++) {
       const d = query[j] - data[base + j];
       s += weights[j] * d * d;
