@@ -183,7 +183,7 @@ function leaveOneOut(ref: GeoReference, holdOut: 'photo' | 'trip', maxGapHours: 
     for (const trip of splitTrips(timed.map((i) => timesMs[i]), maxGapHours)) for (const a of trip) for (const b of trip) exclude[timed[a]][timed[b]] = 1;
   }
   return {
-    protocol: holdOut === 'trip' ? `leave-trip-out (trips split at ${maxGapHours} h gaps)` : 'leave-one-out',
+    protocol: `${holdOut === 'trip' ? 'leave-trip-out' : 'leave-one-out'} (trips split at ${maxGapHours} h gaps)`,
     latitude: ref.latitude,
     longitude: ref.longitude,
     timesMs,
