@@ -25,9 +25,9 @@ export const ColorizeOptions = z.object({
   /** Also match the mirrored photo (mirrored matches are flipped back before their colour is used). */
   mirror: z.boolean().default(true),
   /** `transfer`: how many of the best matches give colour samples. */
-  transferSources: z.number().int().min(1).max(200).default(8),
+  transferSources: z.number().int().min(1).max(200).default(12),
   /** `transfer`: weight of position in the frame against luminance and texture (0 = Welsh et al.'s global matching). */
-  spatialWeight: z.number().min(0).max(10).default(0.5),
+  spatialWeight: z.number().min(0).max(10).default(0.2),
   /** Photo ids never to use as matches (e.g. the query's own record in an evaluation). */
   excludeIds: z.array(z.number().int()).default([]),
 });

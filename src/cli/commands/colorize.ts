@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('-k, --k <n>', 'colour matches to use', intOption('--k', 1, 200), 20)
     .option('-m, --method <method>', 'mean (averaged chroma) or transfer (Welsh et al. 2002 + guided filter)', 'transfer')
     .option('-e, --encoder <spec>', 'encoder that finds the matches', 'tiny-gray')
-    .option('--spatial-weight <w>', 'transfer: weight of position in the frame (0 = global matching)', numberOption('--spatial-weight', 0, 10), 0.5)
+    .option('--spatial-weight <w>', 'transfer: weight of position in the frame (0 = global matching)', numberOption('--spatial-weight', 0, 10), 0.2)
     .option('--no-mirror', 'do not also match the mirrored photo')
     .option('--sheet <file>', 'write the panels: input, matches (gray), matches (colour), average colour, result')
     .addOption(jsonOption())

@@ -21,6 +21,8 @@ export interface ColorizeParams {
   samplesPerSource?: number;
   /** `transfer`: weight of position in the frame against luminance statistics (0 = global matching). */
   spatialWeight?: number;
+  /** `transfer`: each pixel averages the chroma of this many best-matching samples. */
+  samplesPerPixel?: number;
   /** `transfer`: guided-filter radius on the working grid, in pixels (He et al. 2013). */
   guidedRadius?: number;
   /** `transfer`: guided-filter ε for a guide of L* ÷ 100 (larger = smoother colour). */
@@ -59,15 +61,16 @@ export function colorizeFromMatches(input: Image, matches: readonly Image[], par
     const chroma = meanChroma(matches, t, t);
     return { image: recombineLab(L, width, height, chroma), chroma };
   }
-  const side = params.workingSide ?? 96;
+  const side = params.workingSide ?? 64;
   const scale = Math.min(1, side / Math.max(width, height));
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
   const smallL = w === width && h === height ? L : resize({ width, height, channels: 1, data: L }, w, h).data;
-  const sources = matches.slice(0, Math.max(1, params.transferSources ?? 8));
+  const sources = matches.slice(0, Math.max(1, params.transferSources ?? 12));
   const chroma = welshTransfer(smallL, w, h, sources, {
     samplesPerSource: params.samplesPerSource,
-    spatialWeight: params.spatialWeight,
+    spatialWeight: params.spatialWeight ?? 0.2,
+    best: params.samplesPerPixel ?? 8,
     seed: params.seed,
   });
   const guide = new Float32Array(L.length);
