@@ -157,7 +157,9 @@ interface GistWorkspace {
   sums: Float64Array;
 }
 
-let cached: GistWorkspace | undefined;
+/** Workspaces by parameters, most recently used last; a few settings (e.g. gist and gist-lear) can alternate. */
+const workspaces = new Map<string, GistWorkspace>();
+const MAX_WORKSPACES = 3;
 
 function pruneFilter(g: Float32Array, p: number): PrunedFilter {
   const rowMax = new Float32Array(p);
@@ -184,7 +186,12 @@ function pruneFilter(g: Float32Array, p: number): PrunedFilter {
 function workspace(params: GistParams): GistWorkspace {
   const size = params.imageSize;
   const key = `${size}:${params.orientationsPerScale.join('/')}:${params.grid}`;
-  if (cached && cached.key === key) return cached;
+  const hit = workspaces.get(key);
+  if (hit) {
+    workspaces.delete(key);
+    workspaces.set(key, hit);
+    return hit;
+  }
   const p = size + 2 * BOUNDARY;
   const bank = gaborTransferFunctions(p, params.orientationsPerScale);
   const cell = cellOfPixel(size, params.grid);
@@ -197,7 +204,7 @@ function workspace(params: GistParams): GistWorkspace {
   const tileWidth: number[] = [];
   for (let x = 0; x < size; x += TILE) tileWidth.push(Math.min(TILE, size - x));
   const planeP = (): Float32Array[] => [0, 1, 2].map(() => new Float32Array(p * p));
-  cached = {
+  const ws: GistWorkspace = {
     key,
     size,
     p,
@@ -221,7 +228,9 @@ function workspace(params: GistParams): GistWorkspace {
     ...tileSegments(cell, tileWidth),
     sums: new Float64Array(params.grid * params.grid),
   };
-  return cached;
+  if (workspaces.size >= MAX_WORKSPACES) workspaces.delete(workspaces.keys().next().value!);
+  workspaces.set(key, ws);
+  return ws;
 }
 
 /** Fills ws.planes[0..channels) with the resized photo in LMgist's [0, 255] range, contrast-stretched. */
