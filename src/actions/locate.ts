@@ -289,7 +289,8 @@ async function writeMap(
       estimate: { latitude: estimate.latitude, longitude: estimate.longitude, label: report.estimate.place ?? undefined },
       truth: report.exifGps ?? undefined,
       title: `deja locate ${path.basename(report.query)} (${ref.encoder}, k=${report.k}, ${fmtKm(bandwidthKm)} bandwidth)`,
-      density: (lat, lon) => kernelDensity(units, estimate.weights, bandwidthKm, toUnitVectors(lat, lon)),
+      // Widened to two raster cells where the kernel is finer than the map can show (world maps).
+      density: (lat, lon, cellKm) => kernelDensity(units, estimate.weights, Math.max(bandwidthKm, 2 * cellKm), toUnitVectors(lat, lon)),
     },
     { region },
   );

@@ -20,8 +20,12 @@ export interface LocateMapInput {
   /** The true position, when known (evaluation). */
   truth?: MapPoint;
   title?: string;
-  /** Probability map: density at the given positions (any scale; drawn relative to its maximum). */
-  density?: (latitude: Float64Array, longitude: Float64Array) => Float64Array;
+  /**
+   * Probability map: density at the given positions (any scale; drawn relative to its maximum).
+   * `cellKm` is the ground size of one raster cell at the map centre, so a kernel narrower than a cell
+   * can be widened for display.
+   */
+  density?: (latitude: Float64Array, longitude: Float64Array, cellKm: number) => Float64Array;
 }
 
 export interface LocateMapOptions {
@@ -196,7 +200,10 @@ async function densityRaster(input: LocateMapInput, options: LocateMapOptions): 
       if (p && back && Math.abs(back[0] - (x + 0.5) * cell) < 1 && Math.abs(back[1] - (y + 0.5) * cell) < 1) (lon[y * w + x] = p[0]), (lat[y * w + x] = p[1]);
     }
   const inside = Array.from(lat.keys()).filter((i) => !Number.isNaN(lat[i]));
-  const values = input.density(Float64Array.from(inside, (i) => lat[i]), Float64Array.from(inside, (i) => lon[i]));
+  const a = projection.invert?.([width / 2, height / 2]);
+  const b = projection.invert?.([width / 2 + cell, height / 2]);
+  const cellKm = a && b ? Math.hypot((b[0] - a[0]) * Math.cos((a[1] * Math.PI) / 180), b[1] - a[1]) * DEG_KM : 0;
+  const values = input.density(Float64Array.from(inside, (i) => lat[i]), Float64Array.from(inside, (i) => lon[i]), cellKm);
   const max = Math.max(1e-300, ...values);
   const rgba = Buffer.alloc(w * h * 4);
   inside.forEach((i, k) => {
