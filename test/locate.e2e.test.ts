@@ -1,4 +1,4 @@
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +24,10 @@ before(async () => {
   const report = await ingest(c, [images], { encoders: ENC, threads: 2 });
   c.close();
   assert.equal(report.added, 61);
+});
+
+after(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('deja locate puts a campus photo on campus, leaves the photo itself out, and draws a map', { skip }, async () => {
