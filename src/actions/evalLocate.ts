@@ -10,7 +10,7 @@ import { GEO_THRESHOLDS_KM, geoErrorsKm, randomGuessBaseline, summariseGeoErrors
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
 import { sceneDistanceMatrix } from '../decoders/locate/sceneDistances.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
-import { describeQuery, estimateFromDistances, loadGeoReference, takenAtMs, type GeoReference, type QueryPhoto } from './locate.ts';
+import { describeQuery, estimateFromDistances, loadGeoReference, parseLocateOptions, takenAtMs, type GeoReference, type QueryPhoto } from './locate.ts';
 
 /** Options of `deja eval locate`. */
 export const EvalLocateOptions = z.object({
@@ -75,7 +75,7 @@ interface TestSet {
  * Kalogerakis et al., ICCV 2009, §5 (sequence vs single-photo accuracy).
  */
 export async function evalLocate(collection: Collection, rawOptions: EvalLocateOptions = {}, progress: Progress = silentProgress): Promise<EvalLocateReport> {
-  const options = EvalLocateOptions.parse(rawOptions);
+  const options = parseLocateOptions(EvalLocateOptions, rawOptions);
   const started = performance.now();
   const ref = await loadGeoReference(collection, options.encoders.join('+'));
   const n = ref.photos.length;

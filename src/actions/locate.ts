@@ -52,6 +52,17 @@ export const LocateSequenceOptions = LocateOptions.extend({
 });
 export type LocateSequenceOptions = z.input<typeof LocateSequenceOptions>;
 
+/**
+ * Validates options against a schema; a bad field becomes a one-line DejaError naming it.
+ * @throws DejaError BAD_ARGUMENT
+ */
+export function parseLocateOptions<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new DejaError('BAD_ARGUMENT', `invalid option ${issue.path.join('.') || '(options)'}: ${issue.message}`);
+}
+
 /** The collection's geotagged photos with their descriptors: what every estimate rests on. */
 export interface GeoReference {
   encoder: string;
@@ -202,7 +213,7 @@ function placeLabel(latitude: number, longitude: number): string | null {
  * References: Hays & Efros, "IM2GPS", CVPR 2008, §3–4.
  */
 export async function locatePhoto(collection: Collection, file: string, rawOptions: LocateOptions = {}, reference?: GeoReference): Promise<LocateReport> {
-  const options = LocateOptions.parse(rawOptions);
+  const options = parseLocateOptions(LocateOptions, rawOptions);
   const started = performance.now();
   const ref = reference ?? (await loadGeoReference(collection, options.encoder));
   const bytes = readQueryFile(file);
@@ -339,7 +350,7 @@ export interface LocateSequenceReport {
  * References: Kalogerakis et al., "Image Sequence Geolocation with Human Travel Priors", ICCV 2009, §3.
  */
 export async function locateSequence(collection: Collection, folder: string, rawOptions: LocateSequenceOptions = {}, progress: Progress = silentProgress): Promise<LocateSequenceReport> {
-  const options = LocateSequenceOptions.parse(rawOptions);
+  const options = parseLocateOptions(LocateSequenceOptions, rawOptions);
   const started = performance.now();
   const ref = await loadGeoReference(collection, options.encoder);
   const k = options.k ?? ref.k;

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { evalLocate, type EvalLocateReport } from '../../actions/evalLocate.ts';
 import { intOption, jsonOption, numberOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
 
@@ -11,7 +11,7 @@ export function registerEvalLocate(evalCommand: Command): void {
     .option('-k, --k <n>', 'neighbours that vote', intOption('--k', 1, 10000))
     .option('--bandwidth <km>', 'mean-shift bandwidth in km', numberOption('--bandwidth', 1e-4, 20000))
     .option('--uniform', 'one vote per neighbour instead of match-weighted votes')
-    .option('--hold-out <what>', 'leave-one-out unit: photo or trip', 'photo')
+    .addOption(new Option('--hold-out <what>', 'leave-one-out unit: the photo, or its whole trip').choices(['photo', 'trip']).default('photo'))
     .option('--max-gap <hours>', 'gap that splits trips', numberOption('--max-gap', 1e-3, 1e6), 24)
     .addOption(jsonOption())
     .action(async (opts) => {
