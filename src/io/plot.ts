@@ -17,7 +17,7 @@ export interface PlotOptions {
   /** Fixed y range; default: the data's range padded to nice ticks. */
   yMin?: number;
   yMax?: number;
-  /** Canvas size in pixels. */
+  /** Canvas size in pixels (a line plot widens by what long legend names need). */
   width?: number;
   height?: number;
 }
@@ -30,7 +30,8 @@ const MARGIN = { left: 64, right: 170, top: 36, bottom: 48 };
  * @example const svg = linePlotSvg([{ name: 'tiny', points: [[1000, 0.25], [50000, 0.35]] }], { title: 'CIFAR-10', xLabel: 'collection size', yLabel: 'accuracy', xLog: true })
  */
 export function linePlotSvg(series: readonly PlotSeries[], options: PlotOptions): string {
-  const W = options.width ?? 760;
+  const right = Math.max(MARGIN.right, 50 + 7 * Math.max(0, ...series.map((s) => s.name.length)));
+  const W = (options.width ?? 760) + right - MARGIN.right;
   const H = options.height ?? 440;
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
@@ -39,15 +40,15 @@ export function linePlotSvg(series: readonly PlotSeries[], options: PlotOptions)
   const fx = (v: number) => (options.xLog ? Math.log(v) : v);
   const x0 = fx(xt[0]);
   const x1 = fx(xt[xt.length - 1]);
-  const sx = (v: number) => MARGIN.left + ((fx(v) - x0) / (x1 - x0 || 1)) * (W - MARGIN.left - MARGIN.right);
+  const sx = (v: number) => MARGIN.left + ((fx(v) - x0) / (x1 - x0 || 1)) * (W - MARGIN.left - right);
   const sy = (v: number) => H - MARGIN.bottom - ((v - yt[0]) / (yt[yt.length - 1] - yt[0] || 1)) * (H - MARGIN.top - MARGIN.bottom);
-  const parts = frame(W, H, options, xt.map((v) => [sx(v), formatTick(v)]), yt.map((v) => [sy(v), formatTick(v)]));
+  const parts = frame(W, H, options, xt.map((v) => [sx(v), formatTick(v)]), yt.map((v) => [sy(v), formatTick(v)]), right);
   series.forEach((s, i) => {
     const c = COLOURS[i % COLOURS.length];
     const pts = s.points.filter((p) => Number.isFinite(p[1]));
     parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.map((p) => `${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ')}"/>`);
     for (const p of pts) parts.push(`<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="3" fill="${c}"/>`);
-    parts.push(legend(W, i, c, s.name));
+    parts.push(legend(W - right, i, c, s.name));
   });
   parts.push('</svg>');
   return parts.join('\n');
@@ -103,8 +104,8 @@ function frame(W: number, H: number, o: PlotOptions, xt: [number, string][], yt:
   return p;
 }
 
-function legend(W: number, i: number, colour: string, name: string): string {
-  const x = W - MARGIN.right + 14;
+function legend(plotRight: number, i: number, colour: string, name: string): string {
+  const x = plotRight + 14;
   const y = MARGIN.top + 8 + i * 18;
   return `<line x1="${x}" x2="${x + 18}" y1="${y}" y2="${y}" stroke="${colour}" stroke-width="3"/><text x="${x + 24}" y="${y + 4}">${escapeXml(name)}</text>`;
 }
