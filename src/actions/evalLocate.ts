@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
+import { Rng } from '../core/rng.ts';
 import { readGeoCsv } from '../io/geoCsv.ts';
 import { listSources } from '../io/sources.ts';
 import type { Collection } from '../store/collection.ts';
@@ -28,6 +29,8 @@ export const EvalLocateOptions = z.object({
   /** Gap that splits trips, hours (sequences and trip hold-out). */
   maxGapHours: z.number().positive().default(24),
   thresholdsKm: z.array(z.number().positive()).default([...GEO_THRESHOLDS_KM]),
+  /** Evaluate a seeded random subset of at most this many test photos (large collections such as MP-16 subsets). */
+  sample: z.number().int().positive().optional(),
 });
 export type EvalLocateOptions = z.input<typeof EvalLocateOptions>;
 
@@ -60,8 +63,8 @@ interface TestSet {
   timesMs: Float64Array;
   /** Per combined part: `m * dim` query descriptors. */
   queries: Float32Array[];
-  /** Reference columns each test photo may not use. */
-  exclude: Uint8Array[];
+  /** Reference columns test photo q may not use (itself, its trip, an identical file). */
+  exclude: (q: number) => ArrayLike<number>;
   skipped: { path: string; reason: string }[];
 }
 
@@ -81,26 +84,22 @@ export async function evalLocate(collection: Collection, rawOptions: EvalLocateO
   const n = ref.photos.length;
   const k = options.k ?? ref.k;
   const bandwidthKm = options.bandwidthKm ?? ref.bandwidthKm;
-  const test = options.test ? await externalTestSet(ref, options.test, progress) : leaveOneOut(ref, options.holdOut, options.maxGapHours);
+  const test = options.test ? await externalTestSet(ref, options.test, options.sample, progress) : leaveOneOut(ref, options.holdOut, options.maxGapHours, options.sample);
   const m = test.latitude.length;
   if (m === 0) throw new DejaError('NO_DATA', 'no test photo with a known position', { file: options.test, hint: test.skipped[0]?.reason ?? 'give photos with GPS or a CSV of positions' });
   const truth = { latitude: test.latitude, longitude: test.longitude };
   const rows: EvalLocateRow[] = [];
   const thresholds = options.thresholdsKm;
   if (n >= 2) rows.push({ method: 'random guess (collection GPS)', descriptor: '-', ...randomGuessBaseline(ref.latitude, ref.longitude, thresholds) });
-  const perPart = ref.parts.map((p, i) => sceneDistanceMatrix([{ data: p.data, dim: p.dim, queries: test.queries[i], metric: p.encoder.metric, weight: 1, scale: p.scale }], n, m));
-  const combined = new Float32Array(m * n);
-  perPart.forEach((d) => d.forEach((v, i) => (combined[i] += v)));
-  const variants = [...ref.parts.map((p, i) => ({ name: p.encoder.spec, d: perPart[i] })), ...(ref.parts.length > 1 ? [{ name: ref.encoder, d: combined }] : [])];
+  const names = [...ref.parts.map((p) => p.encoder.spec), ...(ref.parts.length > 1 ? [ref.encoder] : [])];
   const est = { k, bandwidthKm, weighting: options.weighting, modes: 5 };
-  let lastFound: ReturnType<typeof runVariant> | undefined;
-  for (const v of variants) {
-    const found = runVariant(ref, v.d, m, est, test.exclude);
-    rows.push({ method: '1-NN', descriptor: v.name, ...summariseGeoErrors(geoErrorsKm(found.nearest, truth), thresholds) });
-    rows.push({ method: `kNN mean-shift (k=${k})`, descriptor: v.name, ...summariseGeoErrors(geoErrorsKm(found.modeEstimate, truth), thresholds) });
-    lastFound = found;
-  }
-  const trips = sequenceRows(ref, test, lastFound!, variants[variants.length - 1].name, bandwidthKm, options.maxGapHours, thresholds, rows);
+  const results = runVariants(ref, test, names.length, est, progress);
+  names.forEach((name, v) => {
+    rows.push({ method: '1-NN', descriptor: name, ...summariseGeoErrors(geoErrorsKm(results[v].nearest, truth), thresholds) });
+    rows.push({ method: `kNN mean-shift (k=${k})`, descriptor: name, ...summariseGeoErrors(geoErrorsKm(results[v].modeEstimate, truth), thresholds) });
+  });
+  const lastFound = results[names.length - 1];
+  const trips = sequenceRows(ref, test, lastFound, names[names.length - 1], bandwidthKm, options.maxGapHours, thresholds, rows);
   return {
     collection: collection.dir,
     protocol: test.protocol,
@@ -116,21 +115,60 @@ export async function evalLocate(collection: Collection, rawOptions: EvalLocateO
   };
 }
 
-/** 1-NN and mean-shift estimates of every test photo from one distance matrix. */
-function runVariant(ref: GeoReference, d: Float32Array, m: number, est: Parameters<typeof estimateFromDistances>[3], exclude: Uint8Array[]) {
-  const nearest = { latitude: new Float64Array(m), longitude: new Float64Array(m) };
-  const modeEstimate = { latitude: new Float64Array(m), longitude: new Float64Array(m) };
-  const found: ReturnType<typeof estimateFromDistances>[] = [];
-  for (let q = 0; q < m; q++) {
-    const f = estimateFromDistances(ref, d, q, { ...est, exclude: exclude[q] });
-    found.push(f);
-    // No allowed neighbour (a held-out trip holding every geotagged photo): filled in below as a miss.
-    nearest.latitude[q] = f ? f.estimate.nearest.latitude : NaN;
-    nearest.longitude[q] = f ? f.estimate.nearest.longitude : NaN;
-    modeEstimate.latitude[q] = f ? f.estimate.latitude : NaN;
-    modeEstimate.longitude[q] = f ? f.estimate.longitude : NaN;
+type VariantResult = {
+  nearest: { latitude: Float64Array; longitude: Float64Array };
+  modeEstimate: { latitude: Float64Array; longitude: Float64Array };
+  found: ReturnType<typeof estimateFromDistances>[];
+};
+
+/**
+ * 1-NN and mean-shift estimates of every test photo under each descriptor alone (variants 0 … parts − 1)
+ * and combined (the last), computed over blocks of test photos so memory stays O(block × n).
+ */
+function runVariants(ref: GeoReference, test: TestSet, variants: number, est: Parameters<typeof estimateFromDistances>[3], progress: Progress): VariantResult[] {
+  const n = ref.photos.length;
+  const m = test.latitude.length;
+  const out: VariantResult[] = Array.from({ length: variants }, () => ({
+    nearest: { latitude: new Float64Array(m), longitude: new Float64Array(m) },
+    modeEstimate: { latitude: new Float64Array(m), longitude: new Float64Array(m) },
+    found: [],
+  }));
+  const mask = new Uint8Array(n);
+  const block = Math.max(1, Math.floor(4_000_000 / n));
+  progress.start(m, 'locating test photos');
+  for (let q0 = 0; q0 < m; q0 += block) {
+    const qc = Math.min(block, m - q0);
+    const perPart = ref.parts.map((p, i) =>
+      sceneDistanceMatrix([{ data: p.data, dim: p.dim, queries: test.queries[i].subarray(q0 * p.dim, (q0 + qc) * p.dim), metric: p.encoder.metric, weight: p.weight, scale: p.scale }], n, qc),
+    );
+    const matrices = perPart.length > 1 ? [...perPart, sum(perPart)] : perPart;
+    for (let r = 0; r < qc; r++) {
+      const q = q0 + r;
+      const ex = test.exclude(q);
+      for (let e = 0; e < ex.length; e++) mask[ex[e]] = 1;
+      matrices.forEach((d, v) => {
+        const f = estimateFromDistances(ref, d, r, { ...est, exclude: mask });
+        const res = out[v];
+        res.found.push(f);
+        // No allowed neighbour (a held-out trip holding every geotagged photo): counted as a miss below.
+        res.nearest.latitude[q] = f ? f.estimate.nearest.latitude : NaN;
+        res.nearest.longitude[q] = f ? f.estimate.nearest.longitude : NaN;
+        res.modeEstimate.latitude[q] = f ? f.estimate.latitude : NaN;
+        res.modeEstimate.longitude[q] = f ? f.estimate.longitude : NaN;
+      });
+      for (let e = 0; e < ex.length; e++) mask[ex[e]] = 0;
+    }
+    progress.tick(qc);
   }
-  return { nearest: fillMissing(nearest), modeEstimate: fillMissing(modeEstimate), found };
+  progress.stop();
+  for (const res of out) (fillMissing(res.nearest), fillMissing(res.modeEstimate));
+  return out;
+}
+
+function sum(ds: Float32Array[]): Float32Array {
+  const out = new Float32Array(ds[0].length);
+  for (const d of ds) for (let i = 0; i < d.length; i++) out[i] += d[i];
+  return out;
 }
 
 /** Photos without an allowed neighbour get the North Pole as estimate: a miss at every threshold for inhabited places. */
@@ -143,7 +181,7 @@ function fillMissing(p: { latitude: Float64Array; longitude: Float64Array }) {
 function sequenceRows(
   ref: GeoReference,
   test: TestSet,
-  found: ReturnType<typeof runVariant>,
+  found: VariantResult,
   descriptor: string,
   bandwidthKm: number,
   maxGapHours: number,
@@ -169,32 +207,40 @@ function sequenceRows(
   return trips.length;
 }
 
+/** A seeded random subset of `0 … n − 1` of at most `size` indices, ascending (all when size is undefined). */
+function sampleIndices(n: number, size: number | undefined): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (size === undefined || size >= n) return all;
+  return new Rng(42).shuffle(all).slice(0, size).sort((a, b) => a - b);
+}
+
 /** Leave-one-out over the collection's geotagged photos (optionally holding out each photo's whole trip). */
-function leaveOneOut(ref: GeoReference, holdOut: 'photo' | 'trip', maxGapHours: number): TestSet {
+function leaveOneOut(ref: GeoReference, holdOut: 'photo' | 'trip', maxGapHours: number, sample: number | undefined): TestSet {
   const n = ref.photos.length;
-  const timesMs = Float64Array.from(ref.photos, (p) => takenAtMs(p.takenAt));
-  const exclude = Array.from({ length: n }, (_, i) => {
-    const mask = new Uint8Array(n);
-    mask[i] = 1;
-    return mask;
-  });
-  if (holdOut === 'trip') {
-    const timed = Array.from(timesMs.keys()).filter((i) => Number.isFinite(timesMs[i]));
-    for (const trip of splitTrips(timed.map((i) => timesMs[i]), maxGapHours)) for (const a of trip) for (const b of trip) exclude[timed[a]][timed[b]] = 1;
-  }
+  const times = Float64Array.from(ref.photos, (p) => takenAtMs(p.takenAt));
+  const tripOf = new Int32Array(n).fill(-1);
+  const timed = Array.from(times.keys()).filter((i) => Number.isFinite(times[i]));
+  const trips = splitTrips(timed.map((i) => times[i]), maxGapHours).map((t) => Int32Array.from(t, (r) => timed[r]));
+  trips.forEach((t, ti) => t.forEach((c) => (tripOf[c] = ti)));
+  const cols = sampleIndices(n, sample);
   return {
-    protocol: `${holdOut === 'trip' ? 'leave-trip-out' : 'leave-one-out'} (trips split at ${maxGapHours} h gaps)`,
-    latitude: ref.latitude,
-    longitude: ref.longitude,
-    timesMs,
-    queries: ref.parts.map((p) => p.data),
-    exclude,
+    protocol: `${holdOut === 'trip' ? 'leave-trip-out' : 'leave-one-out'} (trips split at ${maxGapHours} h gaps)${cols.length < n ? `, ${cols.length} sampled` : ''}`,
+    latitude: Float64Array.from(cols, (c) => ref.latitude[c]),
+    longitude: Float64Array.from(cols, (c) => ref.longitude[c]),
+    timesMs: Float64Array.from(cols, (c) => times[c]),
+    queries: ref.parts.map((p) => {
+      if (cols.length === n) return p.data;
+      const out = new Float32Array(cols.length * p.dim);
+      cols.forEach((c, r) => out.set(p.data.subarray(c * p.dim, (c + 1) * p.dim), r * p.dim));
+      return out;
+    }),
+    exclude: (q) => (holdOut === 'trip' && tripOf[cols[q]] >= 0 ? trips[tripOf[cols[q]]] : [cols[q]]),
     skipped: [],
   };
 }
 
 /** Test photos from a folder (truth: EXIF GPS) or a CSV (truth: its coordinates; files relative to it). */
-async function externalTestSet(ref: GeoReference, test: string, progress: Progress): Promise<TestSet> {
+async function externalTestSet(ref: GeoReference, test: string, sample: number | undefined, progress: Progress): Promise<TestSet> {
   if (!fs.existsSync(test)) throw new DejaError('NOT_FOUND', 'test folder or CSV not found', { file: test, hint: 'pass a folder of geotagged photos or a CSV file,latitude,longitude[,time]' });
   const isCsv = fs.statSync(test).isFile() && test.toLowerCase().endsWith('.csv');
   const skipped: { path: string; reason: string }[] = [];
@@ -208,8 +254,9 @@ async function externalTestSet(ref: GeoReference, test: string, progress: Progre
     }
   } else for await (const item of listSources([test])) entries.push({ path: item.path, read: () => item.read() });
   const kept: { q: QueryPhoto; latitude: number; longitude: number; t: number }[] = [];
-  progress.start(entries.length, 'describing test photos');
-  for (const e of entries) {
+  const chosen = sampleIndices(entries.length, sample).map((i) => entries[i]);
+  progress.start(chosen.length, 'describing test photos');
+  for (const e of chosen) {
     try {
       const q = await describeQuery(ref, e.read(), e.path, false);
       const pos = e.truth ?? q.gps;
@@ -223,8 +270,9 @@ async function externalTestSet(ref: GeoReference, test: string, progress: Progre
     progress.tick();
   }
   progress.stop();
+  const columnOfHash = new Map(ref.photos.map((p, j) => [p.hash, j] as [string, number]));
   return {
-    protocol: `test set ${path.basename(test)}`,
+    protocol: `test set ${path.basename(test)}${chosen.length < entries.length ? `, ${chosen.length} of ${entries.length} sampled` : ''}`,
     latitude: Float64Array.from(kept, (x) => x.latitude),
     longitude: Float64Array.from(kept, (x) => x.longitude),
     timesMs: Float64Array.from(kept, (x) => x.t),
@@ -233,11 +281,10 @@ async function externalTestSet(ref: GeoReference, test: string, progress: Progre
       kept.forEach((x, r) => out.set(x.q.descriptors[i], r * p.dim));
       return out;
     }),
-    exclude: kept.map((x) => {
-      const mask = new Uint8Array(ref.photos.length);
-      ref.photos.forEach((p, j) => (mask[j] = p.hash === x.q.hash ? 1 : 0));
-      return mask;
-    }),
+    exclude: (q) => {
+      const c = columnOfHash.get(kept[q].q.hash);
+      return c === undefined ? [] : [c];
+    },
     skipped,
   };
 }
@@ -250,7 +297,9 @@ function measureLatency(ref: GeoReference, test: TestSet, est: Parameters<typeof
   for (let q = 0; q < reps; q++) {
     const parts = ref.parts.map((p, i) => ({ data: p.data, dim: p.dim, queries: test.queries[i].subarray(q * p.dim, (q + 1) * p.dim), metric: p.encoder.metric, weight: p.weight, scale: p.scale }));
     const d = sceneDistanceMatrix(parts, n, 1);
-    estimateFromDistances(ref, d, 0, { ...est, exclude: test.exclude[q] });
+    const mask = new Uint8Array(n);
+    for (const c of Array.from(test.exclude(q))) mask[c] = 1;
+    estimateFromDistances(ref, d, 0, { ...est, exclude: mask });
   }
   return (performance.now() - t0) / Math.max(1, reps);
 }

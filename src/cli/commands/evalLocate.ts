@@ -13,13 +13,14 @@ export function registerEvalLocate(evalCommand: Command): void {
     .option('--uniform', 'one vote per neighbour instead of match-weighted votes')
     .addOption(new Option('--hold-out <what>', 'leave-one-out unit: the photo, or its whole trip').choices(['photo', 'trip']).default('photo'))
     .option('--max-gap <hours>', 'gap that splits trips', numberOption('--max-gap', 1e-3, 1e6), 24)
+    .option('--sample <n>', 'evaluate a seeded random subset of at most n test photos', intOption('--sample', 1, 2 ** 31))
     .addOption(jsonOption())
     .action(async (opts) => {
       const collection = openCollection(opts);
       try {
         const r = await evalLocate(
           collection,
-          { test: opts.test, encoders: String(opts.encoders).split(',').map((s) => s.trim()).filter(Boolean), k: opts.k, bandwidthKm: opts.bandwidth, weighting: opts.uniform ? 'uniform' : 'match', holdOut: opts.holdOut, maxGapHours: opts.maxGap },
+          { test: opts.test, encoders: String(opts.encoders).split(',').map((s) => s.trim()).filter(Boolean), k: opts.k, bandwidthKm: opts.bandwidth, weighting: opts.uniform ? 'uniform' : 'match', holdOut: opts.holdOut, maxGapHours: opts.maxGap, sample: opts.sample },
           progressFor(opts),
         );
         if (opts.json) printJson(r);

@@ -24,3 +24,13 @@ test('the random-guess baseline equals the mean per-photo share of other photos 
   assert.equal(s.n, 3);
   assert.ok(s.medianKm > 9000);
 });
+
+test('the random-guess baseline of a large collection is sampled and close to the exact one', () => {
+  const lat: number[] = [];
+  const lon: number[] = [];
+  for (let i = 0; i < 400; i++) (lat.push(((i * 37) % 140) - 60), lon.push(((i * 91) % 360) - 180));
+  const exact = randomGuessBaseline(lat, lon, [1000, 5000]);
+  const sampled = randomGuessBaseline(lat, lon, [1000, 5000], 20_000);
+  assert.ok(Math.abs(exact.shares[1] - sampled.shares[1]) < 0.02, `${exact.shares[1]} vs ${sampled.shares[1]}`);
+  assert.ok(Math.abs(exact.medianKm - sampled.medianKm) / exact.medianKm < 0.03);
+});

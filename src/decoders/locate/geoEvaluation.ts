@@ -1,4 +1,5 @@
 import { assert } from '../../core/errors.ts';
+import { Rng } from '../../core/rng.ts';
 import { haversineKm } from './greatCircle.ts';
 
 /**
@@ -58,23 +59,40 @@ export function summariseGeoErrors(errorsKm: ArrayLike<number>, thresholdsKm: re
 
 /**
  * The chance baseline of im2gps: guess the position of a uniformly random other photo of the collection.
- * Computed exactly rather than sampled: the share within t is the mean over photos of the share of
- * other photos within t, and the error distribution is that of all ordered pairs (i ≠ j).
+ * Computed exactly rather than sampled up to `maxPairs` pairs: the share within t is the mean over photos of
+ * the share of other photos within t, and the error distribution is that of all pairs (i ≠ j); larger
+ * collections use `maxPairs` seeded random pairs.
  * @param latitude degrees, length n ≥ 2
  * @param longitude degrees, length n
  * @param thresholdsKm thresholds, km
+ * @param maxPairs pairs beyond which the baseline is sampled (default 2,000,000)
  *
  * References: Hays & Efros, IM2GPS, CVPR 2008, §4 ("chance" row).
  */
-export function randomGuessBaseline(latitude: ArrayLike<number>, longitude: ArrayLike<number>, thresholdsKm: readonly number[] = GEO_THRESHOLDS_KM): GeoSummary {
+export function randomGuessBaseline(
+  latitude: ArrayLike<number>,
+  longitude: ArrayLike<number>,
+  thresholdsKm: readonly number[] = GEO_THRESHOLDS_KM,
+  maxPairs = 2_000_000,
+): GeoSummary {
   const n = latitude.length;
   assert(n >= 2, 'random guess needs at least two geotagged photos');
-  const pairs = new Float64Array((n * (n - 1)) / 2);
-  let p = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs[p++] = haversineKm(latitude[i], longitude[i], latitude[j], longitude[j]);
-  // Each unordered pair counts once per direction, so shares over pairs equal the mean per-photo shares.
-  const s = summariseGeoErrors(pairs, thresholdsKm);
-  return { ...s, n };
+  const exact = (n * (n - 1)) / 2 <= maxPairs;
+  const pairs = new Float64Array(exact ? (n * (n - 1)) / 2 : maxPairs);
+  if (exact) {
+    // Each unordered pair counts once per direction, so shares over pairs equal the mean per-photo shares.
+    let p = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs[p++] = haversineKm(latitude[i], longitude[i], latitude[j], longitude[j]);
+  } else {
+    const rng = new Rng(3);
+    for (let p = 0; p < maxPairs; p++) {
+      const i = rng.int(n);
+      let j = rng.int(n - 1);
+      if (j >= i) j++;
+      pairs[p] = haversineKm(latitude[i], longitude[i], latitude[j], longitude[j]);
+    }
+  }
+  return { ...summariseGeoErrors(pairs, thresholdsKm), n };
 }
 
 function upperBound(sorted: Float64Array, x: number): number {

@@ -2,7 +2,7 @@ import { assert } from '../../core/errors.ts';
 import type { Metric } from '../../core/metric.ts';
 import { Rng } from '../../core/rng.ts';
 import { estimateDistanceScale } from '../../index/combined.ts';
-import { dotBlock, dotsToDistances, rowSquaredNorms } from '../../index/distances.ts';
+import { dotBlock, dotsToDistances, rowSquaredNorms, TopK } from '../../index/distances.ts';
 
 /** One descriptor of a combined scene distance: reference rows, query rows and its weight. */
 export interface SceneDescriptorPart {
@@ -76,7 +76,8 @@ export function sceneDistanceMatrix(parts: SceneDescriptorPart[], n: number, nq:
 }
 
 /**
- * The k smallest entries of one row of a distance matrix, ascending, skipping excluded columns.
+ * The k smallest entries of one row of a distance matrix, ascending, skipping excluded columns
+ * (a bounded heap: O(n log k)).
  * @param distances `nq * n` row-major
  * @param row query row
  * @param n columns
@@ -85,10 +86,15 @@ export function sceneDistanceMatrix(parts: SceneDescriptorPart[], n: number, nq:
  * @returns column indices and distances, ascending (ties keep the lower column)
  */
 export function nearestColumns(distances: Float32Array, row: number, n: number, k: number, exclude?: Uint8Array): { columns: Int32Array; distances: Float64Array } {
-  const idx: number[] = [];
+  const top = new TopK(1, Math.max(1, k));
   const o = row * n;
-  for (let j = 0; j < n; j++) if (!exclude || !exclude[j]) idx.push(j);
-  idx.sort((a, b) => distances[o + a] - distances[o + b] || a - b);
-  const top = idx.slice(0, Math.min(k, idx.length));
-  return { columns: Int32Array.from(top), distances: Float64Array.from(top, (j) => distances[o + j]) };
+  for (let j = 0; j < n; j++) {
+    if (exclude && exclude[j]) continue;
+    const d = distances[o + j];
+    if (d <= top.threshold(0)) top.push(0, d, j);
+  }
+  const nn = top.finish();
+  let count = 0;
+  while (count < nn.k && nn.labels[count] >= 0) count++;
+  return { columns: nn.labels.slice(0, count), distances: Float64Array.from(nn.distances.subarray(0, count)) };
 }
