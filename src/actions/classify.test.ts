@@ -1,0 +1,54 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { Collection } from '../store/collection.ts';
+import { ingest } from './ingest.ts';
+import { classifyImage, labelledSet, meanSquaredPairDistance } from './classify.ts';
+import { createImage } from '../core/image.ts';
+
+let dir: string;
+let collection: Collection;
+
+/** Solid-colour 40×40 PNGs with a little gradient: label = colour name. */
+async function photo(file: string, rgb: [number, number, number], shade: number): Promise<void> {
+  const px = Buffer.alloc(40 * 40 * 3);
+  for (let i = 0; i < 1600; i++) for (let c = 0; c < 3; c++) px[i * 3 + c] = Math.min(255, rgb[c] + ((i % 40) >> 2) * shade);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await sharp(px, { raw: { width: 40, height: 40, channels: 3 } }).png().toFile(file);
+}
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deja-classify-action-'));
+  for (let i = 0; i < 5; i++) {
+    await photo(path.join(dir, 'src/red', `${i}.png`), [200, 30, 30], i);
+    await photo(path.join(dir, 'src/green', `${i}.png`), [30, 180, 40], i);
+  }
+  collection = Collection.open(path.join(dir, 'c'), { create: true });
+  await ingest(collection, [path.join(dir, 'src')], { encoders: ['tiny', 'lab-hist'], labelFromFolder: true, threads: 1 });
+});
+
+after(() => collection?.close());
+
+test('a combined spec scales each part to its weight in mean squared pair distance', async () => {
+  const set = await labelledSet(collection, 'tiny+lab-hist:w=3,1');
+  assert.equal(set.n, 10);
+  assert.equal(set.dim, 3072 + 784);
+  assert.deepEqual(set.classNames, ['green', 'red']);
+  const tiny = meanSquaredPairDistance(set.data, set.n, set.dim, 0, 3072);
+  const hist = meanSquaredPairDistance(set.data, set.n, set.dim, 3072, 784);
+  assert.ok(Math.abs(tiny - 3) < 1e-3 && Math.abs(hist - 1) < 1e-3, `${tiny}, ${hist}`);
+});
+
+test('a reddish query is labelled red with all of its 3 votes', async () => {
+  const q = createImage(40, 40, 3);
+  q.data.fill(0.75, 0, 1600);
+  q.data.fill(0.15, 1600, 4800);
+  for (let i = 0; i < 1600; i++) q.data[i] += (i % 40) * 0.002;
+  const r = await classifyImage(collection, q, { encoder: 'lab-hist', k: 3 });
+  assert.equal(r.label, 'red');
+  assert.deepEqual(r.scores.map((s) => [s.label, s.votes]), [['red', 3]]);
+  assert.equal(r.neighbours.length, 3);
+});
