@@ -80,9 +80,11 @@ export async function labelledSet(collection: Collection, spec: string): Promise
   const classNames = [...new Set(kept.map((p) => p.label!))].sort();
   const classOf = new Map(classNames.map((c, i) => [c, i]));
   const dim = parts.reduce((s, p) => s + p.encoder.dim, 0);
-  const data = new Float32Array(kept.length * dim);
+  // One L2 encoder whose every row is labelled, in row order: search the stored matrix itself (no copy).
+  const asStored = parts.length === 1 && parts[0].encoder.metric === 'l2' && kept.every((p, i) => parts[0].rows.get(p.id) === i);
+  const data = asStored ? parts[0].data.subarray(0, kept.length * dim) : new Float32Array(kept.length * dim);
   let offset = 0;
-  for (let pi = 0; pi < parts.length; pi++) {
+  for (let pi = 0; pi < parts.length && !asStored; pi++) {
     const part = parts[pi];
     const d = part.encoder.dim;
     for (let i = 0; i < kept.length; i++) {
