@@ -2,10 +2,11 @@
  * `npm run bench:colorize`: data-driven colorization evaluated on held-out real colour photos.
  *
  * Collection: the colour photos of ../shared/data/intel-scenes (14,034, 150×150) and bsds500 (200).
- * Queries: a seeded 100 intel-scenes photos and 20 BSDS photos, held out of the collection and turned
- * gray by keeping their exact L* (so a perfect a*, b* would restore them exactly). Each query's k = 20
- * nearest collection photos by the 32×32 intensity thumbnail (`tiny-gray`, mirrored query too, as
- * `deja colorize`) give the colour, for collection sizes 500, 2,000, 5,000 and all (nested seeded
+ * Queries: a seeded 100 intel-scenes and 20 BSDS colour photos (gray ones are passed over: a gray
+ * original makes the gray output perfect and the average meaningless), held out of the collection and
+ * turned gray by keeping their exact L* (so a perfect a*, b* would restore them exactly). Each query's
+ * k = 20 nearest colour photos by the 32×32 intensity thumbnail (`tiny-gray`, mirrored query too, gray
+ * photos passed over, as `deja colorize`) give the colour, for collection sizes 500, 2,000, 5,000 and all (nested seeded
  * subsets). Methods: `mean`, `transfer` (Welsh et al. 2002 with position term + guided upsampling),
  * `transfer` with global matching (no position term), and the trivial baselines: the gray input, and the
  * collection's global mean chroma (estimated from up to 1,000 of its photos). Metrics against the
@@ -34,7 +35,7 @@ import { exactKnn } from '../src/index/flat.ts';
 import { createEncoder } from '../src/encoders/factory.ts';
 import { colourfulness } from '../src/decoders/colorize/colorfulness.ts';
 import { colorizeFromMatches } from '../src/decoders/colorize/colorizeFromMatches.ts';
-import { grayFromLightness, lightness, meanChroma, recombineLab } from '../src/decoders/colorize/meanChroma.ts';
+import { GRAY_CHROMA_THRESHOLD, grayFromLightness, lightness, meanChroma, meanChromaMagnitude, recombineLab } from '../src/decoders/colorize/meanChroma.ts';
 import type { EncodeTask } from '../src/encoders/encodeWorker.ts';
 import type { EncodedPhoto } from '../src/encoders/encodePhoto.ts';
 import { machineLine, today } from './machine.ts';
@@ -115,9 +116,21 @@ const intel = rng.shuffle(await read(path.join(data, 'intel-scenes/train.tar.gz'
 const bsds = rng.shuffle(await read(path.join(data, 'bsds500/train.tar')));
 const nqI = Number(values.queries);
 const nqB = Number(values.bsds);
-const queries = [...intel.slice(0, nqI), ...bsds.slice(0, nqB)];
+/** The first `count` colour photos of a shuffled list (gray ones, e.g. some glacier shots, make no colour query). */
+async function colourQueries(list: Photo[], count: number): Promise<{ picked: Photo[]; rest: Photo[] }> {
+  const picked: Photo[] = [];
+  let i = 0;
+  for (; i < list.length && picked.length < count; i++) {
+    const { image } = await decodeImage(list[i].bytes, { minSide: 64, name: list[i].name });
+    if (meanChromaMagnitude(image) > GRAY_CHROMA_THRESHOLD) picked.push(list[i]);
+  }
+  return { picked, rest: list.slice(i) };
+}
+const qI = await colourQueries(intel, nqI);
+const qB = await colourQueries(bsds, nqB);
+const queries = [...qI.picked, ...qB.picked];
 // Collection order: intel and BSDS interleaved by a seeded shuffle, so every prefix has both.
-const pool = rng.shuffle([...intel.slice(nqI), ...bsds.slice(nqB)]);
+const pool = rng.shuffle([...qI.rest, ...qB.rest]);
 log(`${queries.length} queries, collection pool ${pool.length} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 const poolDesc = await encodeAll(pool);
 log(`encoded the pool with ${SPEC} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -153,7 +166,8 @@ const gallery: Map<number, Map<string, Image>> = new Map();
 const perQuery: Record<string, Scores[]> = {};
 for (const size of sizes) {
   const ts = performance.now();
-  const nb = exactKnn(poolDesc, size, dim, qDesc, 2 * queries.length, K, 'l2');
+  const depth = Math.min(size, 4 * K);
+  const nb = exactKnn(poolDesc, size, dim, qDesc, 2 * queries.length, depth, 'l2');
   // Global mean chroma of this collection: mean a*, b* of up to 1,000 of its photos.
   const sample = new Rng(7).shuffle(Array.from({ length: size }, (_, i) => i)).slice(0, 1000);
   let ga = 0;
@@ -169,16 +183,19 @@ for (const size of sizes) {
     const best = new Map<number, { d: number; mirrored: boolean }>();
     for (const mirrored of [false, true]) {
       const row = 2 * q + (mirrored ? 1 : 0);
-      for (let j = 0; j < K; j++) {
-        const id = nb.labels[row * K + j];
-        const d = nb.distances[row * K + j];
+      for (let j = 0; j < depth; j++) {
+        const id = nb.labels[row * depth + j];
+        const d = nb.distances[row * depth + j];
         if (id >= 0 && (!best.has(id) || d < best.get(id)!.d)) best.set(id, { d, mirrored });
       }
     }
-    const ranked = [...best].sort((a, b) => a[1].d - b[1].d).slice(0, K);
+    // As `deja colorize`: the K nearest colour photos (gray photos have no colour to give).
+    const ranked = [...best].sort((a, b) => a[1].d - b[1].d);
     const matches: Image[] = [];
     for (const [id, m] of ranked) {
+      if (matches.length >= K) break;
       const img = await poolImage(id);
+      if (meanChromaMagnitude(img) <= GRAY_CHROMA_THRESHOLD) continue;
       matches.push(m.mirrored ? flipHorizontal(img) : img);
     }
     const gray = grays[q];
@@ -228,7 +245,7 @@ const md: string[] = [
   '',
   `Generated by \`npm run bench:colorize\` on ${today()} (${machineLine()}); ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
   '',
-  `Queries: ${nqI} intel-scenes + ${nqB} BSDS500 colour photos (seeded), held out of the collection and turned gray (their exact L*, a* = b* = 0). Collection: the other ${pool.length} colour photos (intel-scenes + BSDS500), nested seeded subsets. Matches: k = ${K} nearest by the 32×32 intensity thumbnail (${SPEC}, query and mirror), exact search. Metrics are means over the ${queries.length} queries, against the original colour photo; PSNR and SSIM on the a*, b* planes use a range of 256. Originals' mean colourfulness (Hasler & Süsstrunk 2003): ${f(origColour, 1)}.`,
+  `Queries: ${qI.picked.length} intel-scenes + ${qB.picked.length} BSDS500 colour photos (seeded shuffle; gray originals passed over), held out of the collection and turned gray (their exact L*, a* = b* = 0). Collection: the other ${pool.length} photos (intel-scenes + BSDS500), nested seeded subsets. Matches: the k = ${K} nearest colour photos by the 32×32 intensity thumbnail (${SPEC}, query and mirror; gray photos passed over, as \`deja colorize\`), exact search. Metrics are means over the ${queries.length} queries, against the original colour photo; PSNR and SSIM on the a*, b* planes use a range of 256. Originals' mean colourfulness (Hasler & Süsstrunk 2003): ${f(origColour, 1)}.`,
   '',
   '| collection | method | PSNR RGB dB | SSIM RGB | PSNR a*b* dB | SSIM a*b* | colourfulness |',
   '|---:|---|---:|---:|---:|---:|---:|',
