@@ -124,6 +124,7 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 
 function formatTick(v: number): string {
   if (Math.abs(v) >= 1000 && v % 1000 === 0) return `${v / 1000}k`;
+  if (Number.isInteger(v)) return String(v);
   return Number(v.toPrecision(4)).toString();
 }
 
