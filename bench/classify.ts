@@ -195,6 +195,13 @@ function balancedSample(cls: Int32Array, numClasses: number, count: number, seed
   return Int32Array.from(out.slice(0, count)).sort();
 }
 
+/** The hand-written "Reading the numbers" part of an existing report, kept across re-runs (check it still fits). */
+function keptReading(file: string): string {
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const at = old.indexOf('\n## Reading the numbers');
+  return at < 0 ? '' : '\n<!-- kept from the previous run: re-read it against the new figures -->' + old.slice(at);
+}
+
 function log(s: string): void {
   process.stderr.write(s + '\n');
 }
@@ -461,6 +468,6 @@ if (values.only !== 'scenes') await cifar();
 if (values.only !== 'cifar') await scenes();
 md.push(`Total bench time: ${secs(tStart)} s.`, '');
 const mdFile = path.resolve(import.meta.dirname, values.only ? `out/classify/classify-${values.only}.md` : 'classify.md');
-fs.writeFileSync(mdFile, md.join('\n'));
+fs.writeFileSync(mdFile, md.join('\n') + keptReading(mdFile));
 fs.writeFileSync(path.join(work, 'results.json'), JSON.stringify(json, null, 1));
 log(`wrote ${mdFile}`);

@@ -260,7 +260,11 @@ for (const m of METHODS.filter((x) => x !== 'global mean chroma')) {
   md.push(`- ${m}: ${wins}/${perQuery[m].length}`);
 }
 md.push('', '![PSNR a*b* vs collection size](colorize-size.png)', '', '![examples](colorize-examples.jpg)', '');
-fs.writeFileSync(path.resolve(import.meta.dirname, 'colorize.md'), md.join('\n'));
+const mdFile = path.resolve(import.meta.dirname, 'colorize.md');
+// The hand-written "Reading the numbers" part of the previous report is kept (re-read it against the new figures).
+const previous = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : '';
+const reading = previous.indexOf('\n## Reading the numbers');
+fs.writeFileSync(mdFile, md.join('\n') + (reading < 0 ? '' : '\n<!-- kept from the previous run -->' + previous.slice(reading)));
 await writePlot(
   linePlotSvg(
     METHODS.map((m) => ({ name: m, points: table.filter((t) => t.method === m).map((t) => [t.size, t.scores.psnrAb] as [number, number]) })),
