@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { classifyFile } from '../../actions/classify.ts';
 import { intOption, jsonOption, openCollection, printJson, withCollection } from '../common.ts';
 
@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .argument('<photo>', 'photo to label')
     .option('-k, --k <n>', 'neighbours that vote', intOption('--k', 1, 1000), 10)
     .option('-e, --encoder <spec>', 'encoder, or a weighted combination like gist+tiny:w=2,1', 'tiny')
-    .option('-w, --weighting <w>', 'vote weighting: uniform, inverse or kernel', 'kernel')
+    .addOption(new Option('-w, --weighting <w>', 'vote weighting by distance').choices(['uniform', 'inverse', 'kernel']).default('kernel'))
     .addOption(jsonOption())
     .action(async (photo: string, opts) => {
       const collection = openCollection(opts);

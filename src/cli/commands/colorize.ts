@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { colorizeFile } from '../../actions/colorize.ts';
 import { intOption, jsonOption, numberOption, openCollection, printJson, withCollection } from '../common.ts';
 
@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .argument('<photo>', 'photo to colorize (a colour photo is colorized from its luminance)')
     .requiredOption('-o, --out <file>', 'output image (.png, .jpg or .webp)')
     .option('-k, --k <n>', 'colour matches to use', intOption('--k', 1, 200), 20)
-    .option('-m, --method <method>', 'mean (averaged chroma) or transfer (Welsh et al. 2002 + guided filter)', 'transfer')
+    .addOption(new Option('-m, --method <method>', 'mean (averaged chroma) or transfer (Welsh et al. 2002 + guided filter)').choices(['mean', 'transfer']).default('transfer'))
     .option('-e, --encoder <spec>', 'encoder that finds the matches', 'tiny-gray')
     .option('--spatial-weight <w>', 'transfer: weight of position in the frame (0 = global matching)', numberOption('--spatial-weight', 0, 10), 0.2)
     .option('--no-mirror', 'do not also match the mirrored photo')

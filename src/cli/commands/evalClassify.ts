@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { evalClassify } from '../../actions/evalClassify.ts';
 import { DejaError } from '../../core/errors.ts';
 import { intOption, jsonOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
@@ -18,7 +18,7 @@ export function registerEvalClassify(evalCommand: Command): void {
     .option('--labels <csv>', 'CSV of file,label for the test photos instead of folder names')
     .option('-e, --encoder <spec>', 'encoder, or a weighted combination like gist+tiny:w=2,1', 'tiny')
     .option('-k, --k <list>', 'numbers of voting neighbours, comma-separated', kList, [1, 3, 5, 10, 20, 50])
-    .option('-w, --weighting <w>', 'vote weighting: uniform, inverse or kernel', 'kernel')
+    .addOption(new Option('-w, --weighting <w>', 'vote weighting by distance').choices(['uniform', 'inverse', 'kernel']).default('kernel'))
     .option('--limit <n>', 'evaluate a seeded random subset of this many test photos', intOption('--limit', 1, 10_000_000))
     .option('--seed <n>', 'seed of the subset', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('-q, --quiet', 'no progress output')
