@@ -13,9 +13,10 @@ test('confusion counts, accuracy and per-class recall agree with a hand count', 
   assert.ok(Number.isNaN(r[2]));
 });
 
-test('the markdown table has a row per true class with its recall', () => {
-  const md = confusionMarkdown(confusionMatrix([0, 1, 1], [0, 0, 1], ['cat', 'dog']));
+test('the markdown table has a row per true class with its recall, and – for a class without queries', () => {
+  const md = confusionMarkdown(confusionMatrix([0, 1, 1], [0, 0, 1], ['cat', 'dog', 'ship']));
   const lines = md.split('\n');
-  assert.equal(lines.length, 4);
-  assert.match(lines[3], /^\| dog \| 1 \| 1 \| 50\.0% \|$/);
+  assert.equal(lines.length, 5);
+  assert.match(lines[3], /^\| dog \| 1 \| 1 \| 0 \| 50\.0% \|$/);
+  assert.match(lines[4], /^\| ship \| 0 \| 0 \| 0 \| – \|$/);
 });

@@ -49,7 +49,7 @@ export function perClassAccuracy(m: ConfusionMatrix): number[] {
   });
 }
 
-/** Markdown table: rows = true class, columns = predicted class, last column = recall in %. */
+/** Markdown table: rows = true class, columns = predicted class, last column = recall in % (– for a class with no queries). */
 export function confusionMarkdown(m: ConfusionMatrix): string {
   const k = m.classNames.length;
   const recall = perClassAccuracy(m);
@@ -57,7 +57,7 @@ export function confusionMarkdown(m: ConfusionMatrix): string {
   const lines = [`| true \\ predicted | ${short.join(' | ')} | recall |`, `|---|${'---:|'.repeat(k + 1)}`];
   for (let t = 0; t < k; t++) {
     const row = Array.from(m.counts.subarray(t * k, (t + 1) * k), (v) => String(v));
-    lines.push(`| ${m.classNames[t]} | ${row.join(' | ')} | ${(100 * recall[t]).toFixed(1)}% |`);
+    lines.push(`| ${m.classNames[t]} | ${row.join(' | ')} | ${Number.isNaN(recall[t]) ? '–' : `${(100 * recall[t]).toFixed(1)}%`} |`);
   }
   return lines.join('\n');
 }
