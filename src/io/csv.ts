@@ -18,12 +18,20 @@ export function readCsv(file: string): Csv {
   } catch {
     throw new DejaError('NOT_FOUND', 'CSV file not found', { file, hint: 'check the path' });
   }
+  const records = csvRecords(text);
+  if (records.length === 0) throw new DejaError('BAD_ARGUMENT', 'CSV file is empty', { file, hint: 'the first line must be a header' });
+  return { header: records[0].cells.map((h) => h.trim().toLowerCase()), rows: records.slice(1) };
+}
+
+/**
+ * RFC 4180 records of CSV text, each with the 1-based line it starts on; blank lines dropped, a leading
+ * BOM ignored. The separator (comma, semicolon or tab) is the one that splits the first line most.
+ */
+export function csvRecords(text: string): { line: number; cells: string[] }[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
-  const sep = [',', ';', '\t'].map((s) => [s, firstLine.split(s).length] as const).sort((a, b) => b[1] - a[1])[0][0];
-  const records = parseRecords(text, sep);
-  if (records.length === 0) throw new DejaError('BAD_ARGUMENT', 'CSV file is empty', { file, hint: 'the first line must be a header' });
-  return { header: records[0].cells.map((h) => h.trim().toLowerCase()), rows: records.slice(1).filter((r) => r.cells.some((c) => c.trim() !== '')) };
+  const sep = [',', ';', '\t'].reduce((best, c) => (firstLine.split(c).length > firstLine.split(best).length ? c : best), ',');
+  return parseRecords(text, sep).filter((r) => r.cells.some((c) => c.trim() !== ''));
 }
 
 function parseRecords(text: string, sep: string): { line: number; cells: string[] }[] {

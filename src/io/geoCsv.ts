@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { DejaError } from '../core/errors.ts';
+import { csvRecords } from './csv.ts';
 
 /** One usable row of a geotag CSV. */
 export interface GeoCsvRow {
@@ -60,7 +61,7 @@ export function readGeoCsv(path: string): GeoCsv {
  * @param name file name for error messages
  */
 export function parseGeoCsv(text: string, name = 'CSV'): GeoCsv {
-  const records = splitCsv(text.replace(/^\uFEFF/, ''));
+  const records = csvRecords(text);
   const problems: GeoCsvProblem[] = [];
   const rows: GeoCsvRow[] = [];
   if (records.length === 0) return { rows, problems };
@@ -134,39 +135,4 @@ function isoTime(text: string, offset: string): string | undefined {
   let zone = tz ?? (/^[+-]\d{2}:?\d{2}$/.test(offset) ? offset : offset.toUpperCase() === 'Z' ? 'Z' : '');
   if (zone.length === 5) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
   return `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${zone}`;
-}
-
-/** RFC 4180 records with the 1-based line each starts on; blank lines are dropped. */
-function splitCsv(text: string): { line: number; cells: string[] }[] {
-  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
-  const sep = [',', ';', '\t'].reduce((best, c) => (firstLine.split(c).length > firstLine.split(best).length ? c : best), ',');
-  const out: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === sep) cells.push(cell), (cell = '');
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.some((c) => c.trim() !== '')) out.push({ line: start, cells });
-      cells = [];
-      cell = '';
-      start = ++line;
-    } else cell += ch;
-  }
-  cells.push(cell);
-  if (cells.some((c) => c.trim() !== '')) out.push({ line: start, cells });
-  return out;
 }
