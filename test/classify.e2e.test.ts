@@ -83,9 +83,10 @@ test('an encoder the collection lacks is named with the command that adds it', (
   assert.match(r.stderr, /no tiny-gray descriptors.*deja index --encoders tiny-gray/);
 });
 
-test('on real scene photos (ot8-64px, labels.csv) classify answers one of the 8 categories', { skip: !hasSharedData && 'needs ../shared/data' }, async () => {
+test('on real scene photos (ot8-64px, labels.csv) classify answers one of the indexed categories', { skip: !hasSharedData && 'needs ../shared/data' }, async () => {
   const real = path.join(dir, 'ot8');
-  const ix = deja(['index', '-c', real, '--encoders', 'tiny', '--labels', path.join(sharedData, 'ot8-64px/labels.csv'), '-q', path.join(sharedData, 'ot8-64px/images.tar.gz')]);
+  // The first 600 members (sorted by category: coast, forest, highway) keep the test fast.
+  const ix = deja(['index', '-c', real, '--encoders', 'tiny', '--limit', '600', '--labels', path.join(sharedData, 'ot8-64px/labels.csv'), '-q', path.join(sharedData, 'ot8-64px/images.tar.gz')]);
   assert.equal(ix.code, 0, ix.stderr);
   const query = path.join(dir, 'query.png');
   // A coast photo from the Oliva–Torralba set at 2× (not byte-identical to any collection photo).
@@ -97,6 +98,8 @@ test('on real scene photos (ot8-64px, labels.csv) classify answers one of the 8 
   const r = deja(['classify', '-c', real, query, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
-  assert.ok(['coast', 'forest', 'highway', 'insidecity', 'mountain', 'opencountry', 'street', 'tallbuilding'].includes(out.label));
-  assert.ok(out.collectionSize > 2070 && out.collectionSize <= 2078, `${out.collectionSize} labelled (exact duplicates are aliases)`);
+  assert.ok(['coast', 'forest', 'highway'].includes(out.label), out.label);
+  // --limit stops at a batch boundary, so a few more than 600 may be indexed.
+  assert.ok(out.collectionSize >= 590 && out.collectionSize <= 700, `${out.collectionSize} labelled`);
+  assert.equal(out.scores[0].label, out.label);
 });
