@@ -102,10 +102,11 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
       throw 'message' in e && !(e instanceof Error) ? deserializeError(e) : e;
     });
 
+  let dispatched = 0;
   try {
     progress.start(await countSources(sources), 'indexing');
     for await (const item of listSources(sources)) {
-      if (options.limit !== undefined && report.added + inFlight.size >= options.limit) break;
+      if (options.limit !== undefined && dispatched >= options.limit) break;
       if (collection.hasSeenPath(item.path)) {
         report.alreadyPresent++;
         progress.tick();
@@ -133,6 +134,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
         continue;
       }
       pendingHashes.set(hash, []);
+      dispatched++;
       const label = options.labelFromFolder ? item.folder : (labels?.lookup(item.path) ?? null);
       const job = encode(bytes, item.path)
         .then((encoded) => {
