@@ -3,7 +3,7 @@ import { assert, DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
 import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.ts';
 import { dotBlock, dotsToDistances, rowSquaredNorms, TopK } from './distances.ts';
-import { SIMD_MR, SIMD_NR, SimdDot } from './simdDot.ts';
+import { SIMD_ROW_PAD, SimdDot } from './simdDot.ts';
 import { readIndexFile, writeIndexMeta, type IndexMeta } from './indexMeta.ts';
 import type { Neighbours, VectorIndex } from './vectorIndex.ts';
 
@@ -16,7 +16,7 @@ const DATA_BLOCK = 256;
  * Exact k nearest neighbours by brute force (FAISS `IndexFlat`), written for speed.
  *
  * Algorithm:
- * 1. Squared norms of the data rows (given, or computed once) and of the queries.
+ * 1. Squared norms of the queries, and of each block of data rows as it is staged.
  * 2. For each block of 64 queries × 256 data rows, all dot products with a register-blocked,
  *    cache-tiled kernel: the WebAssembly SIMD kernel `SimdDot` (4 × 2 micro-tiles of f32x4 lanes,
  *    summed in float64 every 512 values) where available, else the scalar `dotBlock` (4 × 4, float64).
@@ -52,7 +52,7 @@ export function exactKnn(
   checkShapes(data, n, dim, queries, nq, k);
   const labels = new Int32Array(nq * k);
   const distances = new Float32Array(nq * k);
-  knnRange(data, n, dim, rowSquaredNorms(data, n, dim), queries, 0, nq, k, metric, labels, distances);
+  knnRange(data, n, dim, null, queries, 0, nq, k, metric, labels, distances);
   return { nq, k, labels, distances };
 }
 
@@ -61,14 +61,15 @@ export function exactKnn(
  * rows `qStart …` (so threads can share one output). Steps as in `exactKnn`; the dot products run on
  * the WebAssembly SIMD kernel (`SimdDot`) where available, else on the scalar `dotBlock`.
  *
- * @param dataNorms - squared norms of the `n` data rows (`rowSquaredNorms`).
+ * @param dataNorms - squared norms of the `n` data rows (`rowSquaredNorms`), or null to compute them
+ *   (the SIMD path computes them per staged block and ignores this).
  * @param useSimd - false forces the scalar kernel (tests compare the two).
  */
 export function knnRange(
   data: Float32Array,
   n: number,
   dim: number,
-  dataNorms: Float64Array,
+  dataNorms: Float64Array | null,
   queries: Float32Array,
   qStart: number,
   qCount: number,
@@ -80,9 +81,10 @@ export function knnRange(
 ): void {
   const simd = useSimd ? threadSimd() : null;
   if (simd) {
-    knnRangeSimd(simd, data, n, dim, dataNorms, queries, qStart, qCount, k, metric, outLabels, outDistances);
+    knnRangeSimd(simd, data, n, dim, queries, qStart, qCount, k, metric, outLabels, outDistances);
     return;
   }
+  const norms = dataNorms ?? rowSquaredNorms(data, n, dim);
   const tile = new Float64Array(QUERY_BLOCK * DATA_BLOCK);
   for (let q0 = qStart; q0 < qStart + qCount; q0 += QUERY_BLOCK) {
     const qb = Math.min(QUERY_BLOCK, qStart + qCount - q0);
@@ -91,7 +93,7 @@ export function knnRange(
     for (let d0 = 0; d0 < n; d0 += DATA_BLOCK) {
       const db = Math.min(DATA_BLOCK, n - d0);
       dotBlock(queries, q0, qb, data, d0, db, dim, tile);
-      dotsToDistances(tile, qNorms, 0, qb, dataNorms, d0, db, metric);
+      dotsToDistances(tile, qNorms, 0, qb, norms, d0, db, metric);
       selectBlock(top, 0, tile, qb, db, db, d0);
     }
     const res = top.finish();
@@ -105,14 +107,14 @@ const STAGED_QUERY_BYTES = 16 << 20;
 
 /**
  * `knnRange` on the SIMD kernel: a chunk of queries is staged (rows zero-padded to a multiple of 4
- * floats); each 256-row data block is staged once per chunk and met by every 64-query block.
+ * floats); each 256-row data block is staged once per chunk, its squared norms taken in SIMD, and met
+ * by every 64-query block.
  */
 function knnRangeSimd(
   simd: SimdDot,
   data: Float32Array,
   n: number,
   dim: number,
-  dataNorms: Float64Array,
   queries: Float32Array,
   qStart: number,
   qCount: number,
@@ -123,25 +125,27 @@ function knnRangeSimd(
 ): void {
   const paddedDim = roundUp(dim, 4);
   const rowBytes = paddedDim * 4;
-  const chunkRows = Math.min(roundUp(qCount, 4), Math.max(QUERY_BLOCK, Math.floor(STAGED_QUERY_BYTES / rowBytes / QUERY_BLOCK) * QUERY_BLOCK));
+  const chunkRows = Math.min(qCount, Math.max(QUERY_BLOCK, Math.floor(STAGED_QUERY_BYTES / rowBytes / QUERY_BLOCK) * QUERY_BLOCK));
   const dataAt = chunkRows * rowBytes;
-  const tileAt = dataAt + DATA_BLOCK * rowBytes;
+  const normsAt = dataAt + DATA_BLOCK * rowBytes;
+  const tileAt = normsAt + DATA_BLOCK * 8;
   simd.reserve(tileAt + QUERY_BLOCK * DATA_BLOCK * 8);
   for (let c0 = qStart; c0 < qStart + qCount; c0 += chunkRows) {
     const cq = Math.min(chunkRows, qStart + qCount - c0);
-    simd.stageRows(queries, c0, cq, dim, paddedDim, roundUp(cq, 4), 0);
+    simd.stageRows(queries, c0, cq, dim, paddedDim, cq, 0);
     const qNorms = rowSquaredNorms(queries.subarray(c0 * dim, (c0 + cq) * dim), cq, dim);
     const top = new TopK(cq, k);
     for (let d0 = 0; d0 < n; d0 += DATA_BLOCK) {
       const db = Math.min(DATA_BLOCK, n - d0);
-      const dbPad = roundUp(db, SIMD_NR);
+      const dbPad = roundUp(db, SIMD_ROW_PAD);
       simd.stageRows(data, d0, db, dim, paddedDim, dbPad, dataAt);
+      simd.squaredNorms(dataAt, db, paddedDim, normsAt);
+      const blockNorms = simd.doubles.subarray(normsAt >> 3, (normsAt >> 3) + db);
       for (let q0 = 0; q0 < cq; q0 += QUERY_BLOCK) {
         const qb = Math.min(QUERY_BLOCK, cq - q0);
-        const qbPad = roundUp(qb, SIMD_MR);
-        simd.dot(q0 * rowBytes, qbPad, dataAt, dbPad, paddedDim, tileAt);
-        const tile = simd.doubles.subarray(tileAt >> 3, (tileAt >> 3) + qbPad * dbPad);
-        dotsToDistances(tile, qNorms, q0, qb, dataNorms, d0, db, metric, dbPad);
+        simd.dot(q0 * rowBytes, qb, dataAt, dbPad, paddedDim, tileAt);
+        const tile = simd.doubles.subarray(tileAt >> 3, (tileAt >> 3) + qb * dbPad);
+        dotsToDistances(tile, qNorms, q0, qb, blockNorms, 0, db, metric, dbPad);
         selectBlock(top, q0, tile, qb, db, dbPad, d0);
       }
     }
@@ -188,7 +192,7 @@ export interface ParallelKnnOptions {
 /**
  * `exactKnn` with the queries split across worker threads. The data, the queries and the outputs live
  * in `SharedArrayBuffer`s that every worker reads in place (an input not already shared is copied
- * into shared memory once per call, never per query); data norms are computed once.
+ * into shared memory once per call, never per query).
  *
  * @returns the same neighbours as `exactKnn` (identical labels and distances).
  * @example
@@ -211,7 +215,6 @@ export async function exactKnnParallel(
   if (threads === 1) return exactKnn(data, n, dim, queries, nq, k, metric);
   const sharedData = toShared(data.subarray(0, n * dim));
   const sharedQueries = toShared(queries.subarray(0, nq * dim));
-  const norms = toShared64(rowSquaredNorms(data, n, dim));
   const labels = new Int32Array(new SharedArrayBuffer(nq * k * 4));
   const distances = new Float32Array(new SharedArrayBuffer(nq * k * 4));
   // Several chunks per thread balance uneven progress; chunk starts align to query blocks.
@@ -221,7 +224,7 @@ export async function exactKnnParallel(
     const jobs: Promise<null>[] = [];
     for (let q0 = 0; q0 < nq; q0 += chunk) {
       const task: FlatTask = {
-        data: sharedData, n, dim, norms, queries: sharedQueries,
+        data: sharedData, n, dim, queries: sharedQueries,
         qStart: q0, qCount: Math.min(chunk, nq - q0), k, metric, labels, distances,
       };
       jobs.push(pool.run(task));
@@ -238,7 +241,6 @@ export interface FlatTask {
   data: Float32Array;
   n: number;
   dim: number;
-  norms: Float64Array;
   queries: Float32Array;
   qStart: number;
   qCount: number;
@@ -251,12 +253,6 @@ export interface FlatTask {
 function toShared(a: Float32Array): Float32Array {
   if (a.buffer instanceof SharedArrayBuffer) return a;
   const s = new Float32Array(new SharedArrayBuffer(a.length * 4));
-  s.set(a);
-  return s;
-}
-
-function toShared64(a: Float64Array): Float64Array {
-  const s = new Float64Array(new SharedArrayBuffer(a.length * 8));
   s.set(a);
   return s;
 }

@@ -6,6 +6,6 @@ import { serveTasks } from '../core/workerTask.ts';
 import { knnRange, type FlatTask } from './flat.ts';
 
 serveTasks<FlatTask, null>(async (t) => {
-  knnRange(t.data, t.n, t.dim, t.norms, t.queries, t.qStart, t.qCount, t.k, t.metric, t.labels, t.distances);
+  knnRange(t.data, t.n, t.dim, null, t.queries, t.qStart, t.qCount, t.k, t.metric, t.labels, t.distances);
   return { result: null };
 });

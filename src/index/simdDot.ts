@@ -8,6 +8,8 @@
 export const SIMD_MR = 4;
 /** Data rows per micro-tile: 4 × 2 keeps 8 accumulators + 5 operands in 16 SIMD registers. */
 export const SIMD_NR = 2;
+/** Staged data blocks are padded to a multiple of this many rows (the 1 × 8 kernel for leftover queries). */
+export const SIMD_ROW_PAD = 8;
 /** Floats per dimension tile: a 64-row query tile and a 256-row data tile stay in L2. */
 const TILE_FLOATS = 512;
 
@@ -18,12 +20,16 @@ const TILE_FLOATS = 512;
 export class SimdDot {
   private readonly memory: WebAssembly.Memory;
   private readonly kernel: (...args: number[]) => void;
+  private readonly single: (...args: number[]) => void;
+  private readonly norms: (...args: number[]) => void;
   private f32: Float32Array;
   private f64: Float64Array;
 
-  private constructor(memory: WebAssembly.Memory, kernel: (...args: number[]) => void) {
+  private constructor(memory: WebAssembly.Memory, exports: WebAssembly.Exports) {
     this.memory = memory;
-    this.kernel = kernel;
+    this.kernel = exports.k as (...args: number[]) => void;
+    this.single = exports.s as (...args: number[]) => void;
+    this.norms = exports.n as (...args: number[]) => void;
     this.f32 = new Float32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
   }
@@ -34,7 +40,7 @@ export class SimdDot {
     if (!module) return null;
     const memory = new WebAssembly.Memory({ initial: 16 });
     const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
-    return new SimdDot(memory, instance.exports.k as (...args: number[]) => void);
+    return new SimdDot(memory, instance.exports);
   }
 
   /** Makes the memory at least `bytes` long (views are refreshed; contents kept). */
@@ -75,19 +81,32 @@ export class SimdDot {
   }
 
   /**
-   * out[i * bRows + j] = a_i · b_j (float64) for `aRows` (multiple of 4) rows at byte offset `a` and
-   * `bRows` (multiple of 2) rows at byte offset `b`, rows of `paddedDim` floats; out at byte offset `out`.
+   * out[i * bRows + j] = a_i · b_j (float64) for `aRows` rows at byte offset `a` (zero-padded to a multiple
+   * of 4 rows) and `bRows` (a multiple of 8) rows at byte offset `b`, rows of `paddedDim` floats; out at
+   * byte offset `out`. Whole groups of 4 queries run on the 4 × 2 kernel, the rest on the 1 × 8 kernel.
    */
   dot(a: number, aRows: number, b: number, bRows: number, paddedDim: number, out: number): void {
     this.f64.fill(0, out >> 3, (out >> 3) + aRows * bRows);
     const rowBytes = paddedDim * 4;
     const outStride = bRows * 8;
+    const a4 = aRows - (aRows % SIMD_MR);
     for (let t0 = 0; t0 < paddedDim; t0 += TILE_FLOATS) {
       const len = Math.min(TILE_FLOATS, paddedDim - t0) * 4;
-      for (let i = 0; i < aRows; i += SIMD_MR) {
+      for (let i = 0; i < a4; i += SIMD_MR) {
         const a0 = a + i * rowBytes + t0 * 4;
         this.kernel(a0, a0 + rowBytes, a0 + 2 * rowBytes, a0 + 3 * rowBytes, b + t0 * 4, rowBytes, bRows / SIMD_NR, len, out + i * outStride, outStride);
       }
+      for (let i = a4; i < aRows; i++) {
+        this.single(a + i * rowBytes + t0 * 4, b + t0 * 4, rowBytes, bRows / SIMD_ROW_PAD, len, out + i * outStride, outStride);
+      }
+    }
+  }
+
+  /** out[r] = ‖row r‖² (float64) for `rows` rows of `paddedDim` floats at byte offset `at`; out at byte offset `out`. */
+  squaredNorms(at: number, rows: number, paddedDim: number, out: number): void {
+    this.f64.fill(0, out >> 3, (out >> 3) + rows);
+    for (let t0 = 0; t0 < paddedDim; t0 += TILE_FLOATS) {
+      this.norms(at + t0 * 4, rows, paddedDim * 4, Math.min(TILE_FLOATS, paddedDim - t0) * 4, out);
     }
   }
 }
@@ -97,7 +116,7 @@ let cached: WebAssembly.Module | null | undefined;
 function compiledModule(): WebAssembly.Module | null {
   if (cached === undefined) {
     try {
-      cached = new WebAssembly.Module(kernelBytes());
+      cached = new WebAssembly.Module(moduleBytes());
     } catch {
       cached = null;
     }
@@ -119,21 +138,46 @@ function uleb(n: number): number[] {
   return out;
 }
 
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+
 const get = (i: number) => [0x20, ...uleb(i)];
 const set = (i: number) => [0x21, ...uleb(i)];
 const simd = (op: number) => [0xfd, ...uleb(op)];
-const i32 = (v: number) => [0x41, ...uleb(v)]; // non-negative constants < 64 only (signed LEB == unsigned here)
+const i32 = (v: number) => [0x41, ...sleb(v)];
+const load = [...simd(0), 4, 0]; // v128.load align 16, offset 0
+const zero = [...simd(12), ...new Array<number>(16).fill(0)]; // v128.const 0
 const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
 const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 
+/** A generated function: its i32 parameter count and its body (locals + code). */
+interface Fn {
+  params: number;
+  body: number[];
+}
+
+/** `[addr] → [addr, f64(mem[addr + offset]) + Σ lanes of v128 local v]`, then f64.store at offset. */
+function addLanesAt(addr: number[], v: number, offset: number): number[] {
+  const c = [...addr, ...addr, 0x2b, 3, ...uleb(offset)]; // address, f64.load
+  for (let lane = 0; lane < 4; lane++) c.push(...get(v), ...simd(31), lane, 0xbb, ...(lane ? [0xa0] : [])); // extract, promote, add
+  c.push(0xa0, 0x39, 3, ...uleb(offset)); // f64.add, f64.store
+  return c;
+}
+
 /**
- * The module: `k(a0, a1, a2, a3, b, bRowBytes, groups, lenBytes, out, outStride)` adds, for each group g of
- * two b rows (b + (2g + s)·bRowBytes), the 4 × 2 dot products over `lenBytes` into the float64 matrix at
- * `out` (row stride `outStride` bytes, column 2g + s).
+ * `(a0 … a_{MR−1}, b, bRowBytes, groups, lenBytes, out, outStride)`: for each group g of NR b rows
+ * (b + (NR·g + s)·bRowBytes), adds the MR × NR dot products over `lenBytes` into the float64 matrix at
+ * `out` (row stride `outStride` bytes, column NR·g + s).
  */
-function kernelBytes(): Uint8Array<ArrayBuffer> {
-  const MR = SIMD_MR, NR = SIMD_NR;
+function dotFunction(MR: number, NR: number): Fn {
   const pB = MR, pRow = MR + 1, pGroups = MR + 2, pLen = MR + 3, pOut = MR + 4, pStride = MR + 5;
   let next = MR + 6;
   const g = next++, i = next++, col = next++;
@@ -141,12 +185,11 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
   const acc = Array.from({ length: MR * NR }, () => next++);
   const av = Array.from({ length: MR }, () => next++);
   const bv = next++;
-  const load = [...simd(0), 4, 0]; // v128.load align 16, offset 0
   const c: number[] = [];
   c.push(0x02, 0x40, 0x03, 0x40); // block, loop (groups)
   c.push(...get(g), ...get(pGroups), 0x4f, 0x0d, 1); // g >= groups → exit
   for (let s = 0; s < NR; s++) c.push(...get(pB), ...get(g), ...i32(NR), 0x6c, ...i32(s), 0x6a, ...get(pRow), 0x6c, 0x6a, ...set(bp[s]));
-  for (const a of acc) c.push(...simd(12), ...new Array(16).fill(0), ...set(a)); // v128.const 0
+  for (const a of acc) c.push(...zero, ...set(a));
   c.push(...i32(0), ...set(i));
   c.push(0x02, 0x40, 0x03, 0x40); // block, loop (dimension)
   c.push(...get(i), ...get(pLen), 0x4f, 0x0d, 1);
@@ -159,26 +202,46 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
     }
   }
   c.push(...get(i), ...i32(16), 0x6a, ...set(i), 0x0c, 0, 0x0b, 0x0b); // i += 16; continue; end; end
-  // out[r][2g + s] += Σ lanes, in float64
   c.push(...get(g), ...i32(NR * 8), 0x6c, ...get(pOut), 0x6a, ...set(col));
   for (let r = 0; r < MR; r++) {
-    for (let s = 0; s < NR; s++) {
-      const a = acc[r * NR + s];
-      const addr = [...get(col), ...get(pStride), ...i32(r), 0x6c, 0x6a];
-      c.push(...addr, ...addr, 0x2b, 3, ...uleb(s * 8)); // address, f64.load
-      for (let lane = 0; lane < 4; lane++) c.push(...get(a), ...simd(31), lane, 0xbb, ...(lane ? [0xa0] : [])); // extract, promote, add
-      c.push(0xa0, 0x39, 3, ...uleb(s * 8)); // f64.add, f64.store
-    }
+    for (let s = 0; s < NR; s++) c.push(...addLanesAt([...get(col), ...get(pStride), ...i32(r), 0x6c, 0x6a], acc[r * NR + s], s * 8));
   }
   c.push(...get(g), ...i32(1), 0x6a, ...set(g), 0x0c, 0, 0x0b, 0x0b, 0x0b); // g++; continue; end; end; end function
   const locals = [[...uleb(3 + NR), I32], [...uleb(MR * NR + MR + 1), V128]];
-  const body = [...vector(locals), ...c];
+  return { params: MR + 6, body: [...vector(locals), ...c] };
+}
+
+/** `(p, rows, rowBytes, lenBytes, out)`: out[r] (float64) += Σ of squares over `lenBytes` of row r at p + r·rowBytes. */
+function normsFunction(): Fn {
+  const pP = 0, pRows = 1, pRow = 2, pLen = 3, pOut = 4;
+  const r = 5, i = 6, row = 7, acc = 8, v = 9;
+  const c: number[] = [];
+  c.push(0x02, 0x40, 0x03, 0x40);
+  c.push(...get(r), ...get(pRows), 0x4f, 0x0d, 1);
+  c.push(...get(pP), ...get(r), ...get(pRow), 0x6c, 0x6a, ...set(row), ...zero, ...set(acc), ...i32(0), ...set(i));
+  c.push(0x02, 0x40, 0x03, 0x40);
+  c.push(...get(i), ...get(pLen), 0x4f, 0x0d, 1);
+  c.push(...get(row), ...get(i), 0x6a, ...load, ...set(v), ...get(acc), ...get(v), ...get(v), ...simd(230), ...simd(228), ...set(acc));
+  c.push(...get(i), ...i32(16), 0x6a, ...set(i), 0x0c, 0, 0x0b, 0x0b);
+  c.push(...addLanesAt([...get(pOut), ...get(r), ...i32(8), 0x6c, 0x6a], acc, 0));
+  c.push(...get(r), ...i32(1), 0x6a, ...set(r), 0x0c, 0, 0x0b, 0x0b, 0x0b);
+  const locals = [[...uleb(3), I32], [...uleb(2), V128]];
+  return { params: 5, body: [...vector(locals), ...c] };
+}
+
+/** The module: exports `k` (4 × 2 dot kernel), `s` (1 × 8 dot kernel) and `n` (squared norms), importing `env.mem`. */
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const fns: [string, Fn][] = [
+    ['k', dotFunction(SIMD_MR, SIMD_NR)],
+    ['s', dotFunction(1, SIMD_ROW_PAD)],
+    ['n', normsFunction()],
+  ];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, vector([[0x60, ...vector(new Array(MR + 6).fill([I32])), 0]])),
+    ...section(1, vector(fns.map(([, f]) => [0x60, ...vector(new Array(f.params).fill([I32])), 0]))),
     ...section(2, vector([[...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vector([[0]])),
-    ...section(7, vector([[...name('k'), 0x00, 0]])),
-    ...section(10, vector([[...uleb(body.length), ...body]])),
+    ...section(3, vector(fns.map((_, t) => uleb(t)))),
+    ...section(7, vector(fns.map(([label], t) => [...name(label), 0x00, ...uleb(t)]))),
+    ...section(10, vector(fns.map(([, f]) => [...uleb(f.body.length), ...f.body]))),
   ]);
 }
