@@ -5,6 +5,7 @@ import { Rng } from '../core/rng.ts';
 import type { Encoder } from '../encoders/encoder.ts';
 import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
 import { exactKnn } from '../index/flat.ts';
+import { pcaProject, trainPca, type PcaTransform } from '../index/pca.ts';
 import { knnScores } from '../decoders/recognize/knnVote.ts';
 import type { Collection } from '../store/collection.ts';
 import { queryImage } from './photoImage.ts';
@@ -17,6 +18,11 @@ export const ClassifyOptions = z.object({
   k: z.number().int().min(1).max(1000).default(10),
   /** How votes are weighted by distance (see knnVote.ts). */
   weighting: z.enum(['uniform', 'inverse', 'kernel']).default('kernel'),
+  /**
+   * Reduce descriptors to this many principal components before the search (Torralba et al. 2008 §5
+   * compare tiny images after PCA); the search stays exact, in the reduced space. Default: off.
+   */
+  pca: z.number().int().min(1).optional(),
 });
 export type ClassifyOptions = z.input<typeof ClassifyOptions>;
 
@@ -29,16 +35,37 @@ export type ClassifyOptions = z.input<typeof ClassifyOptions>;
  */
 export interface LabelledSet {
   spec: string;
+  /** Dimension of the search space: of `data` and of `toSearchSpace`'s output. */
   dim: number;
+  /** Dimension of the descriptors `encode` returns (`dim` without PCA). */
+  descriptorDim: number;
   n: number;
+  /** `n * dim` search vectors, row-major (projected when `pca` is set). */
   data: Float32Array;
+  /** The PCA the descriptors are projected with, or null for full-dimension search. */
+  pca: PcaTransform | null;
+  /** Seconds spent training the PCA and projecting the collection (0 without PCA). */
+  pcaSeconds: number;
   photoIds: Int32Array;
   /** Class index per row. */
   rowClass: Int32Array;
   classNames: string[];
-  /** Encodes a query photo into the same space. */
+  /** Encodes a query photo into the descriptor space (`descriptorDim` values). */
   encode(image: Image): Promise<Float32Array>;
+  /** Batched projection of `nq` encoded queries (`nq * descriptorDim`) into the search space (`nq * dim`); identity without PCA. */
+  toSearchSpace(queries: Float32Array, nq: number): Float32Array;
 }
+
+/** Options of `labelledSet`. */
+export interface LabelledSetOptions {
+  /** Principal components kept (1 … descriptor dimension); undefined: no PCA. */
+  pca?: number;
+  /** Rows sampled to train the PCA (default 10,000; at most 20,000). */
+  pcaSample?: number;
+}
+
+/** Default number of collection rows the PCA of `labelledSet` is trained on. */
+export const PCA_SAMPLE_DEFAULT = 10_000;
 
 interface Part {
   encoder: Encoder;
@@ -48,10 +75,13 @@ interface Part {
 }
 
 /**
- * Builds the labelled search set of a collection.
- * @throws DejaError EMPTY_COLLECTION, NO_DATA (no labelled photos, or the encoder was not indexed)
+ * Builds the labelled search set of a collection; with `options.pca = d`, a PCA trained on a seeded
+ * sample of its rows (`trainPca`) projects the collection to d dimensions (`pcaProject`, blocked SIMD),
+ * and queries are projected the same way by `toSearchSpace` before the exact search.
+ * @throws DejaError EMPTY_COLLECTION, NO_DATA (no labelled photos, or the encoder was not indexed),
+ *   BAD_ARGUMENT (PCA dimension larger than the descriptor dimension)
  */
-export async function labelledSet(collection: Collection, spec: string): Promise<LabelledSet> {
+export async function labelledSet(collection: Collection, spec: string, options: LabelledSetOptions = {}): Promise<LabelledSet> {
   if (collection.count() === 0)
     throw new DejaError('EMPTY_COLLECTION', 'the collection has no photos', { file: collection.dir, hint: 'add labelled photos with `deja index --label-from-folder <folders>`' });
   const labelled = collection.photos().filter((p) => p.label !== null);
@@ -99,11 +129,15 @@ export async function labelledSet(collection: Collection, spec: string): Promise
     }
     offset += d;
   }
+  const reduced = reduceByPca(data, kept.length, dim, options);
   return {
     spec,
-    dim,
+    dim: reduced.pca?.outDim ?? dim,
+    descriptorDim: dim,
     n: kept.length,
-    data,
+    data: reduced.data,
+    pca: reduced.pca,
+    pcaSeconds: reduced.seconds,
     photoIds: Int32Array.from(kept, (p) => p.id),
     rowClass: Int32Array.from(kept, (p) => classOf.get(p.label!)!),
     classNames,
@@ -119,7 +153,28 @@ export async function labelledSet(collection: Collection, spec: string): Promise
       }
       return q;
     },
+    toSearchSpace(queries: Float32Array, nq: number): Float32Array {
+      return reduced.pca ? pcaProject(reduced.pca, queries, nq) : queries;
+    },
   };
+}
+
+/**
+ * PCA of the search matrix (`n * dim`) to `options.pca` components, and the matrix projected; the
+ * matrix itself when no PCA is asked for.
+ * @throws DejaError BAD_ARGUMENT when `options.pca` exceeds `dim`.
+ */
+function reduceByPca(data: Float32Array, n: number, dim: number, options: LabelledSetOptions): { data: Float32Array; pca: PcaTransform | null; seconds: number } {
+  if (options.pca === undefined) return { data, pca: null, seconds: 0 };
+  if (!Number.isInteger(options.pca) || options.pca < 1 || options.pca > dim)
+    throw new DejaError('BAD_ARGUMENT', `Expected --pca between 1 and the descriptor dimension ${dim} but received ${options.pca}`, {
+      hint: `reduce to at most ${dim} dimensions, or leave --pca out for full-dimension search`,
+    });
+  if (n < 2) throw new DejaError('NO_DATA', `PCA needs at least 2 labelled photos but the collection has ${n}`, { hint: 'leave --pca out' });
+  const t0 = performance.now();
+  const pca = trainPca(data, n, dim, options.pca, { maxSample: Math.min(20_000, options.pcaSample ?? PCA_SAMPLE_DEFAULT), seed: 7 });
+  const projected = pcaProject(pca, data, n);
+  return { data: projected, pca, seconds: (performance.now() - t0) / 1000 };
 }
 
 function unitNorm(v: Float32Array): void {
@@ -164,6 +219,8 @@ export interface ClassifyResult {
   weighting: string;
   /** Labelled photos that voted from. */
   collectionSize: number;
+  /** Principal components searched in (distances are in that space), or null for full-dimension search. */
+  pca: number | null;
 }
 
 /**
@@ -173,8 +230,8 @@ export interface ClassifyResult {
  */
 export async function classifyImage(collection: Collection, image: Image, rawOptions: ClassifyOptions = {}, set?: LabelledSet): Promise<ClassifyResult> {
   const options = ClassifyOptions.parse(rawOptions);
-  const s = set ?? (await labelledSet(collection, options.encoder));
-  const q = await s.encode(image);
+  const s = set ?? (await labelledSet(collection, options.encoder, { pca: options.pca }));
+  const q = s.toSearchSpace(await s.encode(image), 1);
   const k = Math.min(options.k, s.n);
   const nb = exactKnn(s.data, s.n, s.dim, q, 1, k, 'l2');
   const classes = Int32Array.from(nb.labels, (r) => (r < 0 ? -1 : s.rowClass[r]));
@@ -190,7 +247,7 @@ export async function classifyImage(collection: Collection, image: Image, rawOpt
     const id = s.photoIds[r];
     return { id, path: collection.photo(id)!.path, label: s.classNames[s.rowClass[r]], distance: Math.sqrt(Math.max(0, nb.distances[j])) };
   });
-  return { label: ranked[0].label, scores: ranked, neighbours, encoder: s.spec, k, weighting: options.weighting, collectionSize: s.n };
+  return { label: ranked[0].label, scores: ranked, neighbours, encoder: s.spec, k, weighting: options.weighting, collectionSize: s.n, pca: s.pca?.outDim ?? null };
 }
 
 /** Smallest photo side accepted: below the 32×32 thumbnail every encoder starts from, there is nothing to compare. */

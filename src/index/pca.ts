@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { assert, DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
 import { Rng } from '../core/rng.ts';
-import { dotBlock } from './distances.ts';
+import { fastDotBlock } from './fastDotBlock.ts';
 import { checkNewLabels } from './flat.ts';
 import { readIndexFile, writeIndexMeta, type IndexMeta } from './indexMeta.ts';
 import type { Neighbours, VectorIndex } from './vectorIndex.ts';
@@ -34,7 +34,7 @@ export interface PcaTrainOptions {
  *
  * Algorithm:
  * 1. Draw ≤ `maxSample` rows; mean μ; covariance C = Xᶜᵀ Xᶜ / (s − 1) from the centred sample with
- *    the blocked kernel `dotBlock` (upper triangle only).
+ *    the blocked SIMD kernel `fastDotBlock` (upper triangle only).
  * 2. l = outDim + max(10, outDim / 4) Gaussian start vectors Q; repeat: Q ← orth(C Q) (modified
  *    Gram–Schmidt, twice).
  * 3. Rayleigh–Ritz: T = Qᵀ C Q (l × l), eigen-decomposed by cyclic Jacobi rotations; the outDim Ritz
@@ -98,7 +98,7 @@ export function pcaProject(pca: PcaTransform, vectors: Float32Array, n: number):
   const tile = new Float64Array(block * outDim);
   for (let r0 = 0; r0 < n; r0 += block) {
     const rb = Math.min(block, n - r0);
-    dotBlock(vectors, r0, rb, components, 0, outDim, dim, tile);
+    fastDotBlock(vectors, r0, rb, components, 0, outDim, dim, tile);
     for (let i = 0; i < rb; i++) for (let j = 0; j < outDim; j++) out[(r0 + i) * outDim + j] = tile[i * outDim + j] - shift[j];
   }
   return out;
@@ -124,13 +124,13 @@ function covariance(data: Float32Array, dim: number, rows: Int32Array, mean: Flo
     for (let t = 0; t < dim; t++) xt[t * s + i] = data[o + t] - mean[t];
   }
   const cov = new Float32Array(dim * dim);
-  const b = 128;
+  const b = 512;
   const tile = new Float64Array(b * b);
   for (let i0 = 0; i0 < dim; i0 += b) {
     const ib = Math.min(b, dim - i0);
     for (let j0 = i0; j0 < dim; j0 += b) {
       const jb = Math.min(b, dim - j0);
-      dotBlock(xt, i0, ib, xt, j0, jb, s, tile);
+      fastDotBlock(xt, i0, ib, xt, j0, jb, s, tile);
       for (let i = 0; i < ib; i++) {
         for (let j = 0; j < jb; j++) {
           const v = tile[i * jb + j] / (s - 1);
@@ -147,7 +147,7 @@ function covariance(data: Float32Array, dim: number, rows: Int32Array, mean: Flo
 function multiplyRows(cov: Float32Array, dim: number, basis: Float64Array, l: number): Float64Array {
   const q32 = Float32Array.from(basis);
   const tile = new Float64Array(dim * l);
-  dotBlock(cov, 0, dim, q32, 0, l, dim, tile);
+  fastDotBlock(cov, 0, dim, q32, 0, l, dim, tile);
   const out = new Float64Array(l * dim);
   for (let t = 0; t < dim; t++) for (let j = 0; j < l; j++) out[j * dim + t] = tile[t * l + j];
   return out;

@@ -10,11 +10,12 @@ export function register(program: Command): void {
     .option('-k, --k <n>', 'neighbours that vote', intOption('--k', 1, 1000), 10)
     .option('-e, --encoder <spec>', 'encoder, or a weighted combination like gist+tiny:w=2,1', 'tiny')
     .addOption(new Option('-w, --weighting <w>', 'vote weighting by distance').choices(['uniform', 'inverse', 'kernel']).default('kernel'))
+    .option('--pca <d>', 'reduce descriptors to d principal components first (exact search in the reduced space; default off)', intOption('--pca', 1, 100_000))
     .addOption(jsonOption())
     .action(async (photo: string, opts) => {
       const collection = openCollection(opts);
       try {
-        const r = await classifyFile(collection, photo, { k: opts.k, encoder: opts.encoder, weighting: opts.weighting });
+        const r = await classifyFile(collection, photo, { k: opts.k, encoder: opts.encoder, weighting: opts.weighting, pca: opts.pca });
         if (opts.json) return printJson(r);
         process.stdout.write(`${r.label}  (${r.k}-NN vote by ${r.encoder} among ${r.collectionSize} labelled photos)\n`);
         for (const s of r.scores) process.stdout.write(`  ${s.label.padEnd(16)} ${(100 * s.score).toFixed(1).padStart(5)}%  ${s.votes} of ${r.k}\n`);

@@ -21,6 +21,8 @@ export function registerEvalClassify(evalCommand: Command): void {
     .addOption(new Option('-w, --weighting <w>', 'vote weighting by distance').choices(['uniform', 'inverse', 'kernel']).default('kernel'))
     .option('--limit <n>', 'evaluate a seeded random subset of this many test photos', intOption('--limit', 1, 10_000_000))
     .option('--seed <n>', 'seed of the subset', intOption('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--pca <d>', 'reduce descriptors to d principal components first (exact search in the reduced space; default off)', intOption('--pca', 1, 100_000))
+    .option('--pca-sample <n>', 'collection rows the PCA is trained on', intOption('--pca-sample', 2, 20_000), 10_000)
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
     .action(async (opts) => {
@@ -28,14 +30,15 @@ export function registerEvalClassify(evalCommand: Command): void {
       try {
         const r = await evalClassify(
           collection,
-          { test: opts.test, labels: opts.labels, encoder: opts.encoder, k: opts.k, weighting: opts.weighting, limit: opts.limit, seed: opts.seed },
+          { test: opts.test, labels: opts.labels, encoder: opts.encoder, k: opts.k, weighting: opts.weighting, limit: opts.limit, seed: opts.seed, pca: opts.pca, pcaSample: opts.pcaSample },
           progressFor(opts),
         );
         if (opts.json) return printJson(r);
         const out = process.stdout;
-        out.write(`${r.tests} test photos, ${r.collectionSize} labelled photos, ${r.classes.length} classes, encoder ${r.encoder}, ${r.weighting} vote\n`);
+        out.write(`${r.tests} test photos, ${r.collectionSize} labelled photos, ${r.classes.length} classes, encoder ${r.encoder}${r.pca ? ` (PCA to ${r.pca} dims)` : ''}, ${r.weighting} vote\n`);
         for (const a of r.accuracyByK) out.write(`  k=${String(a.k).padEnd(4)} accuracy ${(100 * a.accuracy).toFixed(2)}%\n`);
-        out.write(`search: ${r.seconds.search.toFixed(2)} s (${r.queriesPerSecond.toFixed(0)} queries/s); total ${r.seconds.total.toFixed(1)} s\n`);
+        const pcaPart = r.pca ? `; PCA train + project collection ${r.seconds.pca.toFixed(2)} s` : '';
+        out.write(`search: ${r.seconds.search.toFixed(2)} s (${r.queriesPerSecond.toFixed(0)} queries/s)${pcaPart}; total ${r.seconds.total.toFixed(1)} s\n`);
         if (r.unknownLabels) out.write(`${r.unknownLabels} test photos have labels the collection lacks (counted wrong)\n`);
         if (r.skipped.length) out.write(`${r.skipped.length} test photos skipped (first: ${r.skipped[0].path}: ${r.skipped[0].reason})\n`);
         out.write(`confusion at k=${r.confusion.k}:\n${r.confusion.markdown}\n`);
