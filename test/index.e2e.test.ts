@@ -105,6 +105,23 @@ test('bad files are skipped with their reason and the good ones are indexed', { 
   c.close();
 });
 
+test('copies that turn up while their original awaits its commit become aliases, not a second photo', { skip }, async () => {
+  const photos = tmpDir();
+  const src = collection.photos().slice(0, 20);
+  for (const p of src) {
+    const bytes = collection.readPhotoBytes(p.id);
+    fs.writeFileSync(path.join(photos, `a-${p.id}.jpg`), bytes);
+    fs.writeFileSync(path.join(photos, `b-${p.id}.jpg`), bytes); // listed after every original
+  }
+  const c = Collection.open(path.join(dir, 'copies'), { create: true });
+  const report = await ingest(c, [photos], { encoders: ['tiny'], threads: 2 });
+  assert.equal(report.added, 20);
+  assert.equal(report.duplicates, 20);
+  assert.equal(report.skipped.length, 0);
+  assert.equal(c.aliasCount(), 20);
+  c.close();
+});
+
 test('killed with SIGKILL mid-ingest, a rerun completes with no duplicates and aligned descriptors', { skip }, async () => {
   const coll = path.join(dir, 'killed');
   const source = path.join(sharedData, 'ot8-64px/images.tar.gz');

@@ -94,9 +94,9 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
 
   const threads = options.threads ?? defaultThreads();
   const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../encoders/encodeWorker'), threads);
-  const batcher = new Batcher(collection, report);
   const inFlight = new Set<Promise<void>>();
   const pendingHashes = new Map<string, string[]>(); // hash → alias paths waiting for the photo's id
+  const batcher = new Batcher(collection, report, pendingHashes);
   const encode = (bytes: Buffer, name: string) =>
     pool.run({ bytes: new Uint8Array(bytes), name, specs: options.encoders, pixelLimit: options.pixelLimit }).catch((e: SerializedError | Error) => {
       throw 'message' in e && !(e instanceof Error) ? deserializeError(e) : e;
@@ -136,6 +136,8 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
       pendingHashes.set(hash, []);
       dispatched++;
       const label = options.labelFromFolder ? item.folder : (labels?.lookup(item.path) ?? null);
+      // The hash stays pending until its photo is committed (Batcher.flush), so a copy that turns up
+      // meanwhile becomes an alias instead of a second insert.
       const job = encode(bytes, item.path)
         .then((encoded) => {
           batcher.add(toNewPhoto(item, bytes, hash, encoded, label), encoded, pendingHashes.get(hash) ?? []);
@@ -144,9 +146,9 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
           if (!isDejaError(e)) throw e;
           batcher.skip(item.path, e);
           for (const p of pendingHashes.get(hash) ?? []) batcher.skip(p, e);
+          pendingHashes.delete(hash);
         })
         .finally(() => {
-          pendingHashes.delete(hash);
           inFlight.delete(job);
           progress.tick();
         });
@@ -242,6 +244,8 @@ class Batcher {
   constructor(
     private readonly collection: Collection,
     readonly report: IngestReport,
+    /** Hashes of photos encoded but not yet committed, with the paths of their copies. */
+    private readonly pendingHashes: Map<string, string[]>,
   ) {}
 
   add(photo: NewPhoto, encoded: EncodedPhoto, aliasPaths: string[]): void {
@@ -274,6 +278,7 @@ class Batcher {
     const photos = this.photos;
     const ids = this.collection.commitBatch({ photos, extraDescriptors: this.extras, aliases: this.aliases, skipped: this.skipped });
     this.report.added += ids.length;
+    for (const p of photos) this.pendingHashes.delete(p.photo.hash);
     const lateAliases = photos.flatMap((p, i) => p.aliases.map((a) => ({ path: a, photoId: ids[i] })));
     this.report.duplicates += lateAliases.length;
     this.photos = [];
