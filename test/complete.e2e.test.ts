@@ -120,3 +120,20 @@ test('empty and all-white masks are refused, a border hole is filled with a warn
     c.close();
   }
 });
+
+test('above the approximate threshold, HNSW candidates feed the same exact masked re-rank', { skip }, async () => {
+  const c = Collection.open(path.join(dir, 'scenes'));
+  try {
+    const mask = path.join(dir, 'rect.png');
+    const exact = await completePhoto(c, photo, { mask, encoder: ENCODER, k: 2, scenes: 10 });
+    const approx = await completePhoto(c, photo, { mask, encoder: ENCODER, k: 2, scenes: 10, approximateAbove: 10 });
+    // Candidates (5000) cover this small collection, so the approximate stage must not change the answer.
+    assert.deepEqual(
+      approx.results.map((r) => r.source?.id),
+      exact.results.map((r) => r.source?.id),
+    );
+    assert.ok(fs.readdirSync(path.join(dir, 'scenes', 'indexes')).some((f) => f.endsWith('.idx')), 'the HNSW index is persisted');
+  } finally {
+    c.close();
+  }
+});

@@ -11,7 +11,8 @@ import { writeImage } from '../io/encode.ts';
 import { contactSheet } from '../io/sheet.ts';
 import { createEncoderResolved, parseEncoderSpec } from '../encoders/factory.ts';
 import { DEFAULT_GIST, gistCellWeights } from '../encoders/gist.ts';
-import type { Collection } from '../store/collection.ts';
+import type { Collection, DescriptorMatrix } from '../store/collection.ts';
+import { upToDateIndex } from './vectorIndexCache.ts';
 import { checkMask } from '../decoders/complete/checkMask.ts';
 import { bandRadius } from '../decoders/complete/contextBand.ts';
 import { completeFromScenes, type SceneCandidate } from '../decoders/complete/completeFromScenes.ts';
@@ -41,6 +42,8 @@ export const CompleteOptions = z.object({
   seed: z.number().int().min(0).default(1),
   /** Output folder for the completions and their grid image (omit to write nothing). */
   out: z.string().optional(),
+  /** Collections with more scenes than this pick scene candidates with the HNSW index before the exact masked re-rank. */
+  approximateAbove: z.number().int().min(1).default(50_000),
 });
 export type CompleteOptions = z.input<typeof CompleteOptions>;
 
@@ -214,7 +217,8 @@ async function matchScenes(collection: Collection, image: Image, mask: Uint8Arra
   const { width: w, height: h } = image;
   const query = await encoder.encode(diffusionFill(image, mask).image);
   const weights = gistWeights(mask, w, h, encoder.spec, encoder.inputSize, m.dim);
-  const rows = Int32Array.from({ length: m.n }, (_, r) => r).filter((r) => !options.photoFilter || options.photoFilter(m.photoIds[r]));
+  const candidates = sceneCandidates(collection, m, query, options.scenes, options.approximateAbove);
+  const rows = candidates.filter((r) => !options.photoFilter || options.photoFilter(m.photoIds[r]));
   const gist = weightedDistances(query, m.data, m.n, m.dim, weights, rows);
   const pre = smallest(gist, Math.min(rows.length, 3 * options.scenes));
   const queryThumb = labThumbnail(rgbToLab(image), mask);
@@ -229,7 +233,20 @@ async function matchScenes(collection: Collection, image: Image, mask: Uint8Arra
   progress.stop();
   const combined = combineSceneDistances(decoded.map((d) => d.gist), decoded.map((d) => d.color), options.gistWeight, options.colorWeight);
   const scenes = smallest(combined, options.scenes).map((i) => ({ id: decoded[i].id, image: decoded[i].image, sceneDistance: combined[i] }));
-  return { scenes, collectionSize: rows.length };
+  // With the approximate stage the photo filter saw only the candidates: report the whole collection then.
+  return { scenes, collectionSize: candidates.length === m.n ? rows.length : m.n };
+}
+
+/**
+ * Rows to score with the exact masked gist distance: all of them in a small collection; in a large one
+ * (Hays & Efros match against millions), the nearest `max(5000, 25·scenes)` by the persisted HNSW index
+ * on the unmasked gist of the hole-filled query, so the exact re-rank costs the same at any size.
+ */
+function sceneCandidates(collection: Collection, m: DescriptorMatrix, query: Float32Array, scenes: number, approximateAbove: number): Int32Array {
+  if (m.n <= approximateAbove) return Int32Array.from({ length: m.n }, (_, r) => r);
+  const k = Math.min(m.n, Math.max(5000, 25 * scenes));
+  const nb = upToDateIndex(collection, m, `HNSW32_ef${k}`, 'l2').search(query, 1, k);
+  return nb.labels.filter((r) => r >= 0);
 }
 
 /** Per-dimension gist weights: the known fraction of each dimension's cell (the gist layout repeats cells fastest). */
