@@ -46,9 +46,27 @@ export class WorkerPool<T, R> {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Asks every worker to finish and waits for it to exit. Workers are not terminated: a thread killed
+   * while a native addon (sharp, onnxruntime) is loading or completing work can abort the whole process
+   * (see sharp's notes on worker threads). A worker that has not exited after `graceMs` is terminated.
+   */
+  async close(graceMs = 30_000): Promise<void> {
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void w.terminate(), graceMs);
+            w.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            w.ref();
+            w.postMessage({ close: true });
+          }),
+      ),
+    );
   }
 
   private pump(): void {

@@ -27,7 +27,12 @@ export function deserializeError(e: SerializedError): Error {
 export function serveTasks<T, R>(handle: (task: T) => Promise<{ result: R; transfer?: ArrayBuffer[] }>): void {
   if (!parentPort) throw new Error('serveTasks must run in a worker thread');
   const port = parentPort;
-  port.on('message', async (msg: { id: number; task: T }) => {
+  port.on('message', async (msg: { id: number; task: T; close?: boolean }) => {
+    if (msg.close) {
+      // The pool is done: closing the port lets the thread exit once its event loop is empty.
+      port.close();
+      return;
+    }
     try {
       const { result, transfer } = await handle(msg.task);
       port.postMessage({ id: msg.id, result }, transfer ?? []);
