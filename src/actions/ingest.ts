@@ -97,8 +97,8 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
   const inFlight = new Set<Promise<void>>();
   const pendingHashes = new Map<string, string[]>(); // hash → alias paths waiting for the photo's id
   const batcher = new Batcher(collection, report, pendingHashes);
-  const encode = (bytes: Buffer, name: string) =>
-    pool.run({ bytes: new Uint8Array(bytes), name, specs: options.encoders, pixelLimit: options.pixelLimit }).catch((e: SerializedError | Error) => {
+  const encode = (bytes: Buffer, name: string, specs: string[] = options.encoders) =>
+    pool.run({ bytes: new Uint8Array(bytes), name, specs, pixelLimit: options.pixelLimit }).catch((e: SerializedError | Error) => {
       throw 'message' in e && !(e instanceof Error) ? deserializeError(e) : e;
     });
 
@@ -176,9 +176,10 @@ async function backfill(
   collection: Collection,
   inputSpecs: string[],
   specs: string[],
-  encode: (bytes: Buffer, name: string) => Promise<EncodedPhoto>,
+  encode: (bytes: Buffer, name: string, specs: string[]) => Promise<EncodedPhoto>,
   batcher: Batcher,
 ): Promise<void> {
+  // Photo id → the input specs it lacks: only those are computed again.
   const missing = new Map<number, string[]>();
   specs.forEach((spec, i) => {
     for (const id of collection.photosMissing(spec)) {
@@ -187,7 +188,7 @@ async function backfill(
     }
   });
   const jobs: Promise<void>[] = [];
-  for (const [id] of missing) {
+  for (const [id, lacking] of missing) {
     const photo = collection.photo(id)!;
     let bytes: Buffer;
     try {
@@ -197,10 +198,9 @@ async function backfill(
       continue;
     }
     jobs.push(
-      encode(bytes, photo.path).then(
+      encode(bytes, photo.path, lacking).then(
         (encoded) => {
-          for (const [spec, vector] of Object.entries(encoded.descriptors))
-            if (collection.photosMissing(spec).includes(id)) batcher.extra(id, spec, vector);
+          for (const [spec, vector] of Object.entries(encoded.descriptors)) batcher.extra(id, spec, vector);
           batcher.report.backfilled++;
           batcher.maybeFlush();
         },
