@@ -67,3 +67,9 @@ test('a missing labels CSV is refused before any photo is read', async () => {
   await assert.rejects(ingest(c, [tmpDir()], { labelsCsv: 'no/such/labels.csv' }), (e: unknown) => e instanceof DejaError && e.code === 'NOT_FOUND');
   c.close();
 });
+
+test('a folder without photos is refused with the kinds of input that count', async () => {
+  const c = Collection.open(tmpDir(), { create: true });
+  await assert.rejects(ingest(c, [tmpDir()], { encoders: ['tiny'] }), (e: unknown) => e instanceof DejaError && e.code === 'NO_DATA' && /\.jpg/.test(e.hint ?? ''));
+  c.close();
+});

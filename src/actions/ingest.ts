@@ -5,7 +5,7 @@ import { DejaError, isDejaError } from '../core/errors.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.ts';
 import { deserializeError, type SerializedError } from '../core/workerTask.ts';
-import { countSources, listSources, type SourceItem } from '../io/sources.ts';
+import { PHOTO_EXTENSIONS, countSources, listSources, type SourceItem } from '../io/sources.ts';
 import { readCsv, column } from '../io/csv.ts';
 import { readGeoCsv, type GeoCsv } from '../io/geoCsv.ts';
 import { DEFAULT_PIXEL_LIMIT } from '../io/decode.ts';
@@ -104,7 +104,13 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
 
   let dispatched = 0;
   try {
-    progress.start(await countSources(sources), 'indexing');
+    const total = await countSources(sources);
+    if (total === 0 && collection.count() === 0)
+      throw new DejaError('NO_DATA', 'no photos found in the given sources', {
+        file: sources.join(', '),
+        hint: `photos are files ending in ${[...PHOTO_EXTENSIONS].join(' ')}, in folders, .tar/.tar.gz archives or list files`,
+      });
+    progress.start(total, 'indexing');
     for await (const item of listSources(sources)) {
       if (options.limit !== undefined && dispatched >= options.limit) break;
       if (collection.hasSeenPath(item.path)) {
