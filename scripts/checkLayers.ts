@@ -51,7 +51,9 @@ for (const file of walk(root)) {
       const target = path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep)[0];
       const tl = LAYER[target];
       if (tl !== undefined && tl > layer) problems.push(`${rel}: imports ${spec} (layer ${target}=${tl} above ${top}=${layer})`);
-      if (tl !== undefined && tl === layer && target !== top) problems.push(`${rel}: imports sibling layer ${target}`);
+      // One allowed edge between siblings: `deja serve` is the CLI's way to start the server.
+      const allowedSibling = top === 'cli' && target === 'server';
+      if (tl !== undefined && tl === layer && target !== top && !allowedSibling) problems.push(`${rel}: imports sibling layer ${target}`);
     } else {
       const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
       const allowed = ONLY_FROM[pkg];

@@ -137,20 +137,34 @@ export async function colorizeFile(
 }
 
 async function writeSheet(file: string, r: ColorizeOutcome, method: string): Promise<void> {
-  const cols = Math.max(3, Math.min(6, r.matches.length));
-  const shown = r.matches.slice(0, cols);
+  const format = file.toLowerCase().endsWith('.png') ? 'png' : 'jpeg';
+  const bytes = await colorizeSheet(r, method, format);
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, bytes);
+}
+
+/** How many matches the panels show (one row of the sheet). */
+export function panelMatches(r: ColorizeOutcome): ColorMatch[] {
+  return r.matches.slice(0, Math.max(3, Math.min(6, r.matches.length)));
+}
+
+/** The average colour of the shown matches, at the input's size (the lecture's "average of matches" panel). */
+export function matchesAverage(r: ColorizeOutcome): Image {
+  return meanImage(panelMatches(r).map((m) => m.image), r.gray.width, r.gray.height);
+}
+
+/** The lecture's panels as one contact sheet: input (gray), average of matches, result; the matches in gray; in colour. */
+export async function colorizeSheet(r: ColorizeOutcome, method: string, format: 'png' | 'jpeg' = 'jpeg'): Promise<Buffer> {
+  const shown = panelMatches(r);
+  const cols = Math.max(3, shown.length);
   const blank = createImage(4, 4, 3, new Float32Array(48).fill(1));
-  const avg = meanImage(shown.map((m) => m.image), r.gray.width, r.gray.height);
   const tiles: SheetTile[] = [
     { image: r.gray, caption: 'input (gray)' },
-    { image: avg, caption: `average of ${shown.length} matches` },
+    { image: matchesAverage(r), caption: `average of ${shown.length} matches` },
     { image: r.result, caption: `result (${method})` },
   ];
   while (tiles.length < cols) tiles.push({ image: blank, caption: '' });
   for (const m of shown) tiles.push({ image: toGray(m.image), caption: `match (gray) ${m.hit.distance.toFixed(3)}\n${displayName(m.hit.path)}` });
   for (const m of shown) tiles.push({ image: m.image, caption: `match (colour)${m.hit.mirrored ? ' mirrored' : ''}\n${displayName(m.hit.path)}` });
-  const format = file.toLowerCase().endsWith('.png') ? 'png' : 'jpeg';
-  const bytes = await contactSheet(tiles, { columns: cols, tileSize: 180, title: `deja colorize — ${method}` }, format);
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, bytes);
+  return contactSheet(tiles, { columns: cols, tileSize: 180, title: `deja colorize — ${method}` }, format);
 }

@@ -6,7 +6,7 @@ import { createImage, toRgb, type Image } from '../core/image.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { rgbToLab } from '../imgproc/color.ts';
 import { resize } from '../imgproc/resample.ts';
-import { decodeFile } from '../io/decode.ts';
+import { decodeFile, decodeImage } from '../io/decode.ts';
 import { writeImage } from '../io/encode.ts';
 import { contactSheet } from '../io/sheet.ts';
 import { createEncoderResolved, parseEncoderSpec } from '../encoders/factory.ts';
@@ -90,6 +90,18 @@ export interface CompletedImage {
   result: Omit<CompletionResult, 'rank' | 'file'>;
 }
 
+/** Options of a completion whose photo and mask arrive as bytes (the HTTP API): no file names. */
+export const CompleteUploadOptions = CompleteOptions.omit({ mask: true, out: true });
+export type CompleteUploadOptions = z.input<typeof CompleteUploadOptions>;
+
+/** A completion with everything a caller needs to show it: the working photo, its hole and the results. */
+export interface CompleteOutcome {
+  report: Omit<CompleteReport, 'photo' | 'mask' | 'grid'>;
+  image: Image;
+  mask: Uint8Array;
+  completions: CompletedImage[];
+}
+
 /**
  * Completes a photo file: loads photo and mask, checks them, fills the hole with the chosen method and,
  * with `out`, writes `completion-01.png…` (ranked) and `grid.jpg` (query with the hole, then the completions).
@@ -100,49 +112,83 @@ export interface CompletedImage {
 export async function completePhoto(collection: Collection | null, photo: string, rawOptions: CompleteOptions, progress: Progress = silentProgress): Promise<CompleteReport> {
   const options = CompleteOptions.parse(rawOptions);
   const started = Date.now();
-  const { image, mask, warnings } = await loadPhotoAndMask(photo, options.mask, options.maxSide);
-  const completed = await completeImage(collection, image, mask, options, progress, warnings);
-  const results: CompletionResult[] = completed.results.map((c, i) => ({ rank: i + 1, ...c.result, file: null }));
+  const decodedPhoto = (await decodeFile(photo)).image;
+  const decodedMask = (await decodeFile(options.mask, { gray: true })).image;
+  const outcome = await completeDecoded(collection, decodedPhoto, decodedMask, options.mask, options, progress);
+  const results = outcome.report.results;
   let grid: string | null = null;
   if (options.out) {
-    const names = await writeOutputs(options.out, image, mask, completed.results, photo, options.method);
+    const names = await writeOutputs(options.out, outcome.image, outcome.mask, outcome.completions, photo, options.method);
     names.files.forEach((f, i) => (results[i].file = f));
     grid = names.grid;
   }
+  return { photo: path.resolve(photo), mask: path.resolve(options.mask), ...outcome.report, grid, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Completes a photo whose photo and mask arrive as bytes (uploads).
+ * @throws DejaError as `completePhoto`, plus NOT_AN_IMAGE / CORRUPT_IMAGE / TOO_MANY_PIXELS for either upload
+ */
+export async function completeUpload(
+  collection: Collection | null,
+  photo: { bytes: Buffer; name: string },
+  mask: { bytes: Buffer; name: string },
+  rawOptions: CompleteUploadOptions,
+  progress: Progress = silentProgress,
+  pixelLimit?: number,
+): Promise<CompleteOutcome> {
+  const options = CompleteUploadOptions.parse(rawOptions);
+  const image = (await decodeImage(photo.bytes, { name: photo.name, pixelLimit })).image;
+  const maskImage = (await decodeImage(mask.bytes, { name: mask.name, gray: true, pixelLimit })).image;
+  return completeDecoded(collection, image, maskImage, mask.name, options, progress);
+}
+
+async function completeDecoded(
+  collection: Collection | null,
+  photo: Image,
+  maskImage: Image,
+  maskName: string,
+  options: z.output<typeof CompleteUploadOptions>,
+  progress: Progress,
+): Promise<CompleteOutcome> {
+  const started = Date.now();
+  const { image, mask, warnings } = photoAndMask(photo, maskImage, maskName, options.maxSide);
+  const completed = await completeImage(collection, image, mask, options, progress, warnings);
+  const results: CompletionResult[] = completed.results.map((c, i) => ({ rank: i + 1, ...c.result, file: null }));
   let hole = 0;
   for (let i = 0; i < mask.length; i++) hole += mask[i];
   return {
-    photo: path.resolve(photo),
-    mask: path.resolve(options.mask),
-    method: options.method,
-    width: image.width,
-    height: image.height,
-    holeFraction: hole / mask.length,
-    bandRadius: bandRadius(image.width, image.height),
-    collectionSize: completed.collectionSize,
-    scenesMatched: completed.scenesMatched,
-    warnings,
-    results,
-    grid,
-    seconds: (Date.now() - started) / 1000,
+    image,
+    mask,
+    completions: completed.results,
+    report: {
+      method: options.method,
+      width: image.width,
+      height: image.height,
+      holeFraction: hole / mask.length,
+      bandRadius: bandRadius(image.width, image.height),
+      collectionSize: completed.collectionSize,
+      scenesMatched: completed.scenesMatched,
+      warnings,
+      results,
+      seconds: (Date.now() - started) / 1000,
+    },
   };
 }
 
-/** Decodes photo and mask, checks sizes, shrinks both to the working resolution. */
-async function loadPhotoAndMask(photo: string, maskFile: string, maxSide: number): Promise<{ image: Image; mask: Uint8Array; warnings: string[] }> {
-  const decoded = await decodeFile(photo);
-  const m = await decodeFile(maskFile, { gray: true });
-  const { width: w, height: h } = decoded.image;
-  if (m.image.width !== w || m.image.height !== h)
-    throw new DejaError('BAD_ARGUMENT', `mask is ${m.image.width}x${m.image.height} but the photo is ${w}x${h}`, {
+/** Checks the mask's size against the photo, shrinks both to the working resolution, binarises the mask. */
+function photoAndMask(photo: Image, maskImage: Image, maskFile: string, maxSide: number): { image: Image; mask: Uint8Array; warnings: string[] } {
+  const { width: w, height: h } = photo;
+  if (maskImage.width !== w || maskImage.height !== h)
+    throw new DejaError('BAD_ARGUMENT', `mask is ${maskImage.width}x${maskImage.height} but the photo is ${w}x${h}`, {
       file: maskFile,
       hint: `make a ${w}x${h} mask (white = hole)`,
     });
   const f = Math.min(1, maxSide / Math.min(w, h));
   const tw = Math.max(1, Math.round(w * f));
   const th = Math.max(1, Math.round(h * f));
-  const image = f < 1 ? resize(decoded.image, tw, th) : decoded.image;
-  const small = f < 1 ? resize(m.image, tw, th) : m.image;
+  const image = f < 1 ? resize(photo, tw, th) : photo;
+  const small = f < 1 ? resize(maskImage, tw, th) : maskImage;
   const mask = new Uint8Array(tw * th);
   for (let i = 0; i < mask.length; i++) mask[i] = small.data[i] >= 0.5 ? 1 : 0;
   const warnings = checkMask(mask, tw, th, maskFile);
@@ -269,18 +315,22 @@ async function writeOutputs(out: string, image: Image, mask: Uint8Array, results
   try {
     const names = results.map((_, i) => `completion-${String(i + 1).padStart(2, '0')}.png`);
     for (let i = 0; i < results.length; i++) await writeImage(results[i].image, path.join(tmp, names[i]));
-    const tiles = [{ image: showHole(image, mask), caption: `query\n${path.basename(photo)}` }];
-    results.forEach((r, i) =>
-      tiles.push({ image: r.image, caption: r.result.source ? `#${i + 1} score ${r.result.score}\n${shortName(r.result.source.path)}` : `#${i + 1} ${method}` }),
-    );
-    const sheet = await contactSheet(tiles, { columns: Math.min(6, tiles.length), tileSize: 200, title: `deja complete --method ${method}` });
-    fs.writeFileSync(path.join(tmp, 'grid.jpg'), sheet);
+    fs.writeFileSync(path.join(tmp, 'grid.jpg'), await completionGrid(image, mask, results, path.basename(photo), method));
     fs.mkdirSync(dir, { recursive: true });
     for (const f of [...names, 'grid.jpg']) fs.renameSync(path.join(tmp, f), path.join(dir, f));
     return { files: names.map((n) => path.join(dir, n)), grid: path.join(dir, 'grid.jpg') };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The grid image: the query with its hole, then the ranked completions with score and source. */
+export async function completionGrid(image: Image, mask: Uint8Array, results: CompletedImage[], photoName: string, method: string): Promise<Buffer> {
+  const tiles = [{ image: showHole(image, mask), caption: `query\n${photoName}` }];
+  results.forEach((r, i) =>
+    tiles.push({ image: r.image, caption: r.result.source ? `#${i + 1} score ${r.result.score}\n${shortName(r.result.source.path)}` : `#${i + 1} ${method}` }),
+  );
+  return contactSheet(tiles, { columns: Math.min(6, tiles.length), tileSize: 200, title: `deja complete --method ${method}` });
 }
 
 /** Last two path parts (or the archive member), for captions. */

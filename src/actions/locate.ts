@@ -215,23 +215,45 @@ function placeLabel(latitude: number, longitude: number): string | null {
 export async function locatePhoto(collection: Collection, file: string, rawOptions: LocateOptions = {}, reference?: GeoReference): Promise<LocateReport> {
   const options = parseLocateOptions(LocateOptions, rawOptions);
   const started = performance.now();
+  const located = await locateBytes(collection, readQueryFile(file), file, options, reference);
+  const report = located.report;
+  if (options.map) {
+    const png = await located.mapPng(options.mapRegion);
+    fs.mkdirSync(path.dirname(path.resolve(options.map)), { recursive: true });
+    fs.writeFileSync(options.map, png);
+    report.map = path.resolve(options.map);
+  }
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+/** A located photo: the report, and its map drawn on demand. */
+export interface Located {
+  report: LocateReport;
+  /** The map of neighbours, modes, kernel density and estimate, as PNG bytes. */
+  mapPng(region?: 'auto' | 'world'): Promise<Buffer>;
+}
+
+/**
+ * Locates a photo given as bytes (an upload, or a file read by `locatePhoto`); `name` is used in
+ * messages and the report. `map` in the options is ignored: call `mapPng`.
+ * @throws DejaError NOT_AN_IMAGE, CORRUPT_IMAGE, NO_DATA (no geotagged photos)
+ */
+export async function locateBytes(collection: Collection, bytes: Buffer, name: string, rawOptions: LocateOptions = {}, reference?: GeoReference): Promise<Located> {
+  const options = parseLocateOptions(LocateOptions, rawOptions);
+  const started = performance.now();
   const ref = reference ?? (await loadGeoReference(collection, options.encoder));
-  const bytes = readQueryFile(file);
-  const q = await describeQuery(ref, bytes, file, options.mirror);
+  const q = await describeQuery(ref, bytes, name, options.mirror);
   const exclude = selfMask(ref, q.hash);
   const k = options.k ?? ref.k;
   const bandwidthKm = options.bandwidthKm ?? ref.bandwidthKm;
   const nb = queryNeighbours(ref, q, k, exclude);
   const found = estimateFromColumns(ref, nb.columns, nb.distances, { k, bandwidthKm, weighting: options.weighting, modes: options.modes });
   if (!found)
-    throw new DejaError('NO_DATA', 'the only geotagged photo in the collection is this photo itself', { file, hint: 'add more geotagged photos with `deja index`' });
+    throw new DejaError('NO_DATA', 'the only geotagged photo in the collection is this photo itself', { file: name, hint: 'add more geotagged photos with `deja index`' });
   const report = toReport(ref, q, found, { k, bandwidthKm, show: options.show, excludedSelf: exclude !== undefined });
-  if (options.map) {
-    await writeMap(ref, found, report, bandwidthKm, options.map, options.mapRegion);
-    report.map = path.resolve(options.map);
-  }
   report.seconds = (performance.now() - started) / 1000;
-  return report;
+  return { report, mapPng: (region = options.mapRegion) => locateMapPng(ref, found, report, bandwidthKm, region) };
 }
 
 function readQueryFile(file: string): Buffer {
@@ -282,14 +304,13 @@ function toReport(
   };
 }
 
-async function writeMap(
+async function locateMapPng(
   ref: GeoReference,
   found: NonNullable<ReturnType<typeof estimateFromColumns>>,
   report: LocateReport,
   bandwidthKm: number,
-  file: string,
   region: 'auto' | 'world',
-): Promise<void> {
+): Promise<Buffer> {
   const { estimate, neighbours } = found;
   const voted = new Set(estimate.modes[0].members);
   const units = toUnitVectors(neighbours.latitude, neighbours.longitude);
@@ -305,8 +326,7 @@ async function writeMap(
     },
     { region },
   );
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, png);
+  return png;
 }
 
 function fmtKm(km: number): string {
@@ -350,6 +370,22 @@ export interface LocateSequenceReport {
  * References: Kalogerakis et al., "Image Sequence Geolocation with Human Travel Priors", ICCV 2009, §3.
  */
 export async function locateSequence(collection: Collection, folder: string, rawOptions: LocateSequenceOptions = {}, progress: Progress = silentProgress): Promise<LocateSequenceReport> {
+  const sources: { path: string; read(): Buffer }[] = [];
+  for await (const item of listSources([folder])) sources.push(item);
+  return locateSequenceItems(collection, sources, path.resolve(folder), rawOptions, progress);
+}
+
+/**
+ * `locateSequence` over photos given as items (files of a folder, or uploads); `folder` names the set
+ * in messages and the report.
+ */
+export async function locateSequenceItems(
+  collection: Collection,
+  sources: { path: string; read(): Buffer }[],
+  folder: string,
+  rawOptions: LocateSequenceOptions = {},
+  progress: Progress = silentProgress,
+): Promise<LocateSequenceReport> {
   const options = parseLocateOptions(LocateSequenceOptions, rawOptions);
   const started = performance.now();
   const ref = await loadGeoReference(collection, options.encoder);
@@ -357,8 +393,6 @@ export async function locateSequence(collection: Collection, folder: string, raw
   const bandwidthKm = options.bandwidthKm ?? ref.bandwidthKm;
   const items: { path: string; q: QueryPhoto; found: NonNullable<ReturnType<typeof estimateFromColumns>> }[] = [];
   const skipped: { path: string; reason: string }[] = [];
-  const sources = [];
-  for await (const item of listSources([folder])) sources.push(item);
   progress.start(sources.length, 'locating');
   for (const item of sources) {
     try {
@@ -374,7 +408,7 @@ export async function locateSequence(collection: Collection, folder: string, raw
     progress.tick();
   }
   progress.stop();
-  if (items.length === 0) throw new DejaError('NO_DATA', 'no photo in the folder could be located', { file: folder, hint: skipped[0]?.reason ?? 'the folder holds no photos' });
+  if (items.length === 0) throw new DejaError('NO_DATA', 'no photo in the set could be located', { file: folder, hint: skipped[0]?.reason ?? 'the folder holds no photos' });
   const timed = items.map((it, i) => ({ i, t: takenAtMs(it.q.takenAt) })).filter((x) => Number.isFinite(x.t));
   const trips = splitTrips(timed.map((x) => x.t), options.maxGapHours).map((trip) => Array.from(trip, (r) => timed[r].i));
   const sequence = new Map<number, { latitude: number; longitude: number; trip: number }>();
@@ -387,7 +421,7 @@ export async function locateSequence(collection: Collection, folder: string, raw
   });
   const order = [...trips.flat(), ...items.map((_, i) => i).filter((i) => !sequence.has(i))];
   return {
-    folder: path.resolve(folder),
+    folder,
     encoder: ref.encoder,
     k,
     bandwidthKm,

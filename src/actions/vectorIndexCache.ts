@@ -19,6 +19,20 @@ interface Sidecar {
  */
 export function upToDateIndex(collection: Collection, matrix: DescriptorMatrix, indexSpec: string, metric: Metric): VectorIndex {
   const base = path.join(collection.cacheDir(), `${safeName(matrix.spec)}.${safeName(indexSpec)}`);
+  // A long-lived process (the server) searches the same index many times: keep the loaded one while
+  // it covers every row, instead of reading it from disk per query.
+  let loaded = memo.get(collection);
+  if (!loaded) memo.set(collection, (loaded = new Map()));
+  const hit = loaded.get(`${base}|${metric}`);
+  if (hit && hit.rows === matrix.n && hit.data === matrix.data) return hit.index;
+  const index = loadOrUpdate(base, matrix, indexSpec, metric);
+  loaded.set(`${base}|${metric}`, { rows: matrix.n, data: matrix.data, index });
+  return index;
+}
+
+const memo = new WeakMap<Collection, Map<string, { rows: number; data: Float32Array; index: VectorIndex }>>();
+
+function loadOrUpdate(base: string, matrix: DescriptorMatrix, indexSpec: string, metric: Metric): VectorIndex {
   const sidecarFile = `${base}.json`;
   const indexFile = `${base}.idx`;
   let index: VectorIndex | undefined;

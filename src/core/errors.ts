@@ -16,7 +16,13 @@ export type ErrorCode =
   | 'EMPTY_COLLECTION'
   | 'NO_DATA'
   | 'MODEL_ERROR'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  /** An upload over the server's byte limit. */
+  | 'TOO_LARGE'
+  /** Work that ran past its time limit. */
+  | 'TIME_LIMIT'
+  /** The server's job queue is full. */
+  | 'BUSY';
 
 export class DejaError extends Error {
   readonly code: ErrorCode;

@@ -18,6 +18,8 @@ export interface DecodeOptions {
   gray?: boolean;
   /** Name used in error messages (e.g. `archive.tar#member.jpg`). */
   name?: string;
+  /** What to tell the user when the pixel limit is hit (the CLI's default names --pixel-limit). */
+  limitHint?: string;
 }
 
 export interface Decoded {
@@ -36,23 +38,7 @@ export interface Decoded {
 export async function decodeImage(input: Buffer | Uint8Array, options: DecodeOptions = {}): Promise<Decoded> {
   const name = options.name;
   const limit = options.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
-  if (input.length === 0) throw new DejaError('EMPTY_FILE', 'empty file', { file: name, hint: 'remove it or re-export the photo' });
-  let meta: Metadata;
-  try {
-    meta = await sharp(input, { limitInputPixels: false }).metadata();
-  } catch {
-    throw new DejaError('NOT_AN_IMAGE', 'not an image Deja can read', {
-      file: name,
-      hint: 'supported formats are JPEG, PNG, WebP, TIFF, GIF and AVIF',
-    });
-  }
-  const w0 = meta.width ?? 0;
-  const h0 = meta.height ?? 0;
-  if (w0 * h0 > limit)
-    throw new DejaError('TOO_MANY_PIXELS', `image has ${w0}x${h0} = ${(w0 * h0 / 1e6).toFixed(1)} MP, over the ${(limit / 1e6).toFixed(0)} MP limit`, {
-      file: name,
-      hint: 'raise --pixel-limit if the photo is genuine',
-    });
+  const { width: w0, height: h0, format } = await probeImage(input, options);
   try {
     let pipeline = sharp(input, { limitInputPixels: limit, failOn: 'truncated' }).rotate();
     if (options.minSide) {
@@ -73,7 +59,7 @@ export async function decodeImage(input: Buffer | Uint8Array, options: DecodeOpt
       image: fromInterleaved(bytes, info.width, info.height, channels),
       originalWidth: w0,
       originalHeight: h0,
-      format: meta.format ?? 'unknown',
+      format,
     };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -82,6 +68,34 @@ export async function decodeImage(input: Buffer | Uint8Array, options: DecodeOpt
       hint: 're-export or re-download the photo',
     });
   }
+}
+
+/**
+ * Reads an image's stored size and format from its header, without decoding the pixels, and applies
+ * the pixel limit: the cheap first check for uploads.
+ * @throws DejaError EMPTY_FILE, NOT_AN_IMAGE, TOO_MANY_PIXELS
+ */
+export async function probeImage(input: Buffer | Uint8Array, options: Pick<DecodeOptions, 'name' | 'pixelLimit' | 'limitHint'> = {}): Promise<{ width: number; height: number; format: string }> {
+  const name = options.name;
+  const limit = options.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
+  if (input.length === 0) throw new DejaError('EMPTY_FILE', 'empty file', { file: name, hint: 'remove it or re-export the photo' });
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new DejaError('NOT_AN_IMAGE', 'not an image Deja can read', {
+      file: name,
+      hint: 'supported formats are JPEG, PNG, WebP, TIFF, GIF and AVIF',
+    });
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (width * height > limit)
+    throw new DejaError('TOO_MANY_PIXELS', `image has ${width}x${height} = ${((width * height) / 1e6).toFixed(1)} MP, over the ${(limit / 1e6).toFixed(0)} MP limit`, {
+      file: name,
+      hint: options.limitHint ?? 'raise --pixel-limit if the photo is genuine',
+    });
+  return { width, height, format: meta.format ?? 'unknown' };
 }
 
 function dropChannels(data: Buffer, from: number, to: number): Uint8Array {

@@ -10,6 +10,7 @@ import { register as complete } from './complete.ts';
 import { register as locate } from './locate.ts';
 import { register as colorize } from './colorize.ts';
 import { register as classify } from './classify.ts';
+import { register as serve } from './serve.ts';
 
 /** Every command, one line each. */
 export function registerCommands(program: Command): void {
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   locate(program);
   colorize(program);
   classify(program);
+  serve(program);
 }

@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { z } from 'zod';
+import { DejaError } from '../core/errors.ts';
+import { Collection } from '../store/collection.ts';
+import { errorResponse, zodToDejaError } from './httpErrors.ts';
+import { JobQueue } from './jobs.ts';
+import { openApiDocument } from './openapi.ts';
+import type { RouteSpec, ServerContext } from './route.ts';
+import { routes } from './routes/index.ts';
+import { ServeOptions, type ServeSettings } from './serveOptions.ts';
+import { parseFields, readUploads } from './uploads.ts';
+
+const packageRoot = path.resolve(import.meta.dirname, '..', '..');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const JobQuery = z.object({ wait: z.boolean().default(false) });
+
+/**
+ * The HTTP server of `deja serve`: the JSON API over one collection (routes in ./routes, each a thin
+ * adapter to an action), its OpenAPI document at /openapi.json, long tasks as jobs, and the built web
+ * page at /. Not listening yet: call `listen`.
+ * @throws DejaError for bad options or a folder that is not a collection
+ */
+export async function createServer(rawOptions: ServeOptions): Promise<FastifyInstance> {
+  const parsed = ServeOptions.safeParse(rawOptions);
+  if (!parsed.success) throw zodToDejaError(parsed.error, 'options');
+  const settings = parsed.data;
+  const collection = Collection.open(path.resolve(settings.collection));
+  const jobs = new JobQueue({
+    maxQueued: settings.maxQueuedJobs,
+    keep: settings.keepJobs,
+    timeoutMs: settings.jobTimeoutMs,
+    filesDir: fs.mkdtempSync(path.join(os.tmpdir(), 'deja-serve-jobs-')),
+  });
+  const ctx: ServerContext = { collection, settings, jobs, cached: collectionCache(collection) };
+
+  const app = Fastify({
+    logger: settings.log,
+    bodyLimit: 1024 * 1024,
+    requestTimeout: Math.max(60_000, settings.requestTimeoutMs),
+    return503OnClosing: true,
+  });
+  await app.register(multipart, { limits: { fileSize: settings.maxUploadBytes, files: settings.maxFiles } });
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorResponse(error);
+    if (status >= 500 && body.error.code === 'INTERNAL') request.log.error(error);
+    if (status >= 500 && body.error.code === 'INTERNAL' && !settings.log) console.error(`deja serve: ${request.method} ${request.url}:`, error);
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no such resource: ${request.method} ${request.url.split('?')[0]}`, hint: 'see /openapi.json' } });
+  });
+  app.addHook('onClose', async () => {
+    await jobs.close();
+    collection.close();
+  });
+
+  const document = openApiDocument(routes, VERSION);
+  app.get('/openapi.json', async () => document);
+  for (const spec of routes) app.route({ method: spec.method, url: spec.url, handler: (request, reply) => answer(spec, ctx, request, reply) });
+
+  const webRoot = path.resolve(settings.webRoot ?? path.join(packageRoot, 'dist', 'web'));
+  if (fs.existsSync(path.join(webRoot, 'index.html'))) {
+    // @fastify/static resolves every path inside `root` and refuses anything outside it.
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: 'index.html', dotfiles: 'deny', cacheControl: true, maxAge: '1h' });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply.type('text/plain').send(`The Deja web page is not built (no ${path.join(webRoot, 'index.html')}): run \`npm run build:web\`. The API is at /api (see /openapi.json).\n`),
+    );
+  }
+  return app;
+}
+
+/** Parses a request for one route, runs it directly (with the time limit) or as a job, and answers. */
+async function answer(spec: RouteSpec, ctx: ServerContext, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const params = request.params as Record<string, string>;
+  for (const [name, p] of Object.entries(spec.params ?? {}))
+    if (!p.pattern.test(params[name] ?? '')) throw new DejaError('NOT_FOUND', `no such ${p.description}: ${JSON.stringify(params[name])}`);
+  const rawQuery = { ...(request.query as Record<string, unknown>) };
+  const wait = spec.job ? parseFields(JobQuery, { wait: rawQuery.wait ?? 'false' }).wait : false;
+  delete rawQuery.wait;
+  const query = spec.query ? parseFields(spec.query, rawQuery) : parseFields(z.object({}), rawQuery);
+  const upload = spec.method === 'POST' ? await readUploads(request, spec.files ?? [], ctx.settings) : { files: [], fields: {} };
+  const fields = parseFields(spec.fields ?? z.object({}), upload.fields);
+  const input = { ctx, params, query, fields, files: upload.files, request, reply };
+  if (spec.job) {
+    const work = await spec.handle(input);
+    let job = ctx.jobs.submit(spec.job, work as Parameters<typeof ctx.jobs.submit>[1]);
+    if (wait) job = (await ctx.jobs.wait(job.id)) ?? job;
+    return reply.status(wait ? 200 : 202).send(job);
+  }
+  const result = await withTimeout(Promise.resolve(spec.handle(input)), ctx.settings.requestTimeoutMs, spec.url);
+  return reply.sent ? reply : result;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DejaError('TIME_LIMIT', `${what} took longer than ${ms / 1000} s`, { hint: 'ask for fewer results, or raise deja serve --request-timeout' })), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/** `ServerContext.cached`: one promise per key, dropped when the collection's photo count changes or the load fails. */
+function collectionCache(collection: Collection): ServerContext['cached'] {
+  const entries = new Map<string, { count: number; value: Promise<unknown> }>();
+  return <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    const count = collection.count();
+    const hit = entries.get(key);
+    if (hit && hit.count === count) return hit.value as Promise<T>;
+    const value = load();
+    entries.set(key, { count, value });
+    value.catch(() => entries.delete(key));
+    return value;
+  };
+}
+
+/** Starts `deja serve`: creates the server and listens; resolves with its address. */
+export async function startServer(rawOptions: ServeOptions): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await createServer(rawOptions);
+  const settings = ServeOptions.parse(rawOptions) as ServeSettings;
+  try {
+    await app.listen({ port: settings.port, host: settings.host });
+  } catch (e) {
+    await app.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new DejaError('BAD_ARGUMENT', `port ${settings.port} is already in use`, { hint: 'pick another with --port, or stop the other server' });
+    if (code === 'EACCES') throw new DejaError('BAD_ARGUMENT', `not allowed to listen on port ${settings.port}`, { hint: 'use a port above 1023' });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new DejaError('BAD_ARGUMENT', `cannot listen on host ${settings.host}`, { hint: 'use 127.0.0.1, 0.0.0.0 or an address of this machine' });
+    throw e;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return { app, url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/` };
+}

@@ -1,0 +1,7 @@
+import type { PhotoRecord } from '../store/collection.ts';
+import { displayName } from '../actions/searchFile.ts';
+
+/** How the API refers to a collection photo: id, a short name, its source path and its thumbnail URL. */
+export function photoRef(photo: Pick<PhotoRecord, 'id' | 'path'>): { id: number; name: string; path: string; thumbnail: string } {
+  return { id: photo.id, name: displayName(photo.path), path: photo.path, thumbnail: `/api/photos/${photo.id}/thumbnail` };
+}

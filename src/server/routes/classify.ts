@@ -1,0 +1,23 @@
+import { decodeImage } from '../../io/decode.ts';
+import { ClassifyOptions, checkPhotoSize, classifyImage, labelledSet } from '../../actions/classify.ts';
+import { defineRoute } from '../route.ts';
+import { photoRef } from '../present.ts';
+
+export default defineRoute({
+  method: 'POST',
+  url: '/api/classify',
+  summary: 'Labels a photo by a distance-weighted k-NN vote of the labelled collection photos, with per-label scores',
+  tag: 'recognition',
+  fields: ClassifyOptions,
+  files: [{ name: 'photo', description: 'the photo to label', required: true }],
+  returns: '{ label, scores: [{ label, score, votes }], neighbours: [{ id, name, path, thumbnail, label, distance }], encoder, k, weighting, collectionSize, pca, seconds }',
+  handle: async ({ ctx, fields, files }) => {
+    const started = performance.now();
+    const upload = files[0];
+    const { image } = await decodeImage(upload.bytes, { minSide: 256, name: upload.name, pixelLimit: ctx.settings.maxPixels });
+    checkPhotoSize(image, upload.name);
+    const set = await ctx.cached(`labelled:${fields.encoder}:${fields.pca ?? ''}`, () => labelledSet(ctx.collection, fields.encoder, { pca: fields.pca }));
+    const r = await classifyImage(ctx.collection, image, fields, set);
+    return { ...r, neighbours: r.neighbours.map((n) => ({ ...n, ...photoRef(n) })), seconds: (performance.now() - started) / 1000 };
+  },
+});

@@ -1,0 +1,47 @@
+import { decodeImage } from '../../io/decode.ts';
+import { encodeImage } from '../../io/encode.ts';
+import { ColorizeOptions, colorizeImage, colorizeSheet, matchesAverage } from '../../actions/colorize.ts';
+import type { JobContext } from '../jobs.ts';
+import { defineRoute } from '../route.ts';
+import { photoRef } from '../present.ts';
+import { checkEncoderSpec } from '../encoderCheck.ts';
+
+export default defineRoute({
+  method: 'POST',
+  url: '/api/colorize',
+  summary: "Colorizes a grayscale photo from its nearest colour photos (Torralba et al. 2008; Welsh et al. 2002 transfer), with the lecture's panels",
+  tag: 'colorization',
+  fields: ColorizeOptions,
+  files: [{ name: 'photo', description: 'the (grayscale) photo; a colour photo keeps only its luminance', required: true }],
+  job: 'colorize',
+  returns: 'job; result: { method, encoder, width, height, note, skippedGray, matches: [{ id, name, path, thumbnail, distance, mirrored }], panels: { gray, average, result, sheet } } (job file URLs)',
+  handle: async ({ ctx, fields, files }) => {
+    await checkEncoderSpec(fields.encoder);
+    const upload = files[0];
+    return async (job: JobContext) => {
+      job.progress.start(3, 'finding colour matches');
+      const { image } = await decodeImage(upload.bytes, { minSide: 1024, name: upload.name, pixelLimit: ctx.settings.maxPixels });
+      const r = await colorizeImage(ctx.collection, image, fields, upload.name);
+      job.progress.tick(2);
+      const parsed = ColorizeOptions.parse(fields);
+      const panels = {
+        gray: job.saveFile('gray.png', await encodeImage(r.gray, 'png')),
+        average: job.saveFile('average.png', await encodeImage(matchesAverage(r), 'png')),
+        result: job.saveFile('result.png', await encodeImage(r.result, 'png')),
+        sheet: job.saveFile('sheet.jpg', await colorizeSheet(r, parsed.method)),
+      };
+      job.progress.tick();
+      job.progress.stop();
+      return {
+        method: parsed.method,
+        encoder: parsed.encoder,
+        width: r.result.width,
+        height: r.result.height,
+        note: r.inputHadColour ? 'the input is a colour photo: only its luminance (L*) was used' : null,
+        skippedGray: r.skippedGray,
+        matches: r.matches.map(({ hit }) => ({ ...photoRef(hit), distance: hit.distance, mirrored: hit.mirrored })),
+        panels,
+      };
+    };
+  },
+});

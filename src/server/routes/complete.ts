@@ -1,0 +1,38 @@
+import { CompleteUploadOptions, completeUpload, completionGrid, showHole } from '../../actions/complete.ts';
+import { encodeImage } from '../../io/encode.ts';
+import type { JobContext } from '../jobs.ts';
+import { defineRoute } from '../route.ts';
+import { photoRef } from '../present.ts';
+import { checkEncoderSpec } from '../encoderCheck.ts';
+
+export default defineRoute({
+  method: 'POST',
+  url: '/api/complete',
+  summary: 'Fills the masked hole of a photo: scene completion from the collection (Hays & Efros 2007) or the diffusion / texture baselines',
+  tag: 'completion',
+  fields: CompleteUploadOptions,
+  files: [
+    { name: 'photo', description: 'the photo', required: true },
+    { name: 'mask', description: 'the hole: an image of the same pixel size, white = missing', required: true },
+  ],
+  job: 'complete',
+  returns: 'job; result: { method, width, height, holeFraction, collectionSize, scenesMatched, warnings, original, query, grid, results: [{ rank, source, score, terms, placement, image }] } (images are job file URLs)',
+  handle: async ({ ctx, fields, files }) => {
+    if (fields.method === 'scene') await checkEncoderSpec(fields.encoder);
+    const photo = files.find((f) => f.field === 'photo')!;
+    const mask = files.find((f) => f.field === 'mask')!;
+    return async (job: JobContext) => {
+      const c = await completeUpload(ctx.collection, photo, mask, fields, job.progress, ctx.settings.maxPixels);
+      const original = job.saveFile('photo.png', await encodeImage(c.image, 'png'));
+      const query = job.saveFile('query.png', await encodeImage(showHole(c.image, c.mask), 'png'));
+      const grid = job.saveFile('grid.jpg', await completionGrid(c.image, c.mask, c.completions, photo.name, fields.method));
+      const results = [];
+      for (let i = 0; i < c.completions.length; i++) {
+        const { file: _file, ...r } = c.report.results[i];
+        const image = job.saveFile(`completion-${String(i + 1).padStart(2, '0')}.png`, await encodeImage(c.completions[i].image, 'png'));
+        results.push({ ...r, source: r.source ? photoRef(r.source) : null, image });
+      }
+      return { ...c.report, photo: photo.name, mask: mask.name, original, query, grid, results };
+    };
+  },
+});

@@ -1,0 +1,17 @@
+/** Every API route; a new one is one file plus one line here. */
+import type { RouteSpec } from '../route.ts';
+import health from './health.ts';
+import info from './info.ts';
+import photos from './photos.ts';
+import photosGeo from './photosGeo.ts';
+import thumbnail from './thumbnail.ts';
+import search from './search.ts';
+import classify from './classify.ts';
+import locate from './locate.ts';
+import locateSequence from './locateSequence.ts';
+import complete from './complete.ts';
+import colorize from './colorize.ts';
+import duplicates from './duplicates.ts';
+import { jobEvents, jobFile, jobStatus } from './jobs.ts';
+
+export const routes: RouteSpec[] = [health, info, photos, photosGeo, thumbnail, search, classify, locate, locateSequence, complete, colorize, duplicates, jobStatus, jobEvents, jobFile];

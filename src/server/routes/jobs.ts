@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import { DejaError } from '../../core/errors.ts';
+import { defineRoute } from '../route.ts';
+
+const jobId = { id: { pattern: /^[0-9a-f]{32}$/, description: 'job id' } };
+
+function notFound(id: string): DejaError {
+  return new DejaError('NOT_FOUND', `no job ${id}`, { hint: 'finished jobs are kept for a while only; submit it again' });
+}
+
+export const jobStatus = defineRoute({
+  method: 'GET',
+  url: '/api/jobs/:id',
+  summary: "A job's state, progress and (when done) result or error",
+  tag: 'jobs',
+  params: jobId,
+  returns: '{ id, kind, state: queued|running|done|failed, progress: { stage, done, total }, result, error, url, events }',
+  handle: ({ ctx, params }) => ctx.jobs.get(params.id) ?? Promise.reject(notFound(params.id)),
+});
+
+export const jobEvents = defineRoute({
+  method: 'GET',
+  url: '/api/jobs/:id/events',
+  summary: "A job's progress as server-sent events: the current state first, then `progress` events, and a final `done` or `failed`",
+  tag: 'jobs',
+  params: jobId,
+  produces: 'text/event-stream',
+  returns: 'text/event-stream of job JSON',
+  handle: ({ ctx, params, reply, request }) => {
+    const now = ctx.jobs.get(params.id);
+    if (!now) throw notFound(params.id);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const finished = now.state === 'done' || now.state === 'failed';
+    send(finished ? (now.state === 'done' ? 'done' : 'failed') : 'progress', now);
+    if (finished) return void res.end();
+    const stop = ctx.jobs.subscribe(params.id, (event, job) => {
+      send(event, job);
+      if (event !== 'progress') (stop(), res.end());
+    });
+    request.raw.on('close', stop);
+  },
+});
+
+export const jobFile = defineRoute({
+  method: 'GET',
+  url: '/api/jobs/:id/files/:name',
+  summary: 'A file a job made (completions, maps, panels); only the names in its result exist',
+  tag: 'jobs',
+  params: { ...jobId, name: { pattern: /^[a-z0-9][a-z0-9-]{0,63}\.(png|jpg)$/, description: 'file name from the job result' } },
+  produces: 'image/png',
+  returns: 'image/png or image/jpeg',
+  handle: ({ ctx, params, reply }) => {
+    const file = ctx.jobs.file(params.id, params.name);
+    if (!file) throw new DejaError('NOT_FOUND', `job ${params.id} has no file ${params.name}`);
+    return reply.type(params.name.endsWith('.png') ? 'image/png' : 'image/jpeg').header('cache-control', 'private, max-age=3600').send(fs.createReadStream(file));
+  },
+});

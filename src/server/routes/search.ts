@@ -1,0 +1,39 @@
+import { DejaError } from '../../core/errors.ts';
+import { decodeImage } from '../../io/decode.ts';
+import { SearchOptions, searchPhotos } from '../../actions/search.ts';
+import { collectionImage } from '../../actions/photoImage.ts';
+import { z } from 'zod';
+import { defineRoute } from '../route.ts';
+import { photoRef } from '../present.ts';
+
+const SearchFields = SearchOptions.extend({
+  /** Search with this collection photo instead of an upload. */
+  photoId: z.number().int().min(1).optional(),
+});
+
+export default defineRoute({
+  method: 'POST',
+  url: '/api/search',
+  summary: 'The k most similar photos of the collection to an uploaded photo (or to a collection photo by id)',
+  tag: 'search',
+  fields: SearchFields,
+  files: [{ name: 'photo', description: 'the query photo (omit when sending photoId)', required: false }],
+  returns: '{ encoder, k, seconds, results: [{ id, name, path, thumbnail, distance, mirrored }] }',
+  handle: async ({ ctx, fields, files }) => {
+    const started = performance.now();
+    const { photoId, ...options } = fields;
+    const upload = files[0];
+    if (!upload && photoId === undefined) throw new DejaError('BAD_ARGUMENT', 'send a photo file or a photoId', { hint: 'multipart field "photo", or JSON {"photoId": 17}' });
+    if (photoId !== undefined && !ctx.collection.photo(photoId)) throw new DejaError('NOT_FOUND', `no photo ${photoId} in the collection`);
+    const image = upload
+      ? (await decodeImage(upload.bytes, { minSide: 256, name: upload.name, pixelLimit: ctx.settings.maxPixels })).image
+      : await collectionImage(ctx.collection, photoId!, 256);
+    const hits = await searchPhotos(ctx.collection, image, options);
+    return {
+      encoder: options.encoder,
+      k: options.k,
+      seconds: (performance.now() - started) / 1000,
+      results: hits.map((h) => ({ ...photoRef(h), distance: h.distance, mirrored: h.mirrored })),
+    };
+  },
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Options of `deja serve`, validated once at the boundary. */
+export const ServeOptions = z.object({
+  /** Collection folder the server answers from (opened read-mostly; `deja index` may keep adding to it). */
+  collection: z.string().min(1),
+  /** TCP port (0 picks a free one). */
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** Interface to listen on: loopback by default, so nothing is exposed without asking. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Folder of the built web page (default: the package's dist/web). */
+  webRoot: z.string().optional(),
+  /** Largest upload accepted, per file, in bytes. */
+  maxUploadBytes: z.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Largest image accepted, in pixels (width × height), checked from the header before decoding. */
+  maxPixels: z.number().int().min(1).default(50_000_000),
+  /** Files accepted in one request (a photo sequence is several). */
+  maxFiles: z.number().int().min(1).max(10_000).default(200),
+  /** Time limit of a direct request (search, classify, thumbnails …), in ms. */
+  requestTimeoutMs: z.number().int().min(100).default(30_000),
+  /** Time limit of a job (complete, locate, colorize), in ms; checked at every progress step. */
+  jobTimeoutMs: z.number().int().min(100).default(10 * 60_000),
+  /** Jobs waiting to run beyond the one running; more are refused with 503. */
+  maxQueuedJobs: z.number().int().min(0).default(16),
+  /** Finished jobs kept (with their files) for clients to fetch; the oldest go first. */
+  keepJobs: z.number().int().min(1).default(50),
+  /** Log each request (pino, one JSON line each) to stderr. */
+  log: z.boolean().default(false),
+});
+export type ServeOptions = z.input<typeof ServeOptions>;
+export type ServeSettings = z.output<typeof ServeOptions>;

@@ -1,0 +1,124 @@
+import type {} from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { DejaError } from '../core/errors.ts';
+import { probeImage } from '../io/decode.ts';
+import { zodToDejaError } from './httpErrors.ts';
+
+/** One uploaded file. */
+export interface Upload {
+  field: string;
+  /** The client's file name (for messages only; never used as a path). */
+  name: string;
+  bytes: Buffer;
+}
+
+/** A file field a route accepts, as OpenAPI documents it. */
+export interface FileField {
+  name: string;
+  description: string;
+  required: boolean;
+  /** Several files under the same field name (a photo sequence). */
+  multiple?: boolean;
+}
+
+export interface UploadLimits {
+  maxUploadBytes: number;
+  maxPixels: number;
+  maxFiles: number;
+}
+
+/**
+ * Reads a request's files and fields: multipart/form-data (files + text fields), or a JSON object
+ * (fields only). Each file is checked as an image from its header (format, pixel limit) before any
+ * work starts, so a bad upload costs nothing and is answered with one line.
+ * @throws DejaError BAD_ARGUMENT (unexpected or missing file fields, wrong content type), TOO_LARGE,
+ *   NOT_AN_IMAGE, EMPTY_FILE, TOO_MANY_PIXELS
+ */
+export async function readUploads(request: FastifyRequest, files: FileField[], limits: UploadLimits): Promise<{ files: Upload[]; fields: Record<string, unknown> }> {
+  const uploads: Upload[] = [];
+  const fields: Record<string, unknown> = {};
+  if (request.isMultipart()) {
+    for await (const part of request.parts({ limits: { fileSize: limits.maxUploadBytes, files: limits.maxFiles, fields: 64, fieldSize: 64 * 1024 } })) {
+      if (part.type === 'file') {
+        const spec = files.find((f) => f.name === part.fieldname);
+        const name = part.filename || part.fieldname;
+        if (!spec) {
+          part.file.resume();
+          throw new DejaError('BAD_ARGUMENT', `unexpected file field "${part.fieldname}"`, { hint: fileHint(files) });
+        }
+        const bytes = await readFilePart(part, name, limits.maxUploadBytes);
+        uploads.push({ field: part.fieldname, name, bytes });
+      } else {
+        fields[part.fieldname] = part.value;
+      }
+    }
+  } else if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) {
+    Object.assign(fields, request.body);
+  } else if (files.some((f) => f.required)) {
+    throw new DejaError('BAD_ARGUMENT', `expected multipart/form-data with ${fileHint(files)}`, { hint: 'e.g. curl -F photo=@photo.jpg …' });
+  }
+  for (const f of files) {
+    const got = uploads.filter((u) => u.field === f.name).length;
+    if (f.required && got === 0) throw new DejaError('BAD_ARGUMENT', `missing file field "${f.name}"`, { hint: fileHint(files) });
+    if (!f.multiple && got > 1) throw new DejaError('BAD_ARGUMENT', `send one file in "${f.name}", not ${got}`);
+  }
+  for (const u of uploads)
+    await probeImage(u.bytes, { name: u.name, pixelLimit: limits.maxPixels, limitHint: `this server accepts at most ${Math.round(limits.maxPixels / 1e6)} MP (deja serve --max-pixels)` });
+  return { files: uploads, fields };
+}
+
+async function readFilePart(part: { toBuffer(): Promise<Buffer>; file: { truncated: boolean } }, name: string, max: number): Promise<Buffer> {
+  const tooLarge = () => new DejaError('TOO_LARGE', `upload is over the ${(max / 1024 / 1024).toFixed(0)} MiB limit`, { file: name, hint: 'send a smaller photo (deja serve --max-upload-mb)' });
+  try {
+    const bytes = await part.toBuffer();
+    if (part.file.truncated) throw tooLarge();
+    return bytes;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    throw e;
+  }
+}
+
+function fileHint(files: FileField[]): string {
+  return `file fields: ${files.map((f) => `${f.name}${f.required ? '' : ' (optional)'}`).join(', ') || 'none'}`;
+}
+
+/**
+ * Parses text fields with a task's option schema: multipart values are strings, so each is first
+ * converted to the type the schema's JSON Schema gives the field (number, boolean, array of numbers
+ * or strings as comma lists). Unknown fields are refused, naming the accepted ones.
+ * @throws DejaError BAD_ARGUMENT
+ */
+export function parseFields<T extends z.ZodObject>(schema: T, fields: Record<string, unknown>): z.output<T> {
+  const props = (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonProp> }).properties ?? {};
+  const value: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(fields)) {
+    const prop = props[key];
+    if (!prop) throw new DejaError('BAD_ARGUMENT', `unknown field "${key}"`, { hint: `accepted fields: ${Object.keys(props).join(', ') || 'none'}` });
+    value[key] = typeof raw === 'string' ? coerce(raw, prop) : raw;
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) throw zodToDejaError(r.error, 'fields');
+  return r.data;
+}
+
+interface JsonProp {
+  type?: string;
+  items?: { type?: string };
+}
+
+function coerce(raw: string, prop: JsonProp): unknown {
+  const s = raw.trim();
+  switch (prop.type) {
+    case 'integer':
+    case 'number':
+      return s !== '' && Number.isFinite(Number(s)) ? Number(s) : raw;
+    case 'boolean':
+      return s === 'true' || s === '1' || s === 'on' ? true : s === 'false' || s === '0' || s === 'off' ? false : raw;
+    case 'array':
+      return s === '' ? [] : s.split(',').map((x) => coerce(x, prop.items ?? {}));
+    default:
+      return raw;
+  }
+}
