@@ -114,7 +114,7 @@ export async function completePhoto(collection: Collection | null, photo: string
   const started = Date.now();
   const decodedPhoto = (await decodeFile(photo)).image;
   const decodedMask = (await decodeFile(options.mask, { gray: true })).image;
-  const outcome = await completeDecoded(collection, decodedPhoto, decodedMask, options.mask, options, progress);
+  const outcome = await completeWithMask(collection, decodedPhoto, decodedMask, options.mask, options, progress);
   const results = outcome.report.results;
   let grid: string | null = null;
   if (options.out) {
@@ -126,24 +126,45 @@ export async function completePhoto(collection: Collection | null, photo: string
 }
 
 /**
- * Completes a photo whose photo and mask arrive as bytes (uploads).
- * @throws DejaError as `completePhoto`, plus NOT_AN_IMAGE / CORRUPT_IMAGE / TOO_MANY_PIXELS for either upload
+ * Decodes an uploaded photo and mask and checks that their sizes agree (cheap: call it before
+ * queueing the work, so a wrong mask is refused at once).
+ * @throws DejaError NOT_AN_IMAGE / CORRUPT_IMAGE / TOO_MANY_PIXELS for either upload, BAD_ARGUMENT for a mask of another size
  */
-export async function completeUpload(
-  collection: Collection | null,
+export async function decodePhotoAndMask(
   photo: { bytes: Buffer; name: string },
   mask: { bytes: Buffer; name: string },
-  rawOptions: CompleteUploadOptions,
-  progress: Progress = silentProgress,
   pixelLimit?: number,
-): Promise<CompleteOutcome> {
-  const options = CompleteUploadOptions.parse(rawOptions);
+): Promise<{ photo: Image; mask: Image; maskName: string }> {
   const image = (await decodeImage(photo.bytes, { name: photo.name, pixelLimit })).image;
   const maskImage = (await decodeImage(mask.bytes, { name: mask.name, gray: true, pixelLimit })).image;
-  return completeDecoded(collection, image, maskImage, mask.name, options, progress);
+  checkMaskSize(image, maskImage, mask.name);
+  return { photo: image, mask: maskImage, maskName: mask.name };
 }
 
-async function completeDecoded(
+/**
+ * Completes a decoded photo with its mask image (from `decodePhotoAndMask`): the library function
+ * behind the HTTP API's completions.
+ */
+export async function completeDecoded(
+  collection: Collection | null,
+  decoded: { photo: Image; mask: Image; maskName: string },
+  rawOptions: CompleteUploadOptions,
+  progress: Progress = silentProgress,
+): Promise<CompleteOutcome> {
+  return completeWithMask(collection, decoded.photo, decoded.mask, decoded.maskName, CompleteUploadOptions.parse(rawOptions), progress);
+}
+
+/** @throws DejaError BAD_ARGUMENT when the mask's size differs from the photo's */
+export function checkMaskSize(photo: Image, maskImage: Image, maskFile: string): void {
+  const { width: w, height: h } = photo;
+  if (maskImage.width !== w || maskImage.height !== h)
+    throw new DejaError('BAD_ARGUMENT', `mask is ${maskImage.width}x${maskImage.height} but the photo is ${w}x${h}`, {
+      file: maskFile,
+      hint: `make a ${w}x${h} mask (white = hole)`,
+    });
+}
+
+async function completeWithMask(
   collection: Collection | null,
   photo: Image,
   maskImage: Image,
@@ -178,12 +199,8 @@ async function completeDecoded(
 
 /** Checks the mask's size against the photo, shrinks both to the working resolution, binarises the mask. */
 function photoAndMask(photo: Image, maskImage: Image, maskFile: string, maxSide: number): { image: Image; mask: Uint8Array; warnings: string[] } {
+  checkMaskSize(photo, maskImage, maskFile);
   const { width: w, height: h } = photo;
-  if (maskImage.width !== w || maskImage.height !== h)
-    throw new DejaError('BAD_ARGUMENT', `mask is ${maskImage.width}x${maskImage.height} but the photo is ${w}x${h}`, {
-      file: maskFile,
-      hint: `make a ${w}x${h} mask (white = hole)`,
-    });
   const f = Math.min(1, maxSide / Math.min(w, h));
   const tw = Math.max(1, Math.round(w * f));
   const th = Math.max(1, Math.round(h * f));

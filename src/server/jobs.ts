@@ -66,7 +66,7 @@ export class JobQueue {
   /** @throws DejaError BUSY when `maxQueued` jobs are already waiting */
   submit(kind: string, work: JobWork): JobView {
     if (this.closed) throw new DejaError('BUSY', 'the server is shutting down', { hint: 'retry against the restarted server' });
-    if (this.waiting.length >= this.o.maxQueued)
+    if (this.running && this.waiting.length >= this.o.maxQueued)
       throw new DejaError('BUSY', `${this.waiting.length} jobs are already waiting`, { hint: 'retry in a little while' });
     const id = crypto.randomBytes(16).toString('hex');
     const view: JobView = {
