@@ -1,4 +1,4 @@
-import { CompleteUploadOptions, completeUpload, completionGrid, showHole } from '../../actions/complete.ts';
+import { CompleteUploadOptions, completeDecoded, completionGrid, decodePhotoAndMask, showHole } from '../../actions/complete.ts';
 import { encodeImage } from '../../io/encode.ts';
 import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
@@ -21,8 +21,9 @@ export default defineRoute({
     if (fields.method === 'scene') await checkEncoderSpec(fields.encoder);
     const photo = files.find((f) => f.field === 'photo')!;
     const mask = files.find((f) => f.field === 'mask')!;
+    const decoded = await decodePhotoAndMask(photo, mask, ctx.settings.maxPixels);
     return async (job: JobContext) => {
-      const c = await completeUpload(ctx.collection, photo, mask, fields, job.progress, ctx.settings.maxPixels);
+      const c = await completeDecoded(ctx.collection, decoded, fields, job.progress);
       const original = job.saveFile('photo.png', await encodeImage(c.image, 'png'));
       const query = job.saveFile('query.png', await encodeImage(showHole(c.image, c.mask), 'png'));
       const grid = job.saveFile('grid.jpg', await completionGrid(c.image, c.mask, c.completions, photo.name, fields.method));
