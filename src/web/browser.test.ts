@@ -1,0 +1,286 @@
+/**
+ * The web page in a real browser (Debian's chromium through playwright-core) against the real server
+ * on a small real collection (~74 world street-view photos). Each test does one task with the mouse,
+ * checks what the page shows, and saves a full-page screenshot to test-artifacts/web/<task>.png.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import type { FastifyInstance } from 'fastify';
+import { hasSharedData, repoRoot, tmpDir } from '../../test/helpers.ts';
+import { buildServeCollection } from '../../test/serveFixture.ts';
+import { createServer } from '../server/app.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const webDir = path.join(repoRoot, 'src/web');
+const webRoot = path.join(repoRoot, 'dist/web');
+const artifacts = path.join(repoRoot, 'test-artifacts/web');
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+// Without chromium the tests are skipped locally, but CI must have it (it installs it with apt).
+const skip = !hasSharedData ? 'needs ../shared/data' : !fs.existsSync(CHROMIUM) && !process.env.CI ? `needs chromium at ${CHROMIUM} (apt install chromium)` : false;
+
+let dir: string;
+let photos: string[];
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+
+/** Builds the page unless dist/web/index.html is newer than every source of the page. */
+function buildPageIfStale(): void {
+  const sources = fs.readdirSync(webDir, { recursive: true, encoding: 'utf8' }).filter((f) => !f.endsWith('.test.ts'));
+  const newest = Math.max(...sources.map((f) => fs.statSync(path.join(webDir, f)).mtimeMs));
+  const built = path.join(webRoot, 'index.html');
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest) return;
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
+}
+
+before(async () => {
+  if (skip) return;
+  assert.ok(fs.existsSync(CHROMIUM), `CI needs chromium at ${CHROMIUM} for the web page tests (apt-get install chromium)`);
+  buildPageIfStale();
+  dir = tmpDir('deja-web-');
+  photos = await buildServeCollection(dir);
+  app = await createServer({ collection: path.join(dir, 'collection'), webRoot });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  fs.mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Opens the page at a tab and records the page's script errors and failed requests; `done` saves the
+ * screenshot and asserts there were none but the `expected` ones.
+ */
+async function openTab(tab: string, options = DESKTOP): Promise<{ page: Page; requests: string[]; done: (name: string, expected?: RegExp) => Promise<void> }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
+  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  await page.goto(`${base}/#${tab}`);
+  await page.getByTestId('header-counts').filter({ hasText: 'photos' }).waitFor();
+  return {
+    page,
+    requests,
+    done: async (name, expected) => {
+      await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+      await context.close();
+      assert.deepEqual(problems.filter((p) => !expected?.test(p)), [], 'the page had no script errors or failed requests');
+    },
+  };
+}
+
+/** Waits until every image matching `selector` has loaded, and answers their natural widths. */
+async function loadedWidths(page: Page, selector: string): Promise<number[]> {
+  await page.waitForFunction((s) => [...document.querySelectorAll<HTMLImageElement>(s)].every((i) => i.complete), selector);
+  return page.$$eval(selector, (imgs) => (imgs as HTMLImageElement[]).map((i) => i.naturalWidth));
+}
+
+/** The collection's counts, as the API reports them. */
+async function info(): Promise<{ photos: number; geotagged: number }> {
+  return (await fetch(`${base}/api/info`)).json() as Promise<{ photos: number; geotagged: number }>;
+}
+
+const distances = (page: Page) => page.getByTestId('search-distance').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))));
+
+describe('the web page', { skip, timeout: 120_000 }, () => {
+  test('search: an uploaded collection photo finds itself first, at distance about 0', async () => {
+    const { page, done } = await openTab('search');
+    await page.getByTestId('search-file').setInputFiles(photos[5]);
+    await page.getByTestId('search-k').fill('8');
+    await page.getByTestId('search-run').click();
+    await page.getByTestId('search-result').first().waitFor();
+    assert.equal(await page.getByTestId('search-result').count(), 8);
+    const d = await distances(page);
+    assert.ok(d[0] < 1e-3, `the photo itself comes first at distance ≈ 0 (got ${d[0]})`);
+    assert.ok(d.every((v, i) => i === 0 || v >= d[i - 1]), `distances grow down the list: ${d}`);
+    assert.ok(d[1] > 1e-3, 'the second is another photo, at a real distance');
+    assert.match(await page.getByTestId('search-result').first().innerText(), new RegExp(path.basename(photos[5]).replace('.', '\\.')));
+    assert.ok((await loadedWidths(page, '[data-testid=search-results] img')).every((w) => w > 0), 'every thumbnail loaded');
+    await done('search');
+  });
+
+  test("search: the server's error shows as one line, message and hint", async () => {
+    const { page, done } = await openTab('search');
+    await page.getByTestId('search-file').setInputFiles(photos[5]);
+    await page.getByTestId('search-encoder').fill('gist-gray'); // a known encoder the fixture did not index
+    await page.getByTestId('search-run').click();
+    const error = page.getByTestId('search-error');
+    await error.waitFor();
+    assert.equal(await error.innerText(), 'the collection has no gist-gray descriptors — add them with: deja index --encoders "gist-gray"');
+    assert.equal(await page.getByTestId('search-result').count(), 0);
+    await done('search-error', /status of 409/); // the browser logs the failed request itself
+  });
+
+  test('complete: paint, undo, paint again, and the ranked completions appear beside the original', async () => {
+    const { page, done } = await openTab('complete');
+    await page.getByTestId('complete-file').setInputFiles(photos[10]);
+    const canvas = page.getByTestId('complete-mask-canvas');
+    await canvas.waitFor();
+    const box = (await canvas.boundingBox())!;
+    const hole = () => page.getByTestId('complete-hole').evaluate((e) => Number((e as HTMLElement).dataset.pixels ?? 0));
+    const drag = async (y: number) => {
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.65, box.y + box.height * y, { steps: 12 });
+      await page.mouse.up();
+    };
+    await drag(0.3);
+    assert.ok((await hole()) > 0, 'the stroke painted a hole');
+    await page.getByTestId('complete-undo').click();
+    assert.equal(await hole(), 0, 'undo removed the only stroke');
+    await drag(0.6);
+    const [painted, area] = [await hole(), await canvas.evaluate((c) => (c as HTMLCanvasElement).width * (c as HTMLCanvasElement).height)];
+    assert.ok(painted > 0.01 * area && painted < 0.2 * area, `the second stroke painted a stroke-sized hole (${painted} of ${area} px)`);
+    await page.getByTestId('complete-method').selectOption('scene');
+    await page.getByTestId('complete-k').fill('3');
+    await page.getByTestId('complete-scenes').fill('20'); // context matching on 20 scenes, not all: a faster test
+    await page.getByTestId('complete-run').click();
+    assert.ok(await page.getByTestId('complete-progress').isVisible(), 'progress shows as soon as the job starts');
+    await page.locator('[data-testid=complete-progress][data-state=done]').waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('complete-progress').innerText(), /done: 3 completions by scene/);
+    assert.match(await page.getByTestId('complete-original').locator('xpath=..').innerText(), /20 of \d+ scenes matched/);
+    assert.equal(await page.getByTestId('complete-result').count(), 3);
+    const widths = await loadedWidths(page, '[data-testid=complete-results] img');
+    assert.ok(widths.length >= 4 && widths.every((w) => w > 0), `the original and every completion loaded: ${widths}`);
+    const [original, first] = [await page.getByTestId('complete-original').boundingBox(), await page.getByTestId('complete-image').first().boundingBox()];
+    assert.ok(original && first && Math.abs(original.y - first.y) < 2 && first.x > original.x, 'the first completion sits beside the original');
+    await done('complete');
+  });
+
+  test('locate: the map shows the estimate and the voting neighbours, the text its coordinates', async () => {
+    const { page, requests, done } = await openTab('locate');
+    await page.getByTestId('locate-file').setInputFiles(photos[20]);
+    await page.getByTestId('locate-run').click();
+    const map = page.locator('svg[data-testid=locate-map]');
+    await map.locator('[data-testid=map-estimate]').waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('locate-estimate').innerText(), /\d+\.\d+°\s[NS], \d+\.\d+°\s[EW]/);
+    const voted = await map.locator('[data-testid=map-neighbour][data-voted=true]').count();
+    assert.ok(voted >= 1, 'at least one neighbour voted');
+    const jobs = requests.filter((r) => r.includes('/api/jobs/') && !r.includes('/files/'));
+    assert.ok(jobs.length === 1 && /^GET \/api\/jobs\/[0-9a-f]+\/events$/.test(jobs[0]), `followed through the event stream alone: ${jobs}`);
+    assert.equal(await map.locator('[data-testid=map-neighbour]').count(), await page.getByTestId('locate-neighbour').count());
+    await page.locator('svg[data-testid=locate-map][data-ready=true]').waitFor();
+    await page.getByText('Map rendered by the server').click();
+    assert.ok((await loadedWidths(page, '[data-testid=locate-server-map]'))[0] > 0, 'the server-rendered map loaded');
+    await done('locate');
+  });
+
+  test('colorize: a gray photo gets the input, average and result panels, and the result loads', async () => {
+    const gray = path.join(dir, 'gray.jpg');
+    await sharp(photos[30]).grayscale().jpeg().toFile(gray);
+    const { page, done } = await openTab('colorize');
+    await page.getByTestId('colorize-file').setInputFiles(gray);
+    await page.getByTestId('colorize-k').fill('8');
+    await page.getByTestId('colorize-run').click();
+    await page.getByTestId('colorize-result').waitFor({ timeout: 60_000 });
+    for (const panel of ['colorize-gray', 'colorize-average', 'colorize-result']) {
+      assert.ok((await loadedWidths(page, `[data-testid=${panel}]`))[0] > 0, `${panel} loaded`);
+    }
+    assert.ok((await page.getByTestId('colorize-match').count()) >= 1, 'the matches are shown');
+    await done('colorize');
+  });
+
+  test('classify: score bars per label, the top one the verdict', async () => {
+    const { page, done } = await openTab('classify');
+    await page.getByTestId('classify-file').setInputFiles(photos[40]);
+    await page.getByTestId('classify-run').click();
+    await page.getByTestId('classify-bar').first().waitFor();
+    const bars = await page.getByTestId('classify-bar').evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('data-label'), score: Number(e.getAttribute('data-score')) })));
+    assert.ok(bars.length >= 1 && bars.every((b) => b.score >= 0), `bars: ${JSON.stringify(bars)}`);
+    assert.equal(await page.getByTestId('classify-label').innerText(), bars[0].label, 'the verdict is the highest bar');
+    assert.ok((await page.getByTestId('classify-neighbour').count()) >= 1);
+    await done('classify');
+  });
+
+  test('browse: pages of 48 thumbnails, a map of every geotagged photo, and a click searches by the photo', async () => {
+    const { photos: total, geotagged } = await info();
+    assert.ok(total > 48 && total <= 96, `the fixture fills two pages (${total} photos)`);
+    const { page, done } = await openTab('browse');
+    const grid = page.getByTestId('browse-photo');
+    await page.getByTestId('browse-page').filter({ hasText: 'page 1 of 2' }).waitFor();
+    assert.equal(await grid.count(), 48);
+    const firstId = await grid.first().getAttribute('data-id');
+    await page.locator('svg[data-testid=browse-map] [data-testid=map-photo]').first().waitFor();
+    const points = await page.locator('svg[data-testid=browse-map] [data-testid=map-photo]').count();
+    assert.equal(points, geotagged, 'every geotagged photo is on the map');
+    await page.locator('svg[data-testid=browse-map][data-ready=true]').waitFor();
+    await done('browse');
+
+    const again = await openTab('browse');
+    await again.page.getByTestId('browse-page').filter({ hasText: 'page 1 of 2' }).waitFor();
+    await again.page.getByTestId('browse-next').click();
+    await again.page.getByTestId('browse-page').filter({ hasText: 'page 2 of 2' }).waitFor();
+    assert.equal(await again.page.getByTestId('browse-photo').count(), total - 48);
+    assert.notEqual(await again.page.getByTestId('browse-photo').first().getAttribute('data-id'), firstId, 'the next page shows other photos');
+    assert.ok(await again.page.getByTestId('browse-next').isDisabled(), 'no page after the last');
+    const clicked = again.page.getByTestId('browse-photo').nth(3);
+    const name = await clicked.getAttribute('aria-label');
+    await clicked.click();
+    await again.page.getByTestId('search-result').first().waitFor();
+    assert.ok((await distances(again.page))[0] < 1e-3, 'the clicked photo finds itself first');
+    assert.equal(`Search by ${await again.page.getByTestId('search-query').locator('.name').innerText()}`, name);
+    await again.done('browse-search');
+  });
+
+  test('phone size: no tab overflows a 390 px wide screen, and a finger paints the mask', async () => {
+    const { page, done } = await openTab('search', PHONE);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const check = async (tab: string) => {
+      assert.equal(await overflow(), 0, `${tab} fits the width`);
+      await page.screenshot({ path: path.join(artifacts, `phone-${tab}.png`), fullPage: true });
+    };
+    await page.getByTestId('search-file').setInputFiles(photos[5]);
+    await page.getByTestId('search-run').click();
+    await page.getByTestId('search-result').first().waitFor();
+    await check('search');
+
+    await page.getByTestId('tab-complete').click();
+    await page.getByTestId('complete-file').setInputFiles(photos[10]);
+    const box = (await page.getByTestId('complete-mask-canvas').boundingBox())!;
+    assert.ok(box.width <= 390, 'the photo fits the screen');
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid=complete-hole]')?.dataset.pixels) > 0);
+    await check('complete');
+
+    await page.getByTestId('tab-locate').click();
+    await page.getByTestId('locate-file').setInputFiles(photos[20]);
+    await page.getByTestId('locate-run').click();
+    await page.locator('svg[data-testid=locate-map][data-ready=true]').waitFor({ timeout: 60_000 });
+    await check('locate');
+
+    await page.getByTestId('tab-colorize').click();
+    await check('colorize');
+
+    await page.getByTestId('tab-classify').click();
+    await page.getByTestId('classify-file').setInputFiles(photos[40]);
+    await page.getByTestId('classify-run').click();
+    await page.getByTestId('classify-bar').first().waitFor();
+    await check('classify');
+
+    await page.getByTestId('tab-browse').click();
+    await page.locator('svg[data-testid=browse-map][data-ready=true]').waitFor();
+    await check('browse');
+    await done('phone');
+  });
+});

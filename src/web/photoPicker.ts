@@ -1,0 +1,59 @@
+/**
+ * The photo picker of every tab: a drop zone that is also a file chooser (click, keyboard, or drag
+ * and drop), with a preview of the chosen photo.
+ */
+import { el } from './dom.ts';
+
+export interface PhotoPicker {
+  node: HTMLElement;
+  /** The chosen photo, or null. */
+  file(): File | null;
+}
+
+/**
+ * @param prefix data-testid prefix: the input is `${prefix}-file`, the zone `${prefix}-drop`
+ * @param onPick called with each newly chosen photo
+ */
+export function photoPicker(prefix: string, onPick: (file: File) => void, options: { preview?: boolean } = {}): PhotoPicker {
+  let current: File | null = null;
+  let previewUrl: string | null = null;
+  const input = el('input', { type: 'file', accept: 'image/*', class: 'visually-hidden', 'aria-label': 'Photo file', 'data-testid': `${prefix}-file` });
+  const name = el('span', { class: 'drop-name' }, 'No photo chosen');
+  const preview = el('img', { class: 'drop-preview', alt: 'Chosen photo', hidden: true, 'data-testid': `${prefix}-preview` });
+  const zone = el(
+    'label',
+    { class: 'drop', 'data-testid': `${prefix}-drop` },
+    input,
+    options.preview === false ? null : preview,
+    el('span', { class: 'drop-text' }, el('strong', {}, 'Choose a photo'), ' or drop it here'),
+    name,
+  );
+
+  const pick = (file: File | undefined) => {
+    if (!file) return;
+    current = file;
+    name.textContent = `${file.name} (${Math.round(file.size / 1024)} kB)`;
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = URL.createObjectURL(file);
+    preview.src = previewUrl;
+    preview.hidden = false;
+    onPick(file);
+  };
+
+  input.addEventListener('change', () => {
+    pick(input.files?.[0]);
+    input.value = ''; // choosing the same file again still fires change
+  });
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('drag');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('drag'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('drag');
+    const file = [...(e.dataTransfer?.files ?? [])].find((f) => f.type.startsWith('image/'));
+    pick(file);
+  });
+  return { node: zone, file: () => current };
+}

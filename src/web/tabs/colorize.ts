@@ -1,0 +1,69 @@
+/**
+ * Colorize: colour a grayscale photo from its nearest neighbours, compared in gray (tiny-gray), the
+ * lecture's panels: the input, the matches in gray and in colour, their average colour, the result.
+ */
+import { api, errorLine, followJob } from '../api.ts';
+import type { ColorizeResult } from '../apiTypes.ts';
+import { el, errorSlot, fmt, intValue, labelled, numberInput, replace, select, thumb } from '../dom.ts';
+import { jobProgress } from '../jobProgress.ts';
+import { photoPicker } from '../photoPicker.ts';
+import { figure, runButton, tabPanel, whileBusy, type Tab } from './common.ts';
+
+export function colorizeTab(): Tab {
+  const picker = photoPicker('colorize', () => undefined);
+  const k = numberInput('colorize-k', 20, 1, 200);
+  const method = select('colorize-method', ['transfer', 'mean'], 'transfer');
+  const button = runButton('colorize-run', 'Colorize');
+  const error = errorSlot('colorize-error');
+  const progress = jobProgress('colorize-progress');
+  const results = el('div', { class: 'colorize-results', 'data-testid': 'colorize-results' });
+  const form = el('form', { class: 'controls', 'aria-label': 'Colorize options' }, picker.node, el('div', { class: 'options' }, labelled('Matches (k)', k), labelled('Method', method), button));
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const file = picker.file();
+    if (!file) return error.show('Choose a photo first.');
+    void whileBusy(
+      button,
+      async () => {
+        error.clear();
+        replace(results);
+        progress.message('uploading');
+        const job = await api.colorize({ photo: file, k: intValue(k, 20), method: method.value });
+        const r = await followJob(job, progress.update);
+        progress.finish(`done: ${r.matches.length} matches by ${r.encoder}, ${r.method}`);
+        show(r);
+      },
+      (err) => {
+        progress.hide();
+        error.show(errorLine(err));
+      },
+    );
+  });
+
+  function show(r: ColorizeResult) {
+    const panel = (src: string, title: string, testid: string) => figure(thumb(src, title, testid), title, `${testid}-panel`);
+    replace(
+      results,
+      r.note ? el('p', { class: 'warning', 'data-testid': 'colorize-note' }, r.note) : null,
+      el('div', { class: 'panels' }, panel(r.panels.gray, 'Input (gray)', 'colorize-gray'), panel(r.panels.average, 'Average colour of the matches', 'colorize-average'), panel(r.panels.result, 'Result', 'colorize-result')),
+      el('h3', {}, `The ${r.matches.length} matches, in gray (as compared) and in colour`),
+      el(
+        'div',
+        { class: 'results matches', 'data-testid': 'colorize-matches' },
+        ...r.matches.map((m) =>
+          el(
+            'figure',
+            { class: 'tile pair', 'data-testid': 'colorize-match' },
+            el('img', { src: m.thumbnail, alt: `${m.name} in gray`, class: 'gray' }),
+            el('img', { src: m.thumbnail, alt: `${m.name} in colour` }),
+            el('figcaption', {}, el('span', { class: 'distance' }, fmt.distance(m.distance)), m.mirrored ? el('span', { class: 'badge' }, 'mirrored') : null, el('span', { class: 'name' }, m.name)),
+          ),
+        ),
+      ),
+      el('p', { class: 'summary' }, `${r.width}×${r.height} px. `, el('a', { href: r.panels.sheet, target: '_blank', rel: 'noopener', 'data-testid': 'colorize-sheet' }, 'All panels as one sheet'), r.skippedGray ? ` (${r.skippedGray} gray photos of the collection skipped as sources)` : ''),
+    );
+  }
+
+  return { id: 'colorize', title: 'Colorize', node: tabPanel('colorize', 'Colorize', 'Colour a black-and-white photo from the colour photos most like it.', form, error.node, progress.node, results) };
+}

@@ -1,0 +1,134 @@
+/**
+ * Complete: paint a hole over a photo and fill it from the collection's scenes (Hays & Efros 2007),
+ * or with the diffusion and texture-synthesis baselines. The photo is downsized in the browser (longer
+ * side ≤ 1024 px) and the mask is painted at that size, so both upload at exactly the same size.
+ */
+import { api, errorLine, followJob } from '../api.ts';
+import type { CompleteResult } from '../apiTypes.ts';
+import { el, errorSlot, fmt, intValue, labelled, numberInput, replace, select, thumb } from '../dom.ts';
+import { canvasBlob, downscalePhoto } from '../downscale.ts';
+import { jobProgress } from '../jobProgress.ts';
+import { maskPainter } from '../maskPainter.ts';
+import { photoPicker } from '../photoPicker.ts';
+import { figure, runButton, tabPanel, whileBusy, type Tab } from './common.ts';
+
+const METHODS = ['scene', 'diffusion', 'texture'] as const;
+
+export function completeTab(): Tab {
+  let photo: HTMLCanvasElement | null = null;
+  const painter = maskPainter('complete-mask');
+  const error = errorSlot('complete-error');
+  const sizeNote = el('p', { class: 'summary', 'data-testid': 'complete-size' });
+  const picker = photoPicker('complete', (file) => void load(file), { preview: false });
+
+  const brush = el('input', { type: 'range', min: 4, max: 120, value: 36, 'data-testid': 'complete-brush' });
+  const eraser = el('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', 'data-testid': 'complete-eraser' }, 'Eraser');
+  const undo = el('button', { type: 'button', disabled: true, title: 'Undo the last stroke (Ctrl+Z)', 'data-testid': 'complete-undo' }, 'Undo');
+  const clear = el('button', { type: 'button', disabled: true, 'data-testid': 'complete-clear' }, 'Clear');
+  const hole = el('span', { class: 'hole', 'aria-live': 'polite', 'data-testid': 'complete-hole' }, 'hole: none');
+  const tools = el('div', { class: 'tools', role: 'toolbar', 'aria-label': 'Mask tools', hidden: true }, labelled('Brush size', brush), eraser, undo, clear, hole);
+
+  const method = select('complete-method', METHODS, 'scene');
+  const k = numberInput('complete-k', 6, 1, 20);
+  // Scenes kept by scene matching for the (slower) context matching; blank: the server's default (200).
+  const scenes = el('input', { type: 'number', min: 1, max: 2000, placeholder: '200', inputmode: 'numeric', 'data-testid': 'complete-scenes' });
+  const button = runButton('complete-run', 'Complete');
+  const progress = jobProgress('complete-progress');
+  const results = el('div', { class: 'results wide', 'data-testid': 'complete-results' });
+  const form = el('form', { class: 'controls', 'aria-label': 'Completion options' }, picker.node, el('div', { class: 'options' }, labelled('Method', method), labelled('Completions (k)', k), labelled('Scenes matched', scenes), button));
+
+  async function load(file: File) {
+    error.clear();
+    try {
+      photo = await downscalePhoto(file);
+    } catch (err) {
+      return error.show(errorLine(err));
+    }
+    painter.setPhoto(photo);
+    painter.setBrush(Number(brush.value));
+    tools.hidden = false;
+    sizeNote.textContent = `${file.name}: ${photo.width}×${photo.height} px. Paint the hole over the photo (drag with the mouse or a finger).`;
+  }
+
+  painter.onChange(() => {
+    const n = painter.holePixels();
+    const total = photo ? photo.width * photo.height : 1;
+    hole.textContent = n ? `hole: ${fmt.percent(n / total)} of the photo` : 'hole: none';
+    hole.dataset.pixels = String(n);
+    undo.disabled = !painter.canUndo();
+    clear.disabled = n === 0;
+  });
+  method.addEventListener('change', () => (scenes.disabled = method.value !== 'scene'));
+  brush.addEventListener('input', () => painter.setBrush(Number(brush.value)));
+  eraser.addEventListener('click', () => {
+    const on = eraser.getAttribute('aria-pressed') !== 'true';
+    eraser.setAttribute('aria-pressed', String(on));
+    painter.setEraser(on);
+  });
+  undo.addEventListener('click', () => painter.undo());
+  clear.addEventListener('click', () => painter.clear());
+
+  const node = tabPanel('complete', 'Complete', 'Remove part of a photo and fill the hole from similar scenes in the collection.', form, error.node, sizeNote, tools, painter.node, progress.node, results);
+  document.addEventListener('keydown', (e) => {
+    const typing = e.target instanceof HTMLInputElement && e.target.type !== 'range' && e.target.type !== 'checkbox';
+    if (!node.hidden && (e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z' && !typing) {
+      e.preventDefault();
+      painter.undo();
+    }
+  });
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!photo) return error.show('Choose a photo first.');
+    if (painter.holePixels() === 0) return error.show('Paint the hole first: drag over the photo.');
+    const source = photo;
+    void whileBusy(
+      button,
+      async () => {
+        error.clear();
+        replace(results);
+        progress.message('uploading');
+        const [photoBlob, maskBlob] = await Promise.all([canvasBlob(source, 'image/jpeg', 0.95), painter.maskPng()]);
+        const job = await api.complete({
+          photo: { blob: photoBlob, name: 'photo.jpg' },
+          mask: { blob: maskBlob, name: 'mask.png' },
+          method: method.value,
+          k: intValue(k, 6),
+          scenes: method.value === 'scene' && scenes.value.trim() ? intValue(scenes, 200) : undefined,
+        });
+        const r = await followJob(job, progress.update);
+        progress.finish(`done: ${r.results.length} completion${r.results.length === 1 ? '' : 's'} by ${r.method} in ${fmt.seconds(r.seconds)}`);
+        show(r);
+      },
+      (err) => {
+        progress.hide();
+        error.show(errorLine(err));
+      },
+    );
+  });
+
+  function show(r: CompleteResult) {
+    const facts = `${r.width}×${r.height} px, hole ${fmt.percent(r.holeFraction)}` + (r.method === 'scene' ? `, ${r.scenesMatched} of ${r.collectionSize} scenes matched` : '');
+    const original = figure(thumb(r.query, 'The photo with its hole', 'complete-original'), el('span', {}, el('strong', {}, 'Original '), facts));
+    original.classList.add('query');
+    replace(
+      results,
+      ...r.warnings.map((w) => el('p', { class: 'warning', 'data-testid': 'complete-warning' }, w)),
+      original,
+      ...r.results.map((c) =>
+        figure(
+          thumb(c.image, `Completion ${c.rank}`, 'complete-image'),
+          el(
+            'span',
+            { class: 'caption-row' },
+            el('span', {}, el('span', { class: 'rank' }, `#${c.rank} `), c.score === null ? '' : el('span', { class: 'distance', title: 'cost (lower is better)' }, `score ${c.score.toFixed(3)}`)),
+            c.source ? el('span', { class: 'source' }, thumb(c.source.thumbnail, `Source: ${c.source.name}`), el('span', { class: 'name' }, c.source.name)) : null,
+          ),
+          'complete-result',
+        ),
+      ),
+    );
+  }
+
+  return { id: 'complete', title: 'Complete', node };
+}

@@ -1,0 +1,25 @@
+/**
+ * Builds the page into `<repo>/dist/web`, which `deja serve` hands out at `/`. `base: './'` keeps every
+ * asset URL relative, so the page also works when the server is mounted under a prefix.
+ * `vite --config src/web/vite.config.ts` serves it for development, forwarding the API to a running
+ * `deja serve` (DEJA_API, default http://127.0.0.1:3000).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const api = process.env.DEJA_API ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  root: here,
+  base: './',
+  build: {
+    outDir: path.resolve(here, '../../dist/web'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 600,
+  },
+  server: {
+    proxy: { '/api': api, '/openapi.json': api },
+  },
+});
