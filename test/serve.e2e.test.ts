@@ -281,6 +281,33 @@ test('jobs: a full queue answers 503, an over-long job fails with TIME_LIMIT', {
   assert.match(job.error.hint, /--job-timeout/);
 });
 
+test('scene completion runs in the job worker: the server answers meanwhile, and the job ends with ranked completions', { skip }, async () => {
+  const photo = photoFile(4);
+  const { width, height } = await sharp(photo.bytes).metadata();
+  const hole = Buffer.alloc(width! * height!);
+  for (let y = Math.floor(height! * 0.55); y < height! * 0.75; y++) hole.fill(255, y * width! + Math.floor(width! * 0.3), y * width! + Math.floor(width! * 0.6));
+  const mask = { bytes: await sharp(hole, { raw: { width: width!, height: height!, channels: 1 } }).png().toBuffer(), name: 'mask.png' };
+  const accepted = await post(`${base}/api/complete`, form({ method: 'scene', k: 3, scenes: 8 }, { photo: [photo], mask: [mask] }));
+  assert.equal(accepted.status, 202, JSON.stringify(accepted.json));
+  const page = await (await fetch(`${base}/api/photos?limit=3`)).json();
+  const during = await (await fetch(`${base}${accepted.json.url}`)).json();
+  assert.equal(page.photos.length, 3);
+  assert.notEqual(during.state, 'done', 'the page of photos was answered while the completion was still computing');
+  const finished = await waitJob(accepted.json.url);
+  assert.equal(finished.state, 'done', JSON.stringify(finished.error));
+  const r = finished.result;
+  assert.equal(r.results.length, 3);
+  assert.ok(r.results.every((x: { source: { id: number } | null; score: number }, i: number, a: { score: number }[]) => x.source && (i === 0 || x.score >= a[i - 1].score)));
+});
+
+async function waitJob(url: string): Promise<any> {
+  for (;;) {
+    const j = await (await fetch(`${base}${url}`)).json();
+    if (j.state === 'done' || j.state === 'failed') return j;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 test('/openapi.json documents every route with the request schemas that validate it', { skip }, async () => {
   const doc = await (await fetch(`${base}/openapi.json`)).json();
   assert.equal(doc.openapi, '3.1.0');

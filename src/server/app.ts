@@ -9,6 +9,7 @@ import { DejaError } from '../core/errors.ts';
 import { Collection } from '../store/collection.ts';
 import { errorResponse, zodToDejaError } from './httpErrors.ts';
 import { JobQueue } from './jobs.ts';
+import { collectionCache } from './collectionCache.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RouteSpec, ServerContext } from './route.ts';
 import { routes } from './routes/index.ts';
@@ -30,12 +31,7 @@ export async function createServer(rawOptions: ServeOptions): Promise<FastifyIns
   if (!parsed.success) throw zodToDejaError(parsed.error, 'options');
   const settings = parsed.data;
   const collection = Collection.open(path.resolve(settings.collection));
-  const jobs = new JobQueue({
-    maxQueued: settings.maxQueuedJobs,
-    keep: settings.keepJobs,
-    timeoutMs: settings.jobTimeoutMs,
-    filesDir: fs.mkdtempSync(path.join(os.tmpdir(), 'deja-serve-jobs-')),
-  });
+  const jobs = new JobQueue(settings, fs.mkdtempSync(path.join(os.tmpdir(), 'deja-serve-jobs-')));
   const ctx: ServerContext = { collection, settings, jobs, cached: collectionCache(collection) };
 
   const app = Fastify({
@@ -88,8 +84,8 @@ async function answer(spec: RouteSpec, ctx: ServerContext, request: FastifyReque
   const fields = parseFields(spec.fields ?? z.object({}), upload.fields);
   const input = { ctx, params, query, fields, files: upload.files, request, reply };
   if (spec.job) {
-    const work = await spec.handle(input);
-    let job = ctx.jobs.submit(spec.job, work as Parameters<typeof ctx.jobs.submit>[1]);
+    // Validated here (400 at once); the work itself runs in the job worker on this input.
+    let job = ctx.jobs.submit(spec.job.kind, await spec.handle(input));
     if (wait) job = (await ctx.jobs.wait(job.id)) ?? job;
     return reply.status(wait ? 200 : 202).send(job);
   }
@@ -103,20 +99,6 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
     timer = setTimeout(() => reject(new DejaError('TIME_LIMIT', `${what} took longer than ${ms / 1000} s`, { hint: 'ask for fewer results, or raise deja serve --request-timeout' })), ms);
   });
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
-}
-
-/** `ServerContext.cached`: one promise per key, dropped when the collection's photo count changes or the load fails. */
-function collectionCache(collection: Collection): ServerContext['cached'] {
-  const entries = new Map<string, { count: number; value: Promise<unknown> }>();
-  return <T>(key: string, load: () => Promise<T>): Promise<T> => {
-    const count = collection.count();
-    const hit = entries.get(key);
-    if (hit && hit.count === count) return hit.value as Promise<T>;
-    const value = load();
-    entries.set(key, { count, value });
-    value.catch(() => entries.delete(key));
-    return value;
-  };
 }
 
 /** Starts `deja serve`: creates the server and listens; resolves with its address. */

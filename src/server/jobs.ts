@@ -1,9 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DejaError, isDejaError } from '../core/errors.ts';
+import { Worker } from 'node:worker_threads';
+import { DejaError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
-import { errorResponse, type ErrorBody } from './httpErrors.ts';
+import { workerModuleUrl } from '../core/workerPool.ts';
+import type { ErrorBody } from './httpErrors.ts';
+import type { ServeSettings } from './serveOptions.ts';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed';
 
@@ -30,43 +33,58 @@ export interface JobContext {
   saveFile(name: string, bytes: Buffer): string;
 }
 
-export type JobWork = (ctx: JobContext) => Promise<unknown>;
 export type JobEvent = 'progress' | 'done' | 'failed';
 type Listener = (event: JobEvent, job: JobView) => void;
 
 interface Job {
   view: JobView;
-  work: JobWork;
+  input: unknown;
+  transfer: ArrayBuffer[];
   files: Map<string, string>;
   listeners: Set<Listener>;
-  lastEmit: number;
 }
 
-const FILE_NAME = /^[a-z0-9][a-z0-9-]{0,63}\.(png|jpg)$/;
+/** Messages to the job worker thread, and its replies. */
+export type JobMessage = { type: 'run'; id: string; kind: string; input: unknown; deadline: number } | { type: 'close' };
+export type JobReply =
+  | { type: 'progress'; id: string; progress: JobView['progress'] }
+  | { type: 'done'; id: string; result: unknown; files: string[] }
+  | { type: 'failed'; id: string; error: ErrorBody['error']; files: string[]; internal?: string };
+
+/** Names of the files a job may save: no separators, no dots but the extension's. */
+export const JOB_FILE_NAME = /^[a-z0-9][a-z0-9-]{0,63}\.(png|jpg)$/;
 const JOB_ID = /^[0-9a-f]{32}$/;
-/** Progress events are sent at most this often (ms); the final one always. */
-const EMIT_EVERY_MS = 100;
 
 /**
- * Long work (scene completion, geolocation, colorization) as jobs: one runs at a time (the work is
- * CPU-bound and already uses every core where it can), the rest wait in a bounded queue; a full queue
- * is refused (BUSY) rather than letting memory grow. Each job's time limit is checked at every
- * progress step, so an over-long job stops at its next step instead of running on unseen. Finished
- * jobs keep their result and files until `keep` newer ones have finished.
+ * Long work (scene completion, geolocation, colorization) as jobs, run in a worker thread
+ * (`jobWorker.ts`) so the server keeps answering while they compute. One runs at a time (the work is
+ * CPU-bound and already uses every core where it can); the rest wait in a bounded queue, and a full
+ * queue is refused (BUSY) rather than letting memory grow. Each job's time limit is checked at every
+ * progress step, so an over-long job stops at its next step. Finished jobs keep their result and
+ * files until `keep` newer ones have finished.
  */
 export class JobQueue {
   private readonly jobs = new Map<string, Job>();
   private readonly waiting: Job[] = [];
   private readonly finished: string[] = [];
-  private running: Promise<void> | null = null;
+  private running: Job | null = null;
+  private worker: Worker | null = null;
   private closed = false;
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => {};
+  readonly filesDir: string;
 
-  constructor(private readonly o: { maxQueued: number; keep: number; timeoutMs: number; filesDir: string }) {}
+  constructor(private readonly settings: ServeSettings, filesDir: string) {
+    this.filesDir = filesDir;
+  }
 
-  /** @throws DejaError BUSY when `maxQueued` jobs are already waiting */
-  submit(kind: string, work: JobWork): JobView {
+  /**
+   * Queues a job; `transfer` lists buffers of `input` to move (not copy) to the worker.
+   * @throws DejaError BUSY when `maxQueuedJobs` jobs are already waiting
+   */
+  submit(kind: string, input: unknown, transfer: ArrayBuffer[] = []): JobView {
     if (this.closed) throw new DejaError('BUSY', 'the server is shutting down', { hint: 'retry against the restarted server' });
-    if (this.running && this.waiting.length >= this.o.maxQueued)
+    if (this.running && this.waiting.length >= this.settings.maxQueuedJobs)
       throw new DejaError('BUSY', `${this.waiting.length} jobs are already waiting`, { hint: 'retry in a little while' });
     const id = crypto.randomBytes(16).toString('hex');
     const view: JobView = {
@@ -82,16 +100,16 @@ export class JobQueue {
       startedAt: null,
       finishedAt: null,
     };
-    const job: Job = { view, work, files: new Map(), listeners: new Set(), lastEmit: 0 };
+    const job: Job = { view, input, transfer, files: new Map(), listeners: new Set() };
     this.jobs.set(id, job);
     this.waiting.push(job);
     this.pump();
-    return { ...view };
+    return snapshot(view);
   }
 
   get(id: string): JobView | undefined {
     const job = JOB_ID.test(id) ? this.jobs.get(id) : undefined;
-    return job ? { ...job.view } : undefined;
+    return job ? snapshot(job.view) : undefined;
   }
 
   /** Calls `listener` on every event of the job until it ends; returns the unsubscribe function. */
@@ -115,92 +133,105 @@ export class JobQueue {
 
   /** Path of a file a job made; only names the job itself saved resolve (nothing else is reachable). */
   file(id: string, name: string): string | undefined {
-    if (!JOB_ID.test(id) || !FILE_NAME.test(name)) return undefined;
+    if (!JOB_ID.test(id) || !JOB_FILE_NAME.test(name)) return undefined;
     return this.jobs.get(id)?.files.get(name);
   }
 
-  /** Stops taking jobs, lets the running one finish, removes every job file. */
+  /** Stops taking jobs, lets the running one finish, stops the worker, removes every job file. */
   async close(): Promise<void> {
     this.closed = true;
     this.waiting.length = 0;
-    await this.running;
-    fs.rmSync(this.o.filesDir, { recursive: true, force: true });
+    await this.idle;
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage({ type: 'close' } satisfies JobMessage);
+      await exited;
+    }
+    fs.rmSync(this.filesDir, { recursive: true, force: true });
   }
 
   private pump(): void {
     if (this.running || this.closed) return;
     const job = this.waiting.shift();
     if (!job) return;
-    this.running = this.run(job).finally(() => {
-      this.running = null;
-      this.pump();
-    });
-  }
-
-  private async run(job: Job): Promise<void> {
+    this.running = job;
+    this.idle = new Promise((resolve) => (this.markIdle = resolve));
     const v = job.view;
     v.state = 'running';
     v.startedAt = new Date().toISOString();
     v.progress = { stage: 'starting', done: 0, total: 0 };
-    this.emit(job, 'progress', true);
-    const deadline = Date.now() + this.o.timeoutMs;
-    const overdue = () => new DejaError('TIME_LIMIT', `the ${v.kind} job ran past its ${Math.round(this.o.timeoutMs / 1000)} s limit`, { hint: 'use a smaller photo or fewer results, or raise deja serve --job-timeout' });
-    const progress: Progress = {
-      start: (total, label) => {
-        v.progress = { stage: label, done: 0, total };
-        this.emit(job, 'progress', true);
-      },
-      tick: (count = 1) => {
-        v.progress.done += count;
-        if (Date.now() > deadline) throw overdue();
-        this.emit(job, 'progress', false);
-      },
-      setTotal: (total) => {
-        v.progress.total = total;
-        this.emit(job, 'progress', false);
-      },
-      stop: () => this.emit(job, 'progress', true),
-    };
-    const saveFile = (name: string, bytes: Buffer): string => {
-      if (!FILE_NAME.test(name)) throw new Error(`assertion failed: job file name ${name}`);
-      const dir = path.join(this.o.filesDir, v.id);
-      fs.mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, name);
-      fs.writeFileSync(file, bytes);
-      job.files.set(name, file);
-      return `/api/jobs/${v.id}/files/${name}`;
-    };
-    try {
-      const result = await job.work({ id: v.id, progress, saveFile });
-      if (Date.now() > deadline) throw overdue();
-      v.result = result;
-      v.state = 'done';
-    } catch (e) {
-      v.error = errorResponse(e).body.error;
-      v.state = 'failed';
-      if (!isDejaError(e)) console.error(`deja serve: job ${v.id} (${v.kind}) failed:`, e);
-    }
-    v.finishedAt = new Date().toISOString();
-    this.emit(job, v.state === 'done' ? 'done' : 'failed', true);
-    job.listeners.clear();
-    this.retire(v.id);
+    this.emit(job, 'progress');
+    const message: JobMessage = { type: 'run', id: v.id, kind: v.kind, input: job.input, deadline: Date.now() + this.settings.jobTimeoutMs };
+    job.input = null;
+    this.ensureWorker().postMessage(message, job.transfer);
   }
 
-  private emit(job: Job, event: JobEvent, always: boolean): void {
-    const now = Date.now();
-    if (!always && now - job.lastEmit < EMIT_EVERY_MS) return;
-    job.lastEmit = now;
-    const view = { ...job.view, progress: { ...job.view.progress } };
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(workerModuleUrl(import.meta.url, './jobWorker'), { workerData: { settings: this.settings, filesDir: this.filesDir } });
+    worker.on('message', (reply: JobReply) => this.onReply(reply));
+    // A worker that dies (a bug, or out of memory) fails its job; the next job starts a new one.
+    const lost = (why: string) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      if (this.running) this.finish(this.running, { type: 'failed', id: this.running.view.id, error: { code: 'INTERNAL', message: `the job worker stopped: ${why}` }, files: [] });
+    };
+    worker.on('error', (e) => {
+      console.error('deja serve: job worker error:', e);
+      lost(e instanceof Error ? e.message.split('\n')[0] : String(e));
+    });
+    worker.on('exit', (code) => lost(`exit code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private onReply(reply: JobReply): void {
+    const job = this.running;
+    if (!job || job.view.id !== reply.id) return;
+    if (reply.type === 'progress') {
+      job.view.progress = reply.progress;
+      this.emit(job, 'progress');
+    } else this.finish(job, reply);
+  }
+
+  private finish(job: Job, reply: Extract<JobReply, { type: 'done' | 'failed' }>): void {
+    const v = job.view;
+    for (const name of reply.files) job.files.set(name, path.join(this.filesDir, v.id, name));
+    if (reply.type === 'done') {
+      v.state = 'done';
+      v.result = reply.result;
+    } else {
+      v.state = 'failed';
+      v.error = reply.error;
+      if (reply.internal) console.error(`deja serve: job ${v.id} (${v.kind}) failed: ${reply.internal}`);
+    }
+    v.finishedAt = new Date().toISOString();
+    this.emit(job, reply.type);
+    job.listeners.clear();
+    this.retire(v.id);
+    this.running = null;
+    this.markIdle();
+    this.pump();
+  }
+
+  private emit(job: Job, event: JobEvent): void {
+    const view = snapshot(job.view);
     for (const l of job.listeners) l(event, view);
   }
 
   /** Keeps the newest `keep` finished jobs; older ones lose their record and files. */
   private retire(id: string): void {
     this.finished.push(id);
-    while (this.finished.length > this.o.keep) {
+    while (this.finished.length > this.settings.keepJobs) {
       const old = this.finished.shift()!;
       this.jobs.delete(old);
-      fs.rmSync(path.join(this.o.filesDir, old), { recursive: true, force: true });
+      fs.rmSync(path.join(this.filesDir, old), { recursive: true, force: true });
     }
   }
+}
+
+function snapshot(v: JobView): JobView {
+  return { ...v, progress: { ...v.progress } };
 }

@@ -1,20 +1,30 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Collection } from '../store/collection.ts';
-import type { JobQueue } from './jobs.ts';
+import type { JobContext, JobQueue } from './jobs.ts';
+import type { CollectionCache } from './collectionCache.ts';
 import type { ServeSettings } from './serveOptions.ts';
 import type { FileField, Upload } from './uploads.ts';
 
-/** What every route handler can reach: the open collection, the settings, the job queue, caches. */
-export interface ServerContext {
+/** What a job's work can reach, in the job worker thread: its own handle on the collection, settings, caches. */
+export interface JobEnv {
   collection: Collection;
   settings: ServeSettings;
+  cached: CollectionCache;
+}
+
+/** What every route handler can reach: the open collection, the settings, the job queue, caches. */
+export interface ServerContext extends JobEnv {
   jobs: JobQueue;
-  /**
-   * A value derived from the whole collection (a geotagged reference set, a labelled set), computed
-   * once per key and recomputed when the collection's photo count changes.
-   */
-  cached<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * The work of a job route. It runs in the job worker thread (so the server keeps answering while it
+ * computes) on the input the route's handler returned: plain data, Buffers and typed arrays only.
+ */
+export interface JobSpec<I = unknown> {
+  kind: string;
+  run(env: JobEnv, input: I, job: JobContext): Promise<unknown>;
 }
 
 /** A handler's input, parsed and validated before it runs. */
@@ -44,13 +54,14 @@ export interface RouteSpec<Q extends z.ZodObject = z.ZodObject, F extends z.ZodO
   /** Text fields of the request body (multipart fields or a JSON object). */
   fields?: F;
   files?: FileField[];
-  /** Runs as a job: 202 with the job (or 200 with the finished job when `?wait=true`). */
-  job?: string;
+  /** Runs as a job: the handler validates and returns the job's input; 202 with the job (200 with the finished job when `?wait=true`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route's own input type
+  job?: JobSpec<any>;
   /** Media type of a non-JSON response (thumbnails, job files, events). */
   produces?: string;
   /** What the response holds (shown in the OpenAPI document). */
   returns: string;
-  /** Handler for direct routes; for job routes, the work it returns runs in the queue. */
+  /** Handler: the answer of a direct route; for a job route, the input of its work. */
   handle(input: RouteInput<z.output<Q>, z.output<F>>): Promise<unknown> | unknown;
 }
 

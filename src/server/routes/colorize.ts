@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { decodeImage } from '../../io/decode.ts';
 import { encodeImage } from '../../io/encode.ts';
 import { ColorizeOptions, colorizeImage, colorizeSheet, matchesAverage } from '../../actions/colorize.ts';
@@ -5,6 +6,7 @@ import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
 import { photoRef } from '../present.ts';
 import { checkEncoderSpec } from '../encoderCheck.ts';
+import type { Upload } from '../uploads.ts';
 
 export default defineRoute({
   method: 'POST',
@@ -13,28 +15,24 @@ export default defineRoute({
   tag: 'colorization',
   fields: ColorizeOptions,
   files: [{ name: 'photo', description: 'the (grayscale) photo; a colour photo keeps only its luminance', required: true }],
-  job: 'colorize',
-  returns: 'job; result: { method, encoder, width, height, note, skippedGray, matches: [{ id, name, path, thumbnail, distance, mirrored }], panels: { gray, average, result, sheet } } (job file URLs)',
-  handle: async ({ ctx, fields, files }) => {
-    await checkEncoderSpec(fields.encoder);
-    const upload = files[0];
-    return async (job: JobContext) => {
-      job.progress.start(3, 'finding colour matches');
-      const { image } = await decodeImage(upload.bytes, { minSide: 1024, name: upload.name, pixelLimit: ctx.settings.maxPixels });
-      const r = await colorizeImage(ctx.collection, image, fields, upload.name);
-      job.progress.tick(2);
-      const parsed = ColorizeOptions.parse(fields);
+  job: {
+    kind: 'colorize',
+    run: async ({ collection, settings }, { upload, fields }: { upload: Upload; fields: z.output<typeof ColorizeOptions> }, job: JobContext) => {
+      job.progress.start(2, 'finding colour matches and transferring colour');
+      const { image } = await decodeImage(upload.bytes, { minSide: 1024, name: upload.name, pixelLimit: settings.maxPixels });
+      const r = await colorizeImage(collection, image, fields, upload.name);
+      job.progress.tick();
       const panels = {
         gray: job.saveFile('gray.png', await encodeImage(r.gray, 'png')),
         average: job.saveFile('average.png', await encodeImage(matchesAverage(r), 'png')),
         result: job.saveFile('result.png', await encodeImage(r.result, 'png')),
-        sheet: job.saveFile('sheet.jpg', await colorizeSheet(r, parsed.method)),
+        sheet: job.saveFile('sheet.jpg', await colorizeSheet(r, fields.method)),
       };
       job.progress.tick();
       job.progress.stop();
       return {
-        method: parsed.method,
-        encoder: parsed.encoder,
+        method: fields.method,
+        encoder: fields.encoder,
         width: r.result.width,
         height: r.result.height,
         note: r.inputHadColour ? 'the input is a colour photo: only its luminance (L*) was used' : null,
@@ -42,6 +40,11 @@ export default defineRoute({
         matches: r.matches.map(({ hit }) => ({ ...photoRef(hit), distance: hit.distance, mirrored: hit.mirrored })),
         panels,
       };
-    };
+    },
+  },
+  returns: 'job; result: { method, encoder, width, height, note, skippedGray, matches: [{ id, name, path, thumbnail, distance, mirrored }], panels: { gray, average, result, sheet } } (job file URLs)',
+  handle: async ({ fields, files }) => {
+    await checkEncoderSpec(fields.encoder);
+    return { upload: files[0], fields };
   },
 });

@@ -1,9 +1,17 @@
+import type { z } from 'zod';
+import type { Image } from '../../core/image.ts';
 import { CompleteUploadOptions, completeDecoded, completionGrid, decodePhotoAndMask, showHole } from '../../actions/complete.ts';
 import { encodeImage } from '../../io/encode.ts';
 import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
 import { photoRef } from '../present.ts';
 import { checkEncoderSpec } from '../encoderCheck.ts';
+
+interface CompleteInput {
+  decoded: { photo: Image; mask: Image; maskName: string };
+  photoName: string;
+  fields: z.output<typeof CompleteUploadOptions>;
+}
 
 export default defineRoute({
   method: 'POST',
@@ -15,25 +23,28 @@ export default defineRoute({
     { name: 'photo', description: 'the photo', required: true },
     { name: 'mask', description: 'the hole: an image of the same pixel size, white = missing', required: true },
   ],
-  job: 'complete',
-  returns: 'job; result: { method, width, height, holeFraction, collectionSize, scenesMatched, warnings, original, query, grid, results: [{ rank, source, score, terms, placement, image }] } (images are job file URLs)',
-  handle: async ({ ctx, fields, files }) => {
-    if (fields.method === 'scene') await checkEncoderSpec(fields.encoder);
-    const photo = files.find((f) => f.field === 'photo')!;
-    const mask = files.find((f) => f.field === 'mask')!;
-    const decoded = await decodePhotoAndMask(photo, mask, ctx.settings.maxPixels);
-    return async (job: JobContext) => {
-      const c = await completeDecoded(ctx.collection, decoded, fields, job.progress);
+  job: {
+    kind: 'complete',
+    run: async ({ collection }, { decoded, photoName, fields }: CompleteInput, job: JobContext) => {
+      const c = await completeDecoded(collection, decoded, fields, job.progress);
       const original = job.saveFile('photo.png', await encodeImage(c.image, 'png'));
       const query = job.saveFile('query.png', await encodeImage(showHole(c.image, c.mask), 'png'));
-      const grid = job.saveFile('grid.jpg', await completionGrid(c.image, c.mask, c.completions, photo.name, fields.method));
+      const grid = job.saveFile('grid.jpg', await completionGrid(c.image, c.mask, c.completions, photoName, fields.method));
       const results = [];
       for (let i = 0; i < c.completions.length; i++) {
         const { file: _file, ...r } = c.report.results[i];
         const image = job.saveFile(`completion-${String(i + 1).padStart(2, '0')}.png`, await encodeImage(c.completions[i].image, 'png'));
         results.push({ ...r, source: r.source ? photoRef(r.source) : null, image });
       }
-      return { ...c.report, photo: photo.name, mask: mask.name, original, query, grid, results };
-    };
+      return { ...c.report, photo: photoName, mask: decoded.maskName, original, query, grid, results };
+    },
+  },
+  returns: 'job; result: { method, width, height, holeFraction, collectionSize, scenesMatched, warnings, original, query, grid, results: [{ rank, source, score, terms, placement, image }] } (images are job file URLs)',
+  handle: async ({ ctx, fields, files }): Promise<CompleteInput> => {
+    if (fields.method === 'scene') await checkEncoderSpec(fields.encoder);
+    const photo = files.find((f) => f.field === 'photo')!;
+    const mask = files.find((f) => f.field === 'mask')!;
+    // Decoded and size-checked now, so a wrong mask is a 400 rather than a failed job.
+    return { decoded: await decodePhotoAndMask(photo, mask, ctx.settings.maxPixels), photoName: photo.name, fields };
   },
 });

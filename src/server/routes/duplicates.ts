@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { DuplicatesOptions, findDuplicates } from '../../actions/duplicates.ts';
 import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
@@ -10,16 +11,19 @@ export default defineRoute({
   tag: 'collection',
   fields: DuplicatesOptions,
   files: [],
-  job: 'duplicates',
-  returns: 'job; result: { groups: [{ kind: "exact"|"near", photos: [{ id, path, distance, thumbnail }] }] }',
-  handle: async ({ ctx, fields }) => {
-    await checkEncoderSpec(fields.encoder);
-    return async (job: JobContext) => {
+  job: {
+    kind: 'duplicates',
+    run: async ({ collection }, fields: z.output<typeof DuplicatesOptions>, job: JobContext) => {
       job.progress.start(1, 'finding duplicates');
-      const groups = await findDuplicates(ctx.collection, fields);
+      const groups = await findDuplicates(collection, fields);
       job.progress.tick();
       job.progress.stop();
       return { groups: groups.map((g) => ({ ...g, photos: g.photos.map((p) => ({ ...p, thumbnail: p.id === null ? null : `/api/photos/${p.id}/thumbnail` })) })) };
-    };
+    },
+  },
+  returns: 'job; result: { groups: [{ kind: "exact"|"near", photos: [{ id, path, distance, thumbnail }] }] }',
+  handle: async ({ fields }) => {
+    await checkEncoderSpec(fields.encoder);
+    return fields;
   },
 });
