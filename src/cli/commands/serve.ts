@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('--log', 'log every request as a JSON line on stderr')
     .addOption(jsonOption())
     .action(async (opts) => {
-      const { url } = await startServer({
+      const { app, url } = await startServer({
         collection: collectionDir(opts),
         port: opts.port,
         host: opts.host,
@@ -30,5 +30,12 @@ export function register(program: Command): void {
       });
       if (opts.json) process.stdout.write(JSON.stringify({ url, collection: collectionDir(opts) }) + '\n');
       else process.stderr.write(`deja serve: ${collectionDir(opts)} at ${url} (API: ${url}api, OpenAPI: ${url}openapi.json; Ctrl+C stops)\n`);
+      // Graceful stop: no new requests, the running job finishes, the collection is closed. A second signal forces it.
+      const stop = () => {
+        process.once('SIGINT', () => process.exit(130));
+        app.close().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
 }
