@@ -1,5 +1,5 @@
 /** The API client without a server: error lines, form fields, and following a job by polling. */
-import { afterEach, test } from 'node:test';
+import { after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, api, errorLine, followJob, toFormData } from './api.ts';
 import type { Job } from './apiTypes.ts';
@@ -51,7 +51,10 @@ test('toFormData sends files with names, numbers and booleans as text, and leave
 });
 
 test('followJob without EventSource polls the job until done, reporting each state', async () => {
-  assert.equal(typeof EventSource, 'undefined', 'this test covers the polling fallback');
+  const g = globalThis as { EventSource?: unknown };
+  const saved = g.EventSource;
+  delete g.EventSource; // Node may grow one; this test covers the polling fallback
+  after(() => void (saved && (g.EventSource = saved)));
   const urls = fakeFetch([[200, job('running', 1)], [200, job('running', 2)], [200, job('done', 3, { answer: 42 })]]);
   const seen: string[] = [];
   const result = await followJob(job('queued', 0), (j) => seen.push(`${j.state}:${j.progress.done}`), 1);

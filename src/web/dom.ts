@@ -52,6 +52,11 @@ export function intValue(input: HTMLInputElement, fallback: number): number {
   return Math.min(Number(input.max || v), Math.max(Number(input.min || v), v));
 }
 
+/** An integer from an optional number input: undefined when left blank (the server's default applies). */
+export function optionalInt(input: HTMLInputElement): number | undefined {
+  return input.value.trim() === '' ? undefined : intValue(input, Number(input.min || 1));
+}
+
 /** The one-line error slot of a tab: message and hint, announced to screen readers. */
 export function errorSlot(testid: string): { node: HTMLElement; show: (text: string) => void; clear: () => void } {
   const node = el('p', { class: 'error', role: 'alert', 'data-testid': testid, hidden: true });

@@ -1,6 +1,6 @@
 /**
- * Builds the page into `<repo>/dist/web`, which `deja serve` hands out at `/`. `base: './'` keeps every
- * asset URL relative, so the page also works when the server is mounted under a prefix.
+ * Builds the page into `<repo>/dist/web`, which `deja serve` hands out at `/` (the API at `/api`).
+ * `base: './'` makes index.html load its assets by relative URLs.
  * `vite --config src/web/vite.config.ts` serves it for development, forwarding the API to a running
  * `deja serve` (DEJA_API, default http://127.0.0.1:3000).
  */

@@ -5,7 +5,7 @@
  */
 import { api, errorLine, followJob } from '../api.ts';
 import type { CompleteResult } from '../apiTypes.ts';
-import { el, errorSlot, fmt, intValue, labelled, numberInput, replace, select, thumb } from '../dom.ts';
+import { el, errorSlot, fmt, intValue, labelled, numberInput, optionalInt, replace, select, thumb } from '../dom.ts';
 import { canvasBlob, downscalePhoto } from '../downscale.ts';
 import { jobProgress } from '../jobProgress.ts';
 import { maskPainter } from '../maskPainter.ts';
@@ -94,11 +94,13 @@ export function completeTab(): Tab {
           mask: { blob: maskBlob, name: 'mask.png' },
           method: method.value,
           k: intValue(k, 6),
-          scenes: method.value === 'scene' && scenes.value.trim() ? intValue(scenes, 200) : undefined,
+          scenes: method.value === 'scene' ? optionalInt(scenes) : undefined,
         });
         const r = await followJob(job, progress.update);
         progress.finish(`done: ${r.results.length} completion${r.results.length === 1 ? '' : 's'} by ${r.method} in ${fmt.seconds(r.seconds)}`);
         show(r);
+        // The painter fills most of the screen: bring the completions into view.
+        results.scrollIntoView({ behavior: 'smooth', block: 'start' });
       },
       (err) => {
         progress.hide();

@@ -4,7 +4,7 @@
  */
 import { api, errorLine, followJob } from '../api.ts';
 import type { LocateResult } from '../apiTypes.ts';
-import { el, errorSlot, fmt, labelled, replace, thumb } from '../dom.ts';
+import { el, errorSlot, fmt, labelled, optionalInt, replace, thumb } from '../dom.ts';
 import { formatKm, haversineKm } from '../geo.ts';
 import { jobProgress } from '../jobProgress.ts';
 import { photoPicker } from '../photoPicker.ts';
@@ -31,7 +31,7 @@ export function locateTab(): Tab {
         error.clear();
         replace(results);
         progress.message('uploading');
-        const job = await api.locate({ photo: file, encoder: encoder.input.value.trim() || undefined, k: k.value.trim() ? Number(k.value) : undefined });
+        const job = await api.locate({ photo: file, encoder: encoder.input.value.trim() || undefined, k: optionalInt(k) });
         const r = await followJob(job, progress.update);
         progress.finish(`done: ${r.neighbours.length} neighbours by ${r.encoder} in ${fmt.seconds(r.seconds)}`);
         show(r);
