@@ -239,10 +239,11 @@ export async function completeImage(
   if (!collection) throw new DejaError('EMPTY_COLLECTION', 'scene completion needs a photo collection', { hint: 'pass --collection <dir> or use --method diffusion|texture' });
   const { scenes, collectionSize } = await matchScenes(collection, rgb, mask, options, progress);
   if (scenes.length === 0) throw new DejaError('EMPTY_COLLECTION', 'no scene of the collection is available for matching', { file: collection.dir, hint: 'add photos with `deja index <photos>`' });
-  progress.start(1, 'completing');
-  const completions = completeFromScenes(rgb, mask, scenes, { k: options.k });
-  progress.tick();
+  const nearCopies: number[] = [];
+  const completions = completeFromScenes(rgb, mask, scenes, { k: options.k, progress, onNearCopy: (id) => nearCopies.push(id) });
   progress.stop();
+  if (nearCopies.length)
+    warnings.push(`left out ${nearCopies.length} scene${nearCopies.length > 1 ? 's' : ''} whose context is a copy of the photo's own (photo ${nearCopies.join(', ')}: the photo itself is in the collection)`);
   if (completions.length < options.k) warnings.push(`only ${completions.length} of ${scenes.length} scenes could cover the hole's context`);
   const results = completions.map((c) => ({
     image: c.image,

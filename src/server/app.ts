@@ -62,7 +62,16 @@ export async function createServer(rawOptions: ServeOptions): Promise<FastifyIns
   const webRoot = path.resolve(settings.webRoot ?? path.join(packageRoot, 'dist', 'web'));
   if (fs.existsSync(path.join(webRoot, 'index.html'))) {
     // @fastify/static resolves every path inside `root` and refuses anything outside it.
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: 'index.html', dotfiles: 'deny', cacheControl: true, maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      index: 'index.html',
+      dotfiles: 'deny',
+      cacheControl: false,
+      // Vite names assets by content hash: cache them for good; index.html must be revalidated so a
+      // rebuilt page never points at assets that are gone.
+      setHeaders: (res, file) => res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
   } else {
     app.get('/', async (_request, reply) =>
       reply.type('text/plain').send(`The Deja web page is not built (no ${path.join(webRoot, 'index.html')}): run \`npm run build:web\`. The API is at /api (see /openapi.json).\n`),

@@ -1,4 +1,5 @@
 import { assert } from '../../core/errors.ts';
+import { silentProgress, type Progress } from '../../core/progress.ts';
 import type { Image } from '../../core/image.ts';
 import { labToRgb, rgbToLab } from '../../imgproc/color.ts';
 import { resize } from '../../imgproc/resample.ts';
@@ -31,6 +32,17 @@ export interface CompleteOptions {
   distanceCost?: number;
   /** Seams are cut for this many best candidates by scene + context cost (default: all). */
   seamCandidates?: number;
+  /**
+   * Leave out scenes whose context matches the query's to within this mean squared L*a*b* difference
+   * per band pixel (default 4, i.e. ΔE ≈ 2, under the just-noticeable difference): they are copies of
+   * the query itself (the photo is in the collection, perhaps re-encoded), which Hays & Efros's
+   * collection never holds, and would "fill" the hole with the very pixels that were removed. 0 keeps them.
+   */
+  nearCopySsd?: number;
+  /** Called with the id of each scene left out as a near copy. */
+  onNearCopy?: (id: number) => void;
+  /** One step per scene context-matched, then per seam cut and blend. */
+  progress?: Progress;
 }
 
 /** One completion of the query. */
@@ -68,24 +80,34 @@ export function completeFromScenes(query: Image, mask: Uint8Array, scenes: Scene
   const band = contextBand(mask, w, h, options.bandRadius ?? bandRadius(w, h));
   assert(band.count > 0, 'the hole leaves a context band');
   const template = contextTemplate(queryLab, band, options.textureWeight ?? 1);
+  const progress = options.progress ?? silentProgress;
+  const nearCopySsd = options.nearCopySsd ?? NEAR_COPY_SSD;
   const matched: { scene: SceneCandidate; sceneLab: Image; placement: Placement }[] = [];
+  progress.start(scenes.length, 'context matching');
   for (const scene of scenes) {
     const sceneLab = rgbToLab(shrinkToCover(scene.image, w, h));
     const placement = matchContext(template, sceneLab, options.scales ?? PAPER_SCALES);
-    if (placement) matched.push({ scene, sceneLab, placement });
+    if (placement && placement.colorSsd < nearCopySsd) options.onNearCopy?.(scene.id);
+    else if (placement) matched.push({ scene, sceneLab, placement });
+    progress.tick();
   }
   // Optionally cut seams only for the most promising candidates by scene + context.
   const pre = rankCompletions(matched.map((m) => ({ item: m, terms: { scene: m.scene.sceneDistance, context: m.placement.cost, seam: 0 } })));
   const keep = pre.slice(0, options.seamCandidates ?? pre.length).map((r) => r.item);
+  progress.start(keep.length, 'graph-cut seams');
   const cut = keep.map((m) => {
     const placedLab = placeScene(m.sceneLab, m.placement, w, h);
     const seam = graphCutSeam(queryLab, placedLab, mask, band, { distanceCost: options.distanceCost });
+    progress.tick();
     return { ...m, placedLab, seam };
   });
   const ranked = rankCompletions(cut.map((c) => ({ item: c, terms: { scene: c.scene.sceneDistance, context: c.placement.cost, seam: c.seam.cost } })));
-  return ranked.slice(0, options.k ?? 20).map((r) => {
+  const best = ranked.slice(0, options.k ?? 20);
+  progress.start(best.length, 'Poisson blending');
+  return best.map((r) => {
     const c = r.item;
     const blended = poissonBlend(queryLab, c.placedLab, c.seam.take);
+    progress.tick();
     let takenPixels = 0;
     for (let i = 0; i < w * h; i++) takenPixels += c.seam.take[i];
     return {
@@ -101,6 +123,9 @@ export function completeFromScenes(query: Image, mask: Uint8Array, scenes: Scene
     };
   });
 }
+
+/** Default `nearCopySsd`: ΔE ≈ 2 RMS over the whole band, below the just-noticeable difference (≈ 2.3). */
+export const NEAR_COPY_SSD = 4;
 
 /** Scenes much larger than the query are first shrunk to just cover it (context matching resizes anyway). */
 function shrinkToCover(scene: Image, w: number, h: number): Image {
