@@ -135,9 +135,13 @@ test('killed with SIGKILL mid-ingest, a rerun completes with no duplicates and a
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 300));
     if (!fs.existsSync(path.join(coll, 'deja.sqlite'))) continue;
-    const c = Collection.open(coll);
-    committed = c.count();
-    c.close();
+    try {
+      const c = Collection.open(coll);
+      committed = c.count();
+      c.close();
+    } catch {
+      continue; // the child is still creating the schema
+    }
     if (committed >= 200) break;
   }
   child.kill('SIGKILL');

@@ -167,8 +167,14 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
     assert.equal(await page.getByTestId('complete-result').count(), 3);
     const widths = await loadedWidths(page, '[data-testid=complete-results] img');
     assert.ok(widths.length >= 4 && widths.every((w) => w > 0), `the original and every completion loaded: ${widths}`);
-    const [original, first] = [await page.getByTestId('complete-original').boundingBox(), await page.getByTestId('complete-image').first().boundingBox()];
-    assert.ok(original && first && Math.abs(original.y - first.y) < 2 && first.x > original.x, 'the first completion sits beside the original');
+    // Page coordinates, read in one go: the results scroll smoothly into view, so two boundingBox() calls could straddle a scroll step.
+    const [original, first] = await page.evaluate(() =>
+      ['complete-original', 'complete-image'].map((id) => {
+        const r = document.querySelector(`[data-testid=${id}]`)!.getBoundingClientRect();
+        return { x: r.x + scrollX, y: r.y + scrollY };
+      }),
+    );
+    assert.ok(Math.abs(original.y - first.y) < 2 && first.x > original.x, `the first completion sits beside the original: ${JSON.stringify([original, first])}`);
     await done('complete');
   });
 
