@@ -10,6 +10,7 @@ import { Collection } from '../store/collection.ts';
 import { errorResponse, zodToDejaError } from './httpErrors.ts';
 import { JobQueue } from './jobs.ts';
 import { collectionCache } from './collectionCache.ts';
+import { FifoGate } from './fifoGate.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RouteSpec, ServerContext } from './route.ts';
 import { routes } from './routes/index.ts';
@@ -32,7 +33,8 @@ export async function createServer(rawOptions: ServeOptions): Promise<FastifyIns
   const settings = parsed.data;
   const collection = Collection.open(path.resolve(settings.collection));
   const jobs = new JobQueue(settings, fs.mkdtempSync(path.join(os.tmpdir(), 'deja-serve-jobs-')));
-  const ctx: ServerContext = { collection, settings, jobs, cached: collectionCache(collection) };
+  // Two in flight: one decoding its upload (sharp's threads) while the other searches.
+  const ctx: ServerContext = { collection, settings, jobs, cached: collectionCache(collection), compute: new FifoGate(2) };
 
   const app = Fastify({
     logger: settings.log,

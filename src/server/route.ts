@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Collection } from '../store/collection.ts';
 import type { JobContext, JobQueue } from './jobs.ts';
 import type { CollectionCache } from './collectionCache.ts';
+import type { FifoGate } from './fifoGate.ts';
 import type { ServeSettings } from './serveOptions.ts';
 import type { FileField, Upload } from './uploads.ts';
 
@@ -16,6 +17,8 @@ export interface JobEnv {
 /** What every route handler can reach: the open collection, the settings, the job queue, caches. */
 export interface ServerContext extends JobEnv {
   jobs: JobQueue;
+  /** Direct compute (search, classify) passes through this gate, first come first served. */
+  compute: FifoGate;
 }
 
 /**

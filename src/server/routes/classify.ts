@@ -14,10 +14,12 @@ export default defineRoute({
   handle: async ({ ctx, fields, files }) => {
     const started = performance.now();
     const upload = files[0];
-    const { image } = await decodeImage(upload.bytes, { minSide: 256, name: upload.name, pixelLimit: ctx.settings.maxPixels });
-    checkPhotoSize(image, upload.name);
-    const set = await ctx.cached(`labelled:${fields.encoder}:${fields.pca ?? ''}`, () => labelledSet(ctx.collection, fields.encoder, { pca: fields.pca }));
-    const r = await classifyImage(ctx.collection, image, fields, set);
+    const r = await ctx.compute.run(async () => {
+      const { image } = await decodeImage(upload.bytes, { minSide: 256, name: upload.name, pixelLimit: ctx.settings.maxPixels });
+      checkPhotoSize(image, upload.name);
+      const set = await ctx.cached(`labelled:${fields.encoder}:${fields.pca ?? ''}`, () => labelledSet(ctx.collection, fields.encoder, { pca: fields.pca }));
+      return classifyImage(ctx.collection, image, fields, set);
+    });
     return { ...r, neighbours: r.neighbours.map((n) => ({ ...n, ...photoRef(n) })), seconds: (performance.now() - started) / 1000 };
   },
 });

@@ -25,10 +25,12 @@ export default defineRoute({
     const upload = files[0];
     if (!upload && photoId === undefined) throw new DejaError('BAD_ARGUMENT', 'send a photo file or a photoId', { hint: 'multipart field "photo", or JSON {"photoId": 17}' });
     if (photoId !== undefined && !ctx.collection.photo(photoId)) throw new DejaError('NOT_FOUND', `no photo ${photoId} in the collection`);
-    const image = upload
-      ? (await decodeImage(upload.bytes, { minSide: 256, name: upload.name, pixelLimit: ctx.settings.maxPixels })).image
-      : await collectionImage(ctx.collection, photoId!, 256);
-    const hits = await searchPhotos(ctx.collection, image, options);
+    const hits = await ctx.compute.run(async () => {
+      const image = upload
+        ? (await decodeImage(upload.bytes, { minSide: 256, name: upload.name, pixelLimit: ctx.settings.maxPixels })).image
+        : await collectionImage(ctx.collection, photoId!, 256);
+      return searchPhotos(ctx.collection, image, options);
+    });
     return {
       encoder: options.encoder,
       k: options.k,
