@@ -73,3 +73,19 @@ test('a folder without photos is refused with the kinds of input that count', as
   await assert.rejects(ingest(c, [tmpDir()], { encoders: ['tiny'] }), (e: unknown) => e instanceof DejaError && e.code === 'NO_DATA' && /\.jpg/.test(e.hint ?? ''));
   c.close();
 });
+
+test('--label-column takes labels from any CSV column (street view: the country), and a wrong one is named', { skip }, async () => {
+  const dir = tmpDir();
+  const csv = path.join(sharedData, 'world-streetview/photos.csv');
+  const list = path.join(dir, 'few.txt');
+  const files = ['0.jpg', '1.jpg', '3.jpg'].map((f) => path.join(sharedData, 'world-streetview/images', f));
+  fs.writeFileSync(list, files.join('\n'));
+  const c = Collection.open(path.join(dir, 'c'), { create: true });
+  await ingest(c, [list], { encoders: ['tiny'], labelsCsv: csv, labelColumn: 'country' });
+  assert.deepEqual(c.photos().map((p) => p.label), ['Australia', 'Australia', 'Australia']);
+  await assert.rejects(ingest(c, [list], { encoders: ['tiny'], labelsCsv: csv, labelColumn: 'continent' }), (e: DejaError) => {
+    assert.match(e.message, /a "continent" column; found \[file, latitude, longitude, country/);
+    return true;
+  });
+  c.close();
+});

@@ -26,14 +26,13 @@ export function streetviewSample(stride = 16): { file: string; country: string }
 export async function buildServeCollection(dir: string, stride = 16): Promise<string[]> {
   const sample = streetviewSample(stride);
   const list = path.join(dir, 'photos.txt');
-  const labels = path.join(dir, 'labels.csv');
   fs.mkdirSync(dir, { recursive: true });
   const files = sample.map((s) => path.join(streetview, 'images', s.file));
   fs.writeFileSync(list, files.join('\n') + '\n');
-  fs.writeFileSync(labels, 'file,label\n' + sample.map((s) => `${s.file},${s.country}`).join('\n') + '\n');
   const c = Collection.open(path.join(dir, 'collection'), { create: true });
   try {
-    await ingest(c, [list], { encoders: SERVE_ENCODERS, geoCsv: path.join(streetview, 'photos.csv'), labelsCsv: labels, threads: 2 });
+    const csv = path.join(streetview, 'photos.csv');
+    await ingest(c, [list], { encoders: SERVE_ENCODERS, geoCsv: csv, labelsCsv: csv, labelColumn: 'country', threads: 2 });
   } finally {
     c.close();
   }

@@ -23,6 +23,8 @@ export const IngestOptions = z.object({
   labelFromFolder: z.boolean().default(false),
   /** CSV with columns file,label. */
   labelsCsv: z.string().optional(),
+  /** Column of `labelsCsv` holding the label (default: label, category or class), e.g. `country`. */
+  labelColumn: z.string().min(1).optional(),
   /** CSV with columns file,latitude,longitude[,time]: geotags for photos without EXIF GPS. */
   geoCsv: z.string().optional(),
   /** Storage precision of new descriptor files. */
@@ -75,7 +77,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
   const encoders = await Promise.all(options.encoders.map(createEncoderResolved));
   for (const e of encoders) collection.ensureEncoder(e, options.dtype);
   // Read the CSVs first: a bad one is refused before any photo is decoded.
-  const labels = options.labelsCsv ? readLabelsCsv(options.labelsCsv) : undefined;
+  const labels = options.labelsCsv ? readLabelsCsv(options.labelsCsv, options.labelColumn) : undefined;
   const geo = options.geoCsv ? { file: options.geoCsv, csv: readGeoCsv(options.geoCsv) } : undefined;
 
   const report: IngestReport = {
@@ -295,14 +297,14 @@ class Batcher {
   }
 }
 
-function readLabelsCsv(file: string): PathMatcher<string> {
+function readLabelsCsv(file: string, labelColumn?: string): PathMatcher<string> {
   const csv = readCsv(file);
   const f = column(csv, 'file', 'path', 'member', 'filename', 'image');
-  const l = column(csv, 'label', 'category', 'class');
+  const l = labelColumn ? column(csv, labelColumn) : column(csv, 'label', 'category', 'class');
   if (f < 0 || l < 0)
-    throw new DejaError('BAD_ARGUMENT', `labels CSV needs a file column and a label column; found [${csv.header.join(', ')}]`, {
+    throw new DejaError('BAD_ARGUMENT', `labels CSV needs a file column and ${labelColumn ? `a "${labelColumn}" column` : 'a label column'}; found [${csv.header.join(', ')}]`, {
       file,
-      hint: 'name the columns file,label',
+      hint: labelColumn ? 'pick one of those with --label-column' : 'name the columns file,label, or pick the label column with --label-column',
     });
   return new PathMatcher(
     csv.rows.filter((r) => r.cells[f] && r.cells[l]).map((r) => [r.cells[f].trim(), r.cells[l].trim()] as [string, string]),

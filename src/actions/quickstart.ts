@@ -29,7 +29,8 @@ export interface QuickstartReport {
 export async function quickstart(collection: Collection, sources: string[], sheet: string, progress: Progress): Promise<QuickstartReport> {
   if (sources.length === 0)
     throw new DejaError('NOT_FOUND', 'no photos given and no shared data beside this checkout', { hint: 'run `deja quickstart <your photo folder>`' });
-  const report = await ingest(collection, sources, { encoders: ['gist', 'tiny', 'lab-hist'] }, progress);
+  // tiny-gray too (it costs a fifth of a decode), so `deja serve` can colorize with this collection.
+  const report = await ingest(collection, sources, { encoders: ['gist', 'tiny', 'lab-hist', 'tiny-gray'] }, progress);
   const photos = collection.photos();
   if (photos.length === 0) throw new DejaError('EMPTY_COLLECTION', 'none of the given files could be indexed', { file: sources[0], hint: 'see `deja info --skipped`' });
   const query = photos[Math.floor(photos.length / 3)];

@@ -9,6 +9,7 @@ export function register(program: Command): void {
     .option('-e, --encoders <specs>', 'comma-separated encoder specs (see `deja encoders`)', 'gist,tiny,lab-hist')
     .option('--label-from-folder', 'label each photo with its folder name')
     .option('--labels <csv>', 'CSV of file,label')
+    .option('--label-column <name>', 'column of the --labels CSV that holds the label (e.g. country)')
     .option('--geo <csv>', 'CSV of file,latitude,longitude[,time] for photos without EXIF GPS')
     .option('--float16', 'store new descriptors as float16 (half the disk)')
     .option('--threads <n>', 'worker threads (default: all cores)', intOption('--threads', 1, 256))
@@ -27,6 +28,7 @@ export function register(program: Command): void {
             encoders: splitSpecs(opts.encoders),
             labelFromFolder: !!opts.labelFromFolder,
             labelsCsv: opts.labels,
+            labelColumn: opts.labelColumn,
             geoCsv: opts.geo,
             dtype: opts.float16 ? 'float16' : 'float32',
             threads: opts.threads,
