@@ -1,9 +1,9 @@
 /** Classify: a label for a photo by its nearest labelled neighbours' votes (k-NN), shown as score bars. */
-import { api, errorLine } from '../api.ts';
+import { api } from '../api.ts';
 import type { ClassifyResult } from '../apiTypes.ts';
 import { el, errorSlot, fmt, intValue, labelled, numberInput, replace, select, thumb } from '../dom.ts';
 import { photoPicker } from '../photoPicker.ts';
-import { encoderField, figure, runButton, tabPanel, whileBusy, type Tab } from './common.ts';
+import { encoderField, figure, runButton, tabPanel, runOnSubmit, type Tab } from './common.ts';
 
 export function classifyTab(): Tab {
   const picker = photoPicker('classify', () => undefined);
@@ -20,19 +20,9 @@ export function classifyTab(): Tab {
     el('div', { class: 'options' }, encoder.field, labelled('Neighbours (k)', k), labelled('Vote weighting', weighting), button),
   );
 
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const file = picker.file();
-    if (!file) return error.show('Choose a photo first.');
-    void whileBusy(
-      button,
-      async () => {
-        error.clear();
-        replace(results);
-        show(await api.classify({ photo: file, encoder: encoder.input.value.trim() || 'tiny', k: intValue(k, 10), weighting: weighting.value }));
-      },
-      (err) => error.show(errorLine(err)),
-    );
+  runOnSubmit(form, { button, error, results }, () => (picker.file() ? null : 'Choose a photo first.'), async () => {
+    const file = picker.file()!;
+    show(await api.classify({ photo: file, encoder: encoder.input.value.trim() || 'tiny', k: intValue(k, 10), weighting: weighting.value }));
   });
 
   function show(r: ClassifyResult) {

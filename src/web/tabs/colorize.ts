@@ -2,12 +2,12 @@
  * Colorize: colour a grayscale photo from its nearest neighbours, compared in gray (tiny-gray), the
  * lecture's panels: the input, the matches in gray and in colour, their average colour, the result.
  */
-import { api, errorLine, followJob } from '../api.ts';
+import { api, followJob } from '../api.ts';
 import type { ColorizeResult } from '../apiTypes.ts';
 import { el, errorSlot, fmt, intValue, labelled, numberInput, replace, select, thumb } from '../dom.ts';
 import { jobProgress } from '../jobProgress.ts';
 import { photoPicker } from '../photoPicker.ts';
-import { figure, runButton, tabPanel, whileBusy, type Tab } from './common.ts';
+import { figure, runButton, tabPanel, runOnSubmit, type Tab } from './common.ts';
 
 export function colorizeTab(): Tab {
   const picker = photoPicker('colorize', () => undefined);
@@ -19,26 +19,13 @@ export function colorizeTab(): Tab {
   const results = el('div', { class: 'colorize-results', 'data-testid': 'colorize-results' });
   const form = el('form', { class: 'controls', 'aria-label': 'Colorize options' }, picker.node, el('div', { class: 'options' }, labelled('Matches (k)', k), labelled('Method', method), button));
 
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const file = picker.file();
-    if (!file) return error.show('Choose a photo first.');
-    void whileBusy(
-      button,
-      async () => {
-        error.clear();
-        replace(results);
-        progress.message('uploading');
-        const job = await api.colorize({ photo: file, k: intValue(k, 20), method: method.value });
-        const r = await followJob(job, progress.update);
-        progress.finish(`done: ${r.matches.length} matches by ${r.encoder}, ${r.method}`);
-        show(r);
-      },
-      (err) => {
-        progress.hide();
-        error.show(errorLine(err));
-      },
-    );
+  runOnSubmit(form, { button, error, results, progress }, () => (picker.file() ? null : 'Choose a photo first.'), async () => {
+    const file = picker.file()!;
+    progress.message('uploading');
+    const job = await api.colorize({ photo: file, k: intValue(k, 20), method: method.value });
+    const r = await followJob(job, progress.update);
+    progress.finish(`done: ${r.matches.length} matches by ${r.encoder}, ${r.method}`);
+    show(r);
   });
 
   function show(r: ColorizeResult) {

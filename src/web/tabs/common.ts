@@ -1,6 +1,8 @@
 /** What the tabs share: their frame, the run button's busy state, and the encoder field. */
 import type { Info } from '../apiTypes.ts';
-import { el, labelled } from '../dom.ts';
+import { errorLine } from '../api.ts';
+import { el, labelled, replace, type errorSlot } from '../dom.ts';
+import type { JobProgress } from '../jobProgress.ts';
 
 export type TabId = 'search' | 'complete' | 'locate' | 'colorize' | 'classify' | 'browse';
 
@@ -40,6 +42,36 @@ export async function whileBusy(button: HTMLButtonElement, task: () => Promise<v
     button.disabled = false;
     panel?.removeAttribute('aria-busy');
   }
+}
+
+/**
+ * Wires a task form: on submit, `check` may refuse with a line for the user; otherwise `task` runs
+ * with the button busy and the last error and results cleared. A failure hides the progress line and
+ * shows the error as one line.
+ */
+export function runOnSubmit(
+  form: HTMLFormElement,
+  parts: { button: HTMLButtonElement; error: ReturnType<typeof errorSlot>; results: HTMLElement; progress?: JobProgress },
+  check: () => string | null,
+  task: () => Promise<void>,
+): void {
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const refusal = check();
+    if (refusal) return parts.error.show(refusal);
+    void whileBusy(
+      parts.button,
+      async () => {
+        parts.error.clear();
+        replace(parts.results);
+        await task();
+      },
+      (err) => {
+        parts.progress?.hide();
+        parts.error.show(errorLine(err));
+      },
+    );
+  });
 }
 
 export const ENCODER_LIST_ID = 'encoder-specs';

@@ -10,7 +10,7 @@ import { canvasBlob, downscalePhoto } from '../downscale.ts';
 import { jobProgress } from '../jobProgress.ts';
 import { maskPainter } from '../maskPainter.ts';
 import { photoPicker } from '../photoPicker.ts';
-import { figure, runButton, tabPanel, whileBusy, type Tab } from './common.ts';
+import { figure, runButton, tabPanel, runOnSubmit, type Tab } from './common.ts';
 
 const METHODS = ['scene', 'diffusion', 'texture'] as const;
 
@@ -77,36 +77,22 @@ export function completeTab(): Tab {
     }
   });
 
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    if (!photo) return error.show('Choose a photo first.');
-    if (painter.holePixels() === 0) return error.show('Paint the hole first: drag over the photo.');
-    const source = photo;
-    void whileBusy(
-      button,
-      async () => {
-        error.clear();
-        replace(results);
-        progress.message('uploading');
-        const [photoBlob, maskBlob] = await Promise.all([canvasBlob(source, 'image/jpeg', 0.95), painter.maskPng()]);
-        const job = await api.complete({
-          photo: { blob: photoBlob, name: 'photo.jpg' },
-          mask: { blob: maskBlob, name: 'mask.png' },
-          method: method.value,
-          k: intValue(k, 6),
-          scenes: method.value === 'scene' ? optionalInt(scenes) : undefined,
-        });
-        const r = await followJob(job, progress.update);
-        progress.finish(`done: ${r.results.length} completion${r.results.length === 1 ? '' : 's'} by ${r.method} in ${fmt.seconds(r.seconds)}`);
-        show(r);
-        // The painter fills most of the screen: bring the completions into view.
-        results.scrollIntoView({ behavior: 'smooth', block: 'start' });
-      },
-      (err) => {
-        progress.hide();
-        error.show(errorLine(err));
-      },
-    );
+  runOnSubmit(form, { button, error, results, progress }, () => (!photo ? 'Choose a photo first.' : painter.holePixels() === 0 ? 'Paint the hole first: drag over the photo.' : null), async () => {
+    const source = photo!;
+    progress.message('uploading');
+    const [photoBlob, maskBlob] = await Promise.all([canvasBlob(source, 'image/jpeg', 0.95), painter.maskPng()]);
+    const job = await api.complete({
+      photo: { blob: photoBlob, name: 'photo.jpg' },
+      mask: { blob: maskBlob, name: 'mask.png' },
+      method: method.value,
+      k: intValue(k, 6),
+      scenes: method.value === 'scene' ? optionalInt(scenes) : undefined,
+    });
+    const r = await followJob(job, progress.update);
+    progress.finish(`done: ${r.results.length} completion${r.results.length === 1 ? '' : 's'} by ${r.method} in ${fmt.seconds(r.seconds)}`);
+    show(r);
+    // The painter fills most of the screen: bring the completions into view.
+    results.scrollIntoView({ behavior: 'smooth', block: 'start' });
   });
 
   function show(r: CompleteResult) {

@@ -2,14 +2,14 @@
  * Locate: where on Earth a photo was taken, from the GPS of its nearest neighbours in the collection
  * (Hays & Efros 2008, IM2GPS): a map of the voting neighbours, the modes of their votes and the estimate.
  */
-import { api, errorLine, followJob } from '../api.ts';
+import { api, followJob } from '../api.ts';
 import type { LocateResult } from '../apiTypes.ts';
 import { el, errorSlot, fmt, labelled, optionalInt, replace, thumb } from '../dom.ts';
 import { formatKm, haversineKm } from '../geo.ts';
 import { jobProgress } from '../jobProgress.ts';
 import { photoPicker } from '../photoPicker.ts';
 import { worldMap, type MapPoint } from '../worldMap.ts';
-import { encoderField, figure, runButton, tabPanel, whileBusy, type Tab } from './common.ts';
+import { encoderField, figure, runButton, tabPanel, runOnSubmit, type Tab } from './common.ts';
 
 export function locateTab(): Tab {
   const picker = photoPicker('locate', () => undefined);
@@ -21,26 +21,13 @@ export function locateTab(): Tab {
   const results = el('div', { class: 'locate-results', 'data-testid': 'locate-results' });
   const form = el('form', { class: 'controls', 'aria-label': 'Locate options' }, picker.node, el('div', { class: 'options' }, encoder.field, labelled('Neighbours (k)', k), button));
 
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const file = picker.file();
-    if (!file) return error.show('Choose a photo first.');
-    void whileBusy(
-      button,
-      async () => {
-        error.clear();
-        replace(results);
-        progress.message('uploading');
-        const job = await api.locate({ photo: file, encoder: encoder.input.value.trim() || undefined, k: optionalInt(k) });
-        const r = await followJob(job, progress.update);
-        progress.finish(`done: ${r.neighbours.length} neighbours by ${r.encoder} in ${fmt.seconds(r.seconds)}`);
-        show(r);
-      },
-      (err) => {
-        progress.hide();
-        error.show(errorLine(err));
-      },
-    );
+  runOnSubmit(form, { button, error, results, progress }, () => (picker.file() ? null : 'Choose a photo first.'), async () => {
+    const file = picker.file()!;
+    progress.message('uploading');
+    const job = await api.locate({ photo: file, encoder: encoder.input.value.trim() || undefined, k: optionalInt(k) });
+    const r = await followJob(job, progress.update);
+    progress.finish(`done: ${r.neighbours.length} neighbours by ${r.encoder} in ${fmt.seconds(r.seconds)}`);
+    show(r);
   });
 
   function show(r: LocateResult) {
