@@ -319,6 +319,7 @@ test('/openapi.json documents every route with the request schemas that validate
   assert.deepEqual(body.properties.method.enum, ['scene', 'diffusion', 'texture']);
   assert.equal(body.properties.k.type, 'integer');
   assert.equal(body.properties.k.maximum, 200, 'the same bound the validator applies');
+  assert.match(body.properties.scenes.description, /scene matching/, 'fields carry their descriptions');
 });
 
 test('deja serve: a folder that is not a collection and a busy port are one-line errors', { skip }, async () => {
@@ -333,4 +334,25 @@ test('deja serve: a folder that is not a collection and a busy port are one-line
   assert.equal(busy.code, 2);
   assert.match(busy.stderr, /already in use/);
   assert.equal(busy.stderr.trim().split('\n').length, 1, busy.stderr);
+});
+
+test('deja serve --json prints its URL, answers, and stops cleanly on SIGINT', { skip }, async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../src/cli/entry.ts'), 'serve', '-c', coll, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`deja serve exited with ${code}`)));
+  });
+  const { url } = JSON.parse(line);
+  const health = await (await fetch(`${url}api/health`)).json();
+  assert.equal(health.ok, true);
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  child.kill('SIGINT');
+  assert.equal(await exited, 0);
 });

@@ -12,17 +12,10 @@ import { queryImage } from './photoImage.ts';
 
 /** Options of `deja classify`. */
 export const ClassifyOptions = z.object({
-  /** Encoder spec or weighted combination (`gist+tiny:w=2,1`); the collection must hold its descriptors. */
-  encoder: z.string().default('tiny'),
-  /** Neighbours that vote (Torralba et al. 2008 §5 vote among the nearest tiny images). */
-  k: z.number().int().min(1).max(1000).default(10),
-  /** How votes are weighted by distance (see knnVote.ts). */
-  weighting: z.enum(['uniform', 'inverse', 'kernel']).default('kernel'),
-  /**
-   * Reduce descriptors to this many principal components before the search (Torralba et al. 2008 §5
-   * compare tiny images after PCA); the search stays exact, in the reduced space. Default: off.
-   */
-  pca: z.number().int().min(1).optional(),
+  encoder: z.string().default('tiny').describe('Encoder spec or weighted combination (`gist+tiny:w=2,1`); the collection must hold its descriptors.'),
+  k: z.number().int().min(1).max(1000).default(10).describe('Neighbours that vote (Torralba et al. 2008 §5 vote among the nearest tiny images).'),
+  weighting: z.enum(['uniform', 'inverse', 'kernel']).default('kernel').describe('How votes are weighted by distance (see knnVote.ts).'),
+  pca: z.number().int().min(1).optional().describe('Reduce descriptors to this many principal components before the search (Torralba et al. 2008 §5 compare tiny images after PCA); the search stays exact, in the reduced space. Default: off.'),
 });
 export type ClassifyOptions = z.input<typeof ClassifyOptions>;
 

@@ -16,20 +16,13 @@ import { displayName } from './searchFile.ts';
 
 /** Options of `deja colorize`. */
 export const ColorizeOptions = z.object({
-  /** Colour photos whose colour is transferred (the lecture's example averages about 20). */
-  k: z.number().int().min(1).max(200).default(20),
-  /** `mean`: averaged a*, b* of the matches; `transfer`: Welsh et al. 2002 transfer with guided upsampling. */
-  method: z.enum(['mean', 'transfer']).default('transfer'),
-  /** Encoder that finds the matches: the 32×32 intensity thumbnail by default (it ignores colour, as the query has none). */
-  encoder: z.string().default('tiny-gray'),
-  /** Also match the mirrored photo (mirrored matches are flipped back before their colour is used). */
-  mirror: z.boolean().default(true),
-  /** `transfer`: how many of the best matches give colour samples. */
-  transferSources: z.number().int().min(1).max(200).default(12),
-  /** `transfer`: weight of position in the frame against luminance and texture (0 = Welsh et al.'s global matching). */
-  spatialWeight: z.number().min(0).max(10).default(0.2),
-  /** Photo ids never to use as matches (e.g. the query's own record in an evaluation). */
-  excludeIds: z.array(z.number().int()).default([]),
+  k: z.number().int().min(1).max(200).default(20).describe('Colour photos whose colour is transferred (the lecture\'s example averages about 20).'),
+  method: z.enum(['mean', 'transfer']).default('transfer').describe('`mean`: averaged a*, b* of the matches; `transfer`: Welsh et al. 2002 transfer with guided upsampling.'),
+  encoder: z.string().default('tiny-gray').describe('Encoder that finds the matches: the 32×32 intensity thumbnail by default (it ignores colour, as the query has none).'),
+  mirror: z.boolean().default(true).describe('Also match the mirrored photo (mirrored matches are flipped back before their colour is used).'),
+  transferSources: z.number().int().min(1).max(200).default(12).describe('`transfer`: how many of the best matches give colour samples.'),
+  spatialWeight: z.number().min(0).max(10).default(0.2).describe('`transfer`: weight of position in the frame against luminance and texture (0 = Welsh et al.\'s global matching).'),
+  excludeIds: z.array(z.number().int()).default([]).describe('Photo ids never to use as matches (e.g. the query\'s own record in an evaluation).'),
 });
 export type ColorizeOptions = z.input<typeof ColorizeOptions>;
 

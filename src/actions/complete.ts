@@ -23,27 +23,17 @@ import { collectionImage } from './photoImage.ts';
 
 /** Options of `deja complete`, validated once at the boundary. */
 export const CompleteOptions = z.object({
-  /** Hole mask file (white = missing), the photo's size. */
-  mask: z.string().min(1),
-  /** `scene` (Hays & Efros 2007), or the baselines `diffusion` (membrane fill) and `texture` (Efros & Leung 1999). */
-  method: z.enum(['scene', 'diffusion', 'texture']).default('scene'),
-  /** Completions returned, best first (scene: the top k of the ranking; texture: k seeds, at most 5; diffusion: 1). */
-  k: z.number().int().min(1).max(200).default(20),
-  /** Scenes kept by scene matching for context matching (§3: the 200 nearest). */
-  scenes: z.number().int().min(1).max(2000).default(200),
-  /** Scene-matching gist encoder stored in the collection. */
-  encoder: z.string().default('gist'),
-  /** Gist vs colour-thumbnail weights of the scene distance (§3: about 2:1). */
-  gistWeight: z.number().min(0).default(2),
+  mask: z.string().min(1).describe('Hole mask file (white = missing), the photo\'s size.'),
+  method: z.enum(['scene', 'diffusion', 'texture']).default('scene').describe('`scene` (Hays & Efros 2007), or the baselines `diffusion` (membrane fill) and `texture` (Efros & Leung 1999).'),
+  k: z.number().int().min(1).max(200).default(20).describe('Completions returned, best first (scene: the top k of the ranking; texture: k seeds, at most 5; diffusion: 1).'),
+  scenes: z.number().int().min(1).max(2000).default(200).describe('Scenes kept by scene matching for context matching (§3: the 200 nearest).'),
+  encoder: z.string().default('gist').describe('Scene-matching gist encoder stored in the collection.'),
+  gistWeight: z.number().min(0).default(2).describe('Gist vs colour-thumbnail weights of the scene distance (§3: about 2:1).'),
   colorWeight: z.number().min(0).default(1),
-  /** Working resolution: photos with a longer shorter side are shrunk to this (pixels). */
-  maxSide: z.number().int().min(32).max(4096).default(480),
-  /** Seed of the texture baseline. */
-  seed: z.number().int().min(0).default(1),
-  /** Output folder for the completions and their grid image (omit to write nothing). */
-  out: z.string().optional(),
-  /** Collections with more scenes than this pick scene candidates with the HNSW index before the exact masked re-rank. */
-  approximateAbove: z.number().int().min(1).default(50_000),
+  maxSide: z.number().int().min(32).max(4096).default(480).describe('Working resolution: photos with a longer shorter side are shrunk to this (pixels).'),
+  seed: z.number().int().min(0).default(1).describe('Seed of the texture baseline.'),
+  out: z.string().optional().describe('Output folder for the completions and their grid image (omit to write nothing).'),
+  approximateAbove: z.number().int().min(1).default(50_000).describe('Collections with more scenes than this pick scene candidates with the HNSW index before the exact masked re-rank.'),
 });
 export type CompleteOptions = z.input<typeof CompleteOptions>;
 

@@ -7,15 +7,9 @@ import { upToDateIndex } from './vectorIndexCache.ts';
 
 /** Options of `deja duplicates`. */
 export const DuplicatesOptions = z.object({
-  /** Encoder whose distance decides near-duplicates. */
-  encoder: z.string().default('tiny'),
-  /**
-   * Largest L2 distance between two near-duplicates. For `tiny` (per-channel unit norm, 0 … 2√3) the
-   * default 0.25 groups re-encodes, resizes and small crops but not burst shots, which differ by more.
-   */
-  threshold: z.number().positive().default(0.25),
-  /** Neighbours examined per photo. */
-  k: z.number().int().min(2).max(100).default(8),
+  encoder: z.string().default('tiny').describe('Encoder whose distance decides near-duplicates.'),
+  threshold: z.number().positive().default(0.25).describe('Largest L2 distance between two near-duplicates. For `tiny` (per-channel unit norm, 0 … 2√3) the default 0.25 groups re-encodes, resizes and small crops but not burst shots, which differ by more.'),
+  k: z.number().int().min(2).max(100).default(8).describe('Neighbours examined per photo.'),
   exact: z.boolean().default(false),
 });
 export type DuplicatesOptions = z.input<typeof DuplicatesOptions>;

@@ -24,31 +24,21 @@ import { splitTrips } from '../decoders/locate/splitTrips.ts';
 
 /** Options of `deja locate`, validated once at the boundary. */
 export const LocateOptions = z.object({
-  /** Scene descriptors, combined with per-descriptor normalisation (IM2GPS §3: gist + tiny + colour). */
-  encoder: z.string().default('gist+tiny+lab-hist'),
-  /** Neighbours that vote (IM2GPS §4 uses 120 of 6M); default clamp(round(√n), 5, 120) for n geotagged photos. */
-  k: z.number().int().min(1).max(10000).optional(),
-  /** Mean-shift bandwidth, km; default from the collection's spread (`defaultBandwidthKm`). */
-  bandwidthKm: z.number().positive().max(20000).optional(),
-  /** `match` weighs votes by match distance; `uniform` is IM2GPS's one vote per neighbour. */
-  weighting: z.enum(['uniform', 'match']).default('match'),
-  /** Also match the mirrored photo and keep the better distance per neighbour (Hays & Efros 2007 §3). */
-  mirror: z.boolean().default(true),
-  /** Modes to report. */
-  modes: z.number().int().min(1).max(50).default(5),
-  /** Nearest geotagged neighbours to list. */
-  show: z.number().int().min(0).max(1000).default(10),
-  /** Write a map PNG here (single photo only). */
-  map: z.string().optional(),
-  /** `auto` zooms to the neighbours; `world` always draws the globe. */
-  mapRegion: z.enum(['auto', 'world']).default('auto'),
+  encoder: z.string().default('gist+tiny+lab-hist').describe('Scene descriptors, combined with per-descriptor normalisation (IM2GPS §3: gist + tiny + colour).'),
+  k: z.number().int().min(1).max(10000).optional().describe('Neighbours that vote (IM2GPS §4 uses 120 of 6M); default clamp(round(√n), 5, 120) for n geotagged photos.'),
+  bandwidthKm: z.number().positive().max(20000).optional().describe('Mean-shift bandwidth, km; default from the collection\'s spread (`defaultBandwidthKm`).'),
+  weighting: z.enum(['uniform', 'match']).default('match').describe('`match` weighs votes by match distance; `uniform` is IM2GPS\'s one vote per neighbour.'),
+  mirror: z.boolean().default(true).describe('Also match the mirrored photo and keep the better distance per neighbour (Hays & Efros 2007 §3).'),
+  modes: z.number().int().min(1).max(50).default(5).describe('Modes to report.'),
+  show: z.number().int().min(0).max(1000).default(10).describe('Nearest geotagged neighbours to list.'),
+  map: z.string().optional().describe('Write a map PNG here (single photo only).'),
+  mapRegion: z.enum(['auto', 'world']).default('auto').describe('`auto` zooms to the neighbours; `world` always draws the globe.'),
 });
 export type LocateOptions = z.input<typeof LocateOptions>;
 
 /** Options of `deja locate --sequence`. */
 export const LocateSequenceOptions = LocateOptions.extend({
-  /** A gap longer than this (hours) starts a new trip (Kalogerakis et al. 2009 §4 split by time). */
-  maxGapHours: z.number().positive().default(24),
+  maxGapHours: z.number().positive().default(24).describe('A gap longer than this (hours) starts a new trip (Kalogerakis et al. 2009 §4 split by time).'),
 });
 export type LocateSequenceOptions = z.input<typeof LocateSequenceOptions>;
 

@@ -11,16 +11,11 @@ import { upToDateIndex } from './vectorIndexCache.ts';
 
 /** Options of `deja search`. */
 export const SearchOptions = z.object({
-  /** Encoder spec, or a weighted combination such as `gist+tiny+lab-hist:w=2,1,1`. */
-  encoder: z.string().default('gist'),
-  /** Number of neighbours. */
-  k: z.number().int().min(1).max(10000).default(10),
-  /** Brute-force exact search instead of the approximate index. */
-  exact: z.boolean().default(false),
-  /** Also match the mirrored query and keep the better distance (Hays & Efros 2007 §3 search mirrored scenes too). */
-  mirror: z.boolean().default(true),
-  /** Approximate index spec (see index/factory.ts). */
-  index: z.string().default('HNSW32'),
+  encoder: z.string().default('gist').describe('Encoder spec, or a weighted combination such as `gist+tiny+lab-hist:w=2,1,1`.'),
+  k: z.number().int().min(1).max(10000).default(10).describe('Number of neighbours.'),
+  exact: z.boolean().default(false).describe('Brute-force exact search instead of the approximate index.'),
+  mirror: z.boolean().default(true).describe('Also match the mirrored query and keep the better distance (Hays & Efros 2007 §3 search mirrored scenes too).'),
+  index: z.string().default('HNSW32').describe('Approximate index spec (see index/factory.ts).'),
 });
 export type SearchOptions = z.input<typeof SearchOptions>;
 

@@ -3,10 +3,8 @@ import { defineRoute } from '../route.ts';
 import { photoRef } from '../present.ts';
 
 const Page = z.object({
-  /** First photo of the page (0-based, in id order). */
-  offset: z.number().int().min(0).default(0),
-  /** Photos per page. */
-  limit: z.number().int().min(1).max(500).default(48),
+  offset: z.number().int().min(0).default(0).describe('First photo of the page (0-based, in id order).'),
+  limit: z.number().int().min(1).max(500).default(48).describe('Photos per page.'),
 });
 
 export default defineRoute({

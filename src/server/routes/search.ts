@@ -7,8 +7,7 @@ import { defineRoute } from '../route.ts';
 import { photoRef } from '../present.ts';
 
 const SearchFields = SearchOptions.extend({
-  /** Search with this collection photo instead of an upload. */
-  photoId: z.number().int().min(1).optional(),
+  photoId: z.number().int().min(1).optional().describe('Search with this collection photo instead of an upload.'),
 });
 
 export default defineRoute({

@@ -4,8 +4,7 @@ import { thumbnailJpeg } from '../../io/thumbnail.ts';
 import { defineRoute } from '../route.ts';
 
 const Size = z.object({
-  /** Shorter side of the thumbnail, pixels (never enlarged). */
-  size: z.number().int().min(16).max(1024).default(256),
+  size: z.number().int().min(16).max(1024).default(256).describe('Shorter side of the thumbnail, pixels (never enlarged).'),
 });
 
 export default defineRoute({
