@@ -157,6 +157,13 @@ test('upload limits: bytes and pixels are refused with 413, and the server stays
   assert.equal(tooMany.status, 413);
   assertOneLineError(tooMany.json, 'TOO_MANY_PIXELS');
   assert.match(tooMany.json.error.hint, /--max-pixels/);
+  const capped = await serve({ maxRequestBytes: 48 * 1024 });
+  const trip = [photoFile(0), photoFile(1), photoFile(2), photoFile(3)];
+  assert.ok(trip.reduce((n, f) => n + f.bytes.length, 0) > 48 * 1024 && trip.every((f) => f.bytes.length < 48 * 1024));
+  const tooMuch = await post(`${capped}/api/locate/sequence`, form({}, { photos: trip }));
+  assert.equal(tooMuch.status, 413);
+  assertOneLineError(tooMuch.json, 'TOO_LARGE');
+  assert.match(tooMuch.json.error.message, /in all/);
   assert.equal((await fetch(`${small}/api/health`)).status, 200);
 });
 

@@ -14,6 +14,8 @@ export const ServeOptions = z.object({
   maxUploadBytes: z.number().int().min(1024).default(25 * 1024 * 1024),
   /** Largest image accepted, in pixels (width × height), checked from the header before decoding. */
   maxPixels: z.number().int().min(1).default(50_000_000),
+  /** Largest request in all (every file of a sequence together), in bytes: bounds the memory one request can take. */
+  maxRequestBytes: z.number().int().min(1024).default(200 * 1024 * 1024),
   /** Files accepted in one request (a photo sequence is several). */
   maxFiles: z.number().int().min(1).max(10_000).default(200),
   /** Time limit of a direct request (search, classify, thumbnails …), in ms. */

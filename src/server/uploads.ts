@@ -24,6 +24,7 @@ export interface FileField {
 
 export interface UploadLimits {
   maxUploadBytes: number;
+  maxRequestBytes: number;
   maxPixels: number;
   maxFiles: number;
 }
@@ -38,6 +39,7 @@ export interface UploadLimits {
 export async function readUploads(request: FastifyRequest, files: FileField[], limits: UploadLimits): Promise<{ files: Upload[]; fields: Record<string, unknown> }> {
   const uploads: Upload[] = [];
   const fields: Record<string, unknown> = {};
+  let total = 0;
   if (request.isMultipart()) {
     for await (const part of request.parts({ limits: { fileSize: limits.maxUploadBytes, files: limits.maxFiles, fields: 64, fieldSize: 64 * 1024 } })) {
       if (part.type === 'file') {
@@ -48,6 +50,12 @@ export async function readUploads(request: FastifyRequest, files: FileField[], l
           throw new DejaError('BAD_ARGUMENT', `unexpected file field "${part.fieldname}"`, { hint: fileHint(files) });
         }
         const bytes = await readFilePart(part, name, limits.maxUploadBytes);
+        total += bytes.length;
+        if (total > limits.maxRequestBytes)
+          throw new DejaError('TOO_LARGE', `the files of this request are over the ${(limits.maxRequestBytes / 1024 / 1024).toFixed(0)} MiB limit in all`, {
+            file: name,
+            hint: 'send fewer or smaller photos per request (deja serve --max-request-mb)',
+          });
         uploads.push({ field: part.fieldname, name, bytes });
       } else {
         fields[part.fieldname] = part.value;

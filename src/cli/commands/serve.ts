@@ -8,6 +8,7 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'TCP port (0 picks a free one)', intOption('--port', 0, 65535), 8080)
     .option('--host <host>', 'interface to listen on (0.0.0.0 to expose it on the network)', '127.0.0.1')
     .option('--max-upload-mb <mb>', 'largest upload per file, MiB', intOption('--max-upload-mb', 1, 4096), 25)
+    .option('--max-request-mb <mb>', 'largest request in all (every file together), MiB', intOption('--max-request-mb', 1, 65536), 200)
     .option('--max-pixels <mp>', 'largest image accepted, megapixels', intOption('--max-pixels', 1, 1000), 50)
     .option('--request-timeout <s>', 'time limit of a direct request (search, classify …), seconds', intOption('--request-timeout', 1, 3600), 30)
     .option('--job-timeout <s>', 'time limit of a job (complete, locate, colorize), seconds', intOption('--job-timeout', 1, 86400), 600)
@@ -22,6 +23,7 @@ export function register(program: Command): void {
         host: opts.host,
         webRoot: opts.web,
         maxUploadBytes: opts.maxUploadMb * 1024 * 1024,
+        maxRequestBytes: opts.maxRequestMb * 1024 * 1024,
         maxPixels: opts.maxPixels * 1_000_000,
         requestTimeoutMs: opts.requestTimeout * 1000,
         jobTimeoutMs: opts.jobTimeout * 1000,
