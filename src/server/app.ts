@@ -45,8 +45,11 @@ export async function createServer(rawOptions: ServeOptions): Promise<FastifyIns
   await app.register(multipart, { limits: { fileSize: settings.maxUploadBytes, files: settings.maxFiles } });
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorResponse(error);
-    if (status >= 500 && body.error.code === 'INTERNAL') request.log.error(error);
-    if (status >= 500 && body.error.code === 'INTERNAL' && !settings.log) console.error(`deja serve: ${request.method} ${request.url}:`, error);
+    // A bug, not bad input: the client gets one generic line, the operator the details.
+    if (body.error.code === 'INTERNAL') {
+      if (settings.log) request.log.error(error);
+      else console.error(`deja serve: ${request.method} ${request.url}:`, error);
+    }
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
