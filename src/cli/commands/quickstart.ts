@@ -23,7 +23,7 @@ export function register(program: Command): void {
             `nearest to ${r.query}:`,
             ...r.results.map((h, i) => `${String(i + 1).padStart(3)}. ${h.distance.toFixed(4)}  ${h.path}`),
             `contact sheet: ${r.sheet}`,
-            `next: deja search <photo> --sheet out.jpg   (deja --help for more)`,
+            `next: npx deja serve   (the web page and API at http://127.0.0.1:8080/), or deja search <photo> --sheet out.jpg   (deja --help for more)`,
           ].join('\n') + '\n',
         );
       } finally {
