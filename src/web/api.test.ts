@@ -69,3 +69,16 @@ test("followJob rejects with a failed job's own error", async () => {
   assert.ok(err instanceof ApiError);
   assert.equal(errorLine(err), 'the mask is empty — paint the hole');
 });
+
+test('locateSequence sends every photo in the one field "photos", by name, beside its options', async () => {
+  let sent: FormData | undefined;
+  globalThis.fetch = (async (_url: string, init?: RequestInit) => {
+    sent = init?.body as FormData;
+    return new Response(JSON.stringify(job('queued', 0)), { status: 202, headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
+  const files = ['a.jpg', 'b.jpg', 'c.jpg'].map((n) => new File([new Uint8Array([1])], n, { type: 'image/jpeg' }));
+  await api.locateSequence(files, { maxGapHours: 6, k: undefined });
+  assert.deepEqual(sent!.getAll('photos').map((f) => (f as File).name), ['a.jpg', 'b.jpg', 'c.jpg']);
+  assert.equal(sent!.get('maxGapHours'), '6');
+  assert.equal(sent!.has('k'), false);
+});

@@ -5,7 +5,7 @@
  */
 import type {
   ApiErrorBody, ClassifyResult, ColorizeResult, CompleteResult, GeoPhotos, Health, Info, Job, LocateResult,
-  PhotoPage, SearchResult,
+  LocateSequenceResult, PhotoPage, SearchResult,
 } from './apiTypes.ts';
 
 /** A failed request, carrying the server's error code, message and hint. */
@@ -31,19 +31,28 @@ export function errorLine(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Form fields of an upload: files (with their names), strings and numbers; undefined ones are left out. */
-export type FormFields = Record<string, Blob | File | { blob: Blob; name: string } | string | number | boolean | undefined>;
+type FormValue = Blob | File | { blob: Blob; name: string } | string | number | boolean;
+
+/**
+ * Form fields of an upload: files (with their names), strings and numbers; undefined ones are left
+ * out, and an array repeats its field once per item (the photos of a sequence).
+ */
+export type FormFields = Record<string, FormValue | FormValue[] | undefined>;
 
 export function toFormData(fields: FormFields): FormData {
   const form = new FormData();
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    if (value instanceof File) form.append(key, value, value.name);
-    else if (value instanceof Blob) form.append(key, value, `${key}.${extensionOf(value.type)}`);
-    else if (typeof value === 'object') form.append(key, value.blob, value.name);
-    else form.append(key, String(value));
+    for (const item of Array.isArray(value) ? value : [value]) appendField(form, key, item);
   }
   return form;
+}
+
+function appendField(form: FormData, key: string, value: FormValue): void {
+  if (value instanceof File) form.append(key, value, value.name);
+  else if (value instanceof Blob) form.append(key, value, `${key}.${extensionOf(value.type)}`);
+  else if (typeof value === 'object') form.append(key, value.blob, value.name);
+  else form.append(key, String(value));
 }
 
 function extensionOf(mime: string): string {
@@ -87,6 +96,11 @@ export const api = {
 
   /** `photo`; `encoder`, `k`, `bandwidthKm`, `weighting`, `mirror`, `modes`, `show`, `mapRegion`. Answers a job. */
   locate: (fields: FormFields) => post<Job<LocateResult>>('/api/locate', fields),
+  /**
+   * `photos` (several files; their EXIF capture times order them); `encoder`, `k`, `bandwidthKm`,
+   * `weighting`, `mirror`, `modes`, `maxGapHours` (a longer gap starts a new trip). Answers a job.
+   */
+  locateSequence: (photos: File[], fields: FormFields = {}) => post<Job<LocateSequenceResult>>('/api/locate/sequence', { ...fields, photos }),
   /** `photo` and `mask` (PNG, same size, white = hole); `method`, `k`, `scenes`, `encoder`, `maxSide`, `seed`. */
   complete: (fields: FormFields) => post<Job<CompleteResult>>('/api/complete', fields),
   /** `photo`; `k`, `method` (transfer | mean), `encoder`, `mirror`. */

@@ -172,3 +172,32 @@ export interface ColorizeResult {
   matches: { id: number; name: string; distance: number; mirrored: boolean; thumbnail: string }[];
   panels: { gray: string; average: string; result: string; sheet: string };
 }
+
+/** One photo of a located sequence. */
+export interface LocateSequencePhoto {
+  /** The uploaded file's name. */
+  path: string;
+  /** EXIF capture time, ISO 8601 with the photo's own UTC offset when it has one. */
+  takenAt: string | null;
+  /** Index of its trip (0-based), or null for a photo without capture time. */
+  trip: number | null;
+  /** The photo's estimate on its own (kNN mean shift). */
+  single: LatLon & { confidence: number };
+  /** The estimate decoded along its trip with the travel prior; null without a trip. */
+  sequence: (LatLon & { place: string | null }) | null;
+  exifGps: LatLon | null;
+}
+
+/** Result of `POST /api/locate/sequence` (as `deja locate --sequence --json`). */
+export interface LocateSequenceResult {
+  folder: string;
+  encoder: string;
+  k: number;
+  bandwidthKm: number;
+  trips: number;
+  /** In time order per trip, trip after trip, then the photos without capture time. */
+  photos: LocateSequencePhoto[];
+  withoutTime: string[];
+  skipped: { path: string; reason: string }[];
+  seconds: number;
+}

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
-import { hasSharedData, repoRoot, tmpDir } from '../../test/helpers.ts';
+import { hasSharedData, repoRoot, sharedData, tmpDir } from '../../test/helpers.ts';
 import { buildServeCollection } from '../../test/serveFixture.ts';
 import { createServer } from '../server/app.ts';
 
@@ -103,6 +103,19 @@ async function loadedWidths(page: Page, selector: string): Promise<number[]> {
 /** The collection's counts, as the API reports them. */
 async function info(): Promise<{ photos: number; geotagged: number }> {
   return (await fetch(`${base}/api/info`)).json() as Promise<{ photos: number; geotagged: number }>;
+}
+
+/** Six consecutive photos of one trip (Firenze, then Assisi, 12-13 Oct 2023), each with EXIF GPS and capture time. */
+const TRIP = ['IMG_7797.jpg', 'IMG_7805.jpg', 'IMG_7806.jpg', 'IMG_7808.jpg', 'IMG_7847.jpg', 'IMG_7848.jpg'].map((f) => path.join(sharedData, 'geotagged-europe-trips/images', f));
+
+/** Switches Locate to trip mode, uploads the TRIP photos, and waits for the results. */
+async function locateTrip(page: Page): Promise<void> {
+  await page.getByTestId('locate-mode-trip').check();
+  await page.getByTestId('locate-trip-files').setInputFiles(TRIP);
+  await page.getByTestId('locate-trip-chosen-count').filter({ hasText: '6 photos' }).waitFor();
+  await page.getByTestId('locate-trip-run').click();
+  await page.locator('[data-testid=locate-trip-progress][data-state=done]').waitFor({ timeout: 60_000 });
+  await page.locator('svg[data-testid=locate-trip-map][data-ready=true]').waitFor();
 }
 
 const distances = (page: Page) => page.getByTestId('search-distance').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))));
@@ -203,6 +216,46 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
     await page.getByText('Map rendered by the server').click();
     assert.ok((await loadedWidths(page, '[data-testid=locate-server-map]'))[0] > 0, 'the server-rendered map loaded');
     await done('locate');
+  });
+
+  test('locate a trip: six photos of one trip give one route, a row each with coordinates, and errors against their GPS', async () => {
+    const { page, done } = await openTab('locate');
+    assert.ok(await page.getByTestId('locate-photo-mode').isVisible(), 'Locate opens on one photo');
+    await locateTrip(page);
+    assert.ok(await page.getByRole('radio', { name: 'A trip (several photos)' }).isChecked());
+    assert.ok(await page.getByTestId('locate-photo-mode').isHidden(), 'trip mode hides the one-photo form');
+    const rows = page.getByTestId('locate-trip-row');
+    const skipped = await page.locator('[data-testid=locate-trip-skipped] li').count();
+    const n = await rows.count();
+    assert.equal(n + skipped, 6, `every photo is a row or skipped (${n} rows, ${skipped} skipped)`);
+    assert.ok(n >= 5, `at most one photo skipped (${n} rows)`);
+    const names = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-name')!));
+    assert.deepEqual(names, TRIP.map((f) => path.basename(f)).filter((f) => names.includes(f)), 'rows in time order');
+    for (const testid of ['locate-trip-sequence', 'locate-trip-single']) {
+      const cells = page.locator(`[data-testid=locate-trip-row] [data-testid=${testid}]`);
+      assert.equal(await cells.count(), n, `a ${testid} estimate in every row`);
+      for (const text of await cells.allInnerTexts()) assert.match(text, /^\d+\.\d{3}°\s[NS], \d+\.\d{3}°\s[EW]$/, testid);
+      const coords = await cells.evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-lat')), Number(e.getAttribute('data-lon'))]));
+      assert.ok(coords.every(([lat, lon]) => Math.abs(lat) <= 90 && Math.abs(lon) <= 180), `${testid}: ${JSON.stringify(coords)}`);
+    }
+    // Every photo has EXIF GPS: both errors show in km, and the summary gives their medians.
+    for (const testid of ['locate-trip-error-sequence', 'locate-trip-error-single']) {
+      const km = await page.getByTestId(testid).evaluateAll((els) => els.map((e) => ({ km: Number(e.getAttribute('data-km')), text: e.textContent })));
+      assert.equal(km.length, n);
+      assert.ok(km.every((e) => e.km >= 0 && e.km < 20_100 && /^[\d,.]+ k?m$/.test(e.text ?? '')), `${testid}: ${JSON.stringify(km)}`);
+    }
+    assert.match(await page.getByTestId('locate-trip-summary').innerText(), new RegExp(`^${n} photos located in 1 trip .* Median error against the photo GPS: along the trip [\\d,.]+ k?m over ${n} photos, alone [\\d,.]+ k?m over ${n} photos\\.$`));
+    const map = page.locator('svg[data-testid=locate-trip-map]');
+    assert.equal(await map.locator('[data-testid=map-route]').count(), 1, 'one route: the photos make one trip');
+    assert.match((await map.locator('[data-testid=map-route]').getAttribute('d')) ?? '', /^M[\d.,-]+L/, 'the route is a drawn line');
+    for (const kind of ['map-sequence', 'map-single', 'map-truth']) assert.equal(await map.locator(`[data-testid=${kind}]`).count(), n, `one ${kind} point per photo`);
+    assert.equal(await map.locator('[data-testid=map-truth-route]').count(), 1, 'the route by photo GPS');
+    await done('locate-trip');
+
+    const phone = await openTab('locate', PHONE);
+    await locateTrip(phone.page);
+    assert.equal(await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0, 'trip mode fits a 390 px screen');
+    await phone.done('phone-locate-trip');
   });
 
   test('colorize: a gray photo gets the input, average and result panels, and the result loads', async () => {

@@ -85,6 +85,8 @@ export const fmt = {
   degrees: (v: number, pos: string, neg: string, digits = 4) => `${Math.abs(v).toFixed(digits)}°\u00a0${v >= 0 ? pos : neg}`,
   latLon: (lat: number, lon: number, digits = 4) => `${fmt.degrees(lat, 'N', 'S', digits)}, ${fmt.degrees(lon, 'E', 'W', digits)}`,
   percent: (f: number) => `${(f * 100).toFixed(f < 0.1 ? 1 : 0)} %`,
+  /** A capture time as the camera wrote it, in the photo's own local time (not the browser's): `2023-10-12 11:54`. */
+  takenAt: (iso: string) => iso.replace(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d).*$/, '$1 $2'),
   seconds: (s: number) => `${s.toFixed(s < 10 ? 2 : 1)} s`,
   bytes: (b: number) => (b < 1e6 ? `${(b / 1e3).toFixed(0)} kB` : b < 1e9 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e9).toFixed(2)} GB`),
 };

@@ -9,7 +9,7 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import { feature } from 'topojson-client';
 import type { LatLon } from './apiTypes.ts';
 
-export type PointKind = 'neighbour' | 'neighbour-unvoted' | 'mode' | 'estimate' | 'truth' | 'photo';
+export type PointKind = 'neighbour' | 'neighbour-unvoted' | 'mode' | 'estimate' | 'truth' | 'photo' | 'sequence' | 'single';
 
 export interface MapPoint extends LatLon {
   kind: PointKind;
@@ -17,6 +17,18 @@ export interface MapPoint extends LatLon {
   title?: string;
   /** Relative size in (0, 1] (modes: their support). */
   size?: number;
+  /** Fill colour (CSS) of a `sequence` or `single` point: its trip's. */
+  color?: string;
+}
+
+/** A line through places in order, drawn as great-circle arcs (cut at the antimeridian). */
+export interface MapRoute {
+  points: LatLon[];
+  /** `route`: a trip's decoded route; `truth-route`: the photos' own GPS in the same order. */
+  kind: 'route' | 'truth-route';
+  /** Stroke colour (CSS); the kind's own colour when left out. */
+  color?: string;
+  title?: string;
 }
 
 export interface WorldMapOptions {
@@ -24,6 +36,8 @@ export interface WorldMapOptions {
   fit: 'points' | 'world';
   /** Straight segments between two places (the error of an estimate, say). */
   lines?: [LatLon, LatLon][];
+  /** Polylines under the points (routes of trips). */
+  routes?: MapRoute[];
   /** Accessible name of the map. */
   label: string;
   testid: string;
@@ -88,7 +102,8 @@ function fitProjection(points: LatLon[], fit: WorldMapOptions['fit'], [W, H]: [n
 
 /** Marker of one point, centred on (x, y) in the map's pixels. */
 function marker(p: MapPoint, x: number, y: number): SVGElement {
-  const at = { transform: `translate(${x.toFixed(1)},${y.toFixed(1)})` };
+  const at: Record<string, string> = { transform: `translate(${x.toFixed(1)},${y.toFixed(1)})` };
+  if (p.color) at.style = `--c: ${p.color}`;
   let g: SVGElement;
   switch (p.kind) {
     case 'estimate':
@@ -104,6 +119,12 @@ function marker(p: MapPoint, x: number, y: number): SVGElement {
     case 'photo':
       g = svgEl('circle', { ...at, r: 3, class: 'pt-photo', 'data-testid': 'map-photo' });
       break;
+    case 'sequence':
+      g = svgEl('circle', { ...at, r: 5, class: 'pt-sequence', 'data-testid': 'map-sequence' });
+      break;
+    case 'single':
+      g = svgEl('circle', { ...at, r: 3, class: 'pt-single', 'data-testid': 'map-single' });
+      break;
     default:
       g = svgEl('circle', { ...at, r: p.kind === 'neighbour' ? 4.5 : 3.5, class: `pt-${p.kind}`, 'data-testid': 'map-neighbour', 'data-voted': String(p.kind === 'neighbour') });
   }
@@ -112,7 +133,15 @@ function marker(p: MapPoint, x: number, y: number): SVGElement {
 }
 
 /** Points drawn in this order: the larger, less important ones underneath. */
-const ORDER: PointKind[] = ['mode', 'photo', 'neighbour-unvoted', 'neighbour', 'truth', 'estimate'];
+const ORDER: PointKind[] = ['mode', 'photo', 'single', 'neighbour-unvoted', 'neighbour', 'truth', 'sequence', 'estimate'];
+
+function routePath(route: MapRoute, path: ReturnType<typeof geoPath>): SVGElement {
+  const d = path({ type: 'LineString', coordinates: route.points.map((p) => [p.longitude, p.latitude]) }) ?? '';
+  const line = svgEl('path', { d, class: `map-${route.kind}`, 'data-testid': `map-${route.kind}` });
+  if (route.color) line.setAttribute('style', `--c: ${route.color}`);
+  if (route.title) line.append(Object.assign(svgEl('title'), { textContent: route.title }));
+  return line;
+}
 
 /**
  * Draws the map as an SVG scaled to its container's width. The countries appear once loaded;
@@ -130,6 +159,7 @@ export function worldMap(points: MapPoint[], options: WorldMapOptions): SVGSVGEl
     svgEl('path', { d: path(geoGraticule10()) ?? '', class: 'graticule' }),
     land,
   );
+  for (const route of options.routes ?? []) if (route.points.length >= 2) root.append(routePath(route, path));
   for (const [a, b] of options.lines ?? []) {
     const [pa, pb] = [projection([a.longitude, a.latitude]), projection([b.longitude, b.latitude])];
     if (pa && pb) root.append(svgEl('line', { x1: pa[0], y1: pa[1], x2: pb[0], y2: pb[1], class: 'map-line', 'data-testid': 'map-line' }));
