@@ -256,9 +256,12 @@ test('colorize, classify and locate a sequence through the API', { skip }, async
 
   const trip = path.join(sharedData, 'geotagged-europe-trips', 'images');
   const files = fs.readdirSync(trip).sort().slice(0, 4).map((f) => ({ bytes: fs.readFileSync(path.join(trip, f)), name: f }));
-  const s = await post(`${base}/api/locate/sequence?wait=true`, form({ k: 5 }, { photos: files }));
+  const broken = { bytes: files[0].bytes.subarray(0, 100), name: 'cut-short.jpg' };
+  const s = await post(`${base}/api/locate/sequence?wait=true`, form({ k: 5 }, { photos: [...files, broken] }));
   assert.equal(s.json.state, 'done', JSON.stringify(s.json.error));
-  assert.equal(s.json.result.photos.length + s.json.result.skipped.length, 4);
+  assert.equal(s.json.result.photos.length + s.json.result.skipped.length, 5);
+  assert.ok(s.json.result.skipped.some((x: { path: string }) => x.path === 'cut-short.jpg'), 'an unreadable photo of the batch is skipped and reported');
+  assert.ok(s.json.result.photos.every((p: { single: { place: string | null } }) => 'place' in p.single));
 });
 
 test('jobs: a full queue answers 503, an over-long job fails with TIME_LIMIT', { skip }, async () => {

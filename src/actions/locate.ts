@@ -341,7 +341,7 @@ export interface LocateSequenceReport {
     path: string;
     takenAt: string | null;
     trip: number | null;
-    single: { latitude: number; longitude: number; confidence: number };
+    single: { latitude: number; longitude: number; confidence: number; place: string | null };
     sequence: { latitude: number; longitude: number; place: string | null } | null;
     exifGps: { latitude: number; longitude: number } | null;
   }[];
@@ -424,7 +424,7 @@ export async function locateSequenceItems(
         path: it.path,
         takenAt: it.q.takenAt,
         trip: s ? s.trip : null,
-        single: { latitude: e.latitude, longitude: e.longitude, confidence: e.confidence },
+        single: { latitude: e.latitude, longitude: e.longitude, confidence: e.confidence, place: placeLabel(e.latitude, e.longitude) },
         sequence: s ? { latitude: s.latitude, longitude: s.longitude, place: placeLabel(s.latitude, s.longitude) } : null,
         exifGps: it.q.gps,
       };

@@ -1,7 +1,7 @@
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DejaError } from '../core/errors.ts';
+import { DejaError, isDejaError } from '../core/errors.ts';
 import { probeImage } from '../io/decode.ts';
 import { zodToDejaError } from './httpErrors.ts';
 
@@ -18,7 +18,10 @@ export interface FileField {
   name: string;
   description: string;
   required: boolean;
-  /** Several files under the same field name (a photo sequence). */
+  /**
+   * Several files under the same field name (a photo sequence). They are a batch: the route checks
+   * each one itself (`probeUploads`), so one unreadable photo is skipped and reported, not fatal.
+   */
   multiple?: boolean;
 }
 
@@ -71,9 +74,34 @@ export async function readUploads(request: FastifyRequest, files: FileField[], l
     if (f.required && got === 0) throw new DejaError('BAD_ARGUMENT', `missing file field "${f.name}"`, { hint: fileHint(files) });
     if (!f.multiple && got > 1) throw new DejaError('BAD_ARGUMENT', `send one file in "${f.name}", not ${got}`);
   }
-  for (const u of uploads)
-    await probeImage(u.bytes, { name: u.name, pixelLimit: limits.maxPixels, limitHint: `this server accepts at most ${Math.round(limits.maxPixels / 1e6)} MP (deja serve --max-pixels)` });
+  const single = new Set(files.filter((f) => !f.multiple).map((f) => f.name));
+  for (const u of uploads) if (single.has(u.field)) await probeImage(u.bytes, probeOptions(u, limits));
   return { files: uploads, fields };
+}
+
+function probeOptions(u: Upload, limits: Pick<UploadLimits, 'maxPixels'>) {
+  return { name: u.name, pixelLimit: limits.maxPixels, limitHint: `this server accepts at most ${Math.round(limits.maxPixels / 1e6)} MP (deja serve --max-pixels)` };
+}
+
+/**
+ * Checks a batch of uploads one by one (format, pixel limit): the readable ones, and the others with
+ * their one-line reason.
+ * @throws DejaError BAD_ARGUMENT when none is readable
+ */
+export async function probeUploads(uploads: Upload[], limits: Pick<UploadLimits, 'maxPixels'>): Promise<{ ok: Upload[]; skipped: { path: string; reason: string }[] }> {
+  const ok: Upload[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  for (const u of uploads) {
+    try {
+      await probeImage(u.bytes, probeOptions(u, limits));
+      ok.push(u);
+    } catch (e) {
+      if (!isDejaError(e)) throw e;
+      skipped.push({ path: u.name, reason: e.oneLine() });
+    }
+  }
+  if (ok.length === 0) throw new DejaError('BAD_ARGUMENT', `none of the ${uploads.length} uploaded photos can be read`, { file: skipped[0]?.path, hint: skipped[0]?.reason });
+  return { ok, skipped };
 }
 
 async function readFilePart(part: { toBuffer(): Promise<Buffer>; file: { truncated: boolean } }, name: string, max: number): Promise<Buffer> {

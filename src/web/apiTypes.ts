@@ -182,7 +182,7 @@ export interface LocateSequencePhoto {
   /** Index of its trip (0-based), or null for a photo without capture time. */
   trip: number | null;
   /** The photo's estimate on its own (kNN mean shift). */
-  single: LatLon & { confidence: number };
+  single: LatLon & { confidence: number; place: string | null };
   /** The estimate decoded along its trip with the travel prior; null without a trip. */
   sequence: (LatLon & { place: string | null }) | null;
   exifGps: LatLon | null;

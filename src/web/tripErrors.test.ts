@@ -10,7 +10,7 @@ const LONDON = { latitude: 51.5074, longitude: -0.1278 };
 const BERLIN = { latitude: 52.52, longitude: 13.405 };
 
 function photo(over: Partial<LocateSequencePhoto>): LocateSequencePhoto {
-  return { path: 'a.jpg', takenAt: '2024-05-20T11:12:24+02:00', trip: 0, single: { ...LONDON, confidence: 0.4 }, sequence: { ...PARIS, place: 'Paris, FR' }, exifGps: PARIS, ...over };
+  return { path: 'a.jpg', takenAt: '2024-05-20T11:12:24+02:00', trip: 0, single: { ...LONDON, confidence: 0.4, place: 'London, GB' }, sequence: { ...PARIS, place: 'Paris, FR' }, exifGps: PARIS, ...over };
 }
 
 test('median takes the middle value, the mean of the middle two for an even count, and null for none', () => {
@@ -34,7 +34,7 @@ test('errorSummary takes each median over the photos where that error is known',
   const s = errorSummary([
     photo({}), // sequence 0 km, single ≈ 344 km
     photo({ sequence: { ...BERLIN, place: null } }), // sequence ≈ 878 km, single ≈ 344 km
-    photo({ trip: null, takenAt: null, sequence: null, single: { ...BERLIN, confidence: 0.2 } }), // single ≈ 878 km
+    photo({ trip: null, takenAt: null, sequence: null, single: { ...BERLIN, confidence: 0.2, place: null } }), // single ≈ 878 km
     photo({ exifGps: null }),
   ]);
   assert.equal(s.withGps, 3);

@@ -1,11 +1,17 @@
 import { LocateSequenceOptions, locateSequenceItems } from '../../actions/locate.ts';
 import type { z } from 'zod';
 import type { JobContext } from '../jobs.ts';
-import type { Upload } from '../uploads.ts';
+import { probeUploads, type Upload } from '../uploads.ts';
 import { defineRoute } from '../route.ts';
 import { checkEncoderSpec } from '../encoderCheck.ts';
 
 const SequenceFields = LocateSequenceOptions.omit({ map: true, mapRegion: true });
+
+interface SequenceInput {
+  files: Upload[];
+  unreadable: { path: string; reason: string }[];
+  fields: z.output<typeof SequenceFields>;
+}
 
 export default defineRoute({
   method: 'POST',
@@ -16,12 +22,17 @@ export default defineRoute({
   files: [{ name: 'photos', description: 'the photos of the sequence (several files in this field; EXIF capture times order them)', required: true, multiple: true }],
   job: {
     kind: 'locate-sequence',
-    run: async ({ collection }, { files, fields }: { files: Upload[]; fields: z.output<typeof SequenceFields> }, job: JobContext) =>
-      locateSequenceItems(collection, files.map((f) => ({ path: f.name, read: () => f.bytes })), `${files.length} uploaded photos`, fields, job.progress),
+    run: async ({ collection }, { files, unreadable, fields }: SequenceInput, job: JobContext) => {
+      const items = files.map((f) => ({ path: f.name, read: () => f.bytes }));
+      const report = await locateSequenceItems(collection, items, `${files.length + unreadable.length} uploaded photos`, fields, job.progress);
+      return { ...report, skipped: [...unreadable, ...report.skipped] };
+    },
   },
   returns: 'job; result: LocateSequenceReport (as `deja locate --sequence --json`)',
-  handle: async ({ fields, files }) => {
+  handle: async ({ ctx, fields, files }): Promise<SequenceInput> => {
     await checkEncoderSpec(fields.encoder);
-    return { files, fields };
+    // A batch: an unreadable photo is skipped and reported with the results, the others are located.
+    const { ok, skipped } = await probeUploads(files, ctx.settings);
+    return { files: ok, unreadable: skipped, fields };
   },
 });

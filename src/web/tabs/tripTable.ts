@@ -52,7 +52,7 @@ function row(p: LocateSequencePhoto, withErrors: boolean, src: string | undefine
     p.sequence
       ? el('td', {}, coords(p.sequence.latitude, p.sequence.longitude, 'locate-trip-sequence'), el('span', { class: 'where' }, p.sequence.place ?? 'unnamed place'))
       : el('td', {}, el('span', { class: 'where none' }, 'not in a trip')),
-    el('td', {}, coords(p.single.latitude, p.single.longitude, 'locate-trip-single')),
+    el('td', {}, coords(p.single.latitude, p.single.longitude, 'locate-trip-single'), el('span', { class: 'where' }, p.single.place ?? 'unnamed place')),
     el('td', { class: 'num' }, fmt.percent(p.single.confidence)),
     ...(withErrors ? [km(errors.sequenceKm, 'locate-trip-error-sequence'), km(errors.singleKm, 'locate-trip-error-single')] : []),
   );
