@@ -15,11 +15,10 @@ export const streetview = path.join(sharedData, 'world-streetview');
 export const SERVE_ENCODERS = ['gist', 'tiny', 'lab-hist', 'tiny-gray'];
 
 /** Every `stride`-th street-view photo (file names), in photos.csv order. */
-export function streetviewSample(stride = 16): { file: string; country: string }[] {
+export function streetviewSample(stride = 16): string[] {
   const [header, ...rows] = csvRecords(fs.readFileSync(path.join(streetview, 'photos.csv'), 'utf8'));
   const file = header.cells.indexOf('file');
-  const country = header.cells.indexOf('country');
-  return rows.filter((_, i) => i % stride === 0).map((r) => ({ file: r.cells[file], country: r.cells[country] }));
+  return rows.filter((_, i) => i % stride === 0).map((r) => r.cells[file]);
 }
 
 /** Builds the collection in `dir` (about 75 photos) and returns the photo files it holds. */
@@ -27,7 +26,7 @@ export async function buildServeCollection(dir: string, stride = 16): Promise<st
   const sample = streetviewSample(stride);
   const list = path.join(dir, 'photos.txt');
   fs.mkdirSync(dir, { recursive: true });
-  const files = sample.map((s) => path.join(streetview, 'images', s.file));
+  const files = sample.map((f) => path.join(streetview, 'images', f));
   fs.writeFileSync(list, files.join('\n') + '\n');
   const c = Collection.open(path.join(dir, 'collection'), { create: true });
   try {

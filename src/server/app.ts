@@ -14,12 +14,13 @@ import { FifoGate } from './fifoGate.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RouteSpec, ServerContext } from './route.ts';
 import { routes } from './routes/index.ts';
-import { ServeOptions, type ServeSettings } from './serveOptions.ts';
+import { ServeOptions } from './serveOptions.ts';
 import { parseFields, readUploads } from './uploads.ts';
 
 const packageRoot = path.resolve(import.meta.dirname, '..', '..');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 const JobQuery = z.object({ wait: z.boolean().default(false) });
+const NoFields = z.object({});
 
 /**
  * The HTTP server of `deja serve`: the JSON API over one collection (routes in ./routes, each a thin
@@ -93,9 +94,9 @@ async function answer(spec: RouteSpec, ctx: ServerContext, request: FastifyReque
   const rawQuery = { ...(request.query as Record<string, unknown>) };
   const wait = spec.job ? parseFields(JobQuery, { wait: rawQuery.wait ?? 'false' }).wait : false;
   delete rawQuery.wait;
-  const query = spec.query ? parseFields(spec.query, rawQuery) : parseFields(z.object({}), rawQuery);
+  const query = parseFields(spec.query ?? NoFields, rawQuery);
   const upload = spec.method === 'POST' ? await readUploads(request, spec.files ?? [], ctx.settings) : { files: [], fields: {} };
-  const fields = parseFields(spec.fields ?? z.object({}), upload.fields);
+  const fields = parseFields(spec.fields ?? NoFields, upload.fields);
   const input = { ctx, params, query, fields, files: upload.files, request, reply };
   if (spec.job) {
     // Validated here (400 at once); the work itself runs in the job worker on this input.
@@ -118,7 +119,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 /** Starts `deja serve`: creates the server and listens; resolves with its address. */
 export async function startServer(rawOptions: ServeOptions): Promise<{ app: FastifyInstance; url: string }> {
   const app = await createServer(rawOptions);
-  const settings = ServeOptions.parse(rawOptions) as ServeSettings;
+  const settings = ServeOptions.parse(rawOptions);
   try {
     await app.listen({ port: settings.port, host: settings.host });
   } catch (e) {

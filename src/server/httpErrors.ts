@@ -25,7 +25,7 @@ export interface ErrorBody {
   error: { code: string; message: string; file?: string; hint?: string };
 }
 
-export function statusOf(e: DejaError): number {
+function statusOf(e: DejaError): number {
   return STATUS[e.code] ?? 400;
 }
 

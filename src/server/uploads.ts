@@ -127,7 +127,7 @@ function fileHint(files: FileField[]): string {
  * @throws DejaError BAD_ARGUMENT
  */
 export function parseFields<T extends z.ZodObject>(schema: T, fields: Record<string, unknown>): z.output<T> {
-  const props = (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonProp> }).properties ?? {};
+  const props = fieldTypes(schema);
   const value: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(fields)) {
     const prop = props[key];
@@ -142,6 +142,18 @@ export function parseFields<T extends z.ZodObject>(schema: T, fields: Record<str
 interface JsonProp {
   type?: string;
   items?: { type?: string };
+}
+
+const fieldTypesCache = new WeakMap<z.ZodObject, Record<string, JsonProp>>();
+
+/** The JSON Schema of each field, derived once per schema (every request of a route parses the same one). */
+function fieldTypes(schema: z.ZodObject): Record<string, JsonProp> {
+  let props = fieldTypesCache.get(schema);
+  if (!props) {
+    props = (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonProp> }).properties ?? {};
+    fieldTypesCache.set(schema, props);
+  }
+  return props;
 }
 
 function coerce(raw: string, prop: JsonProp): unknown {

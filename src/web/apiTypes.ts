@@ -2,6 +2,7 @@
  * The JSON shapes of the Deja HTTP API (`deja serve`), as the page reads them. URLs in these
  * objects (thumbnails, job files) are absolute paths on the same server.
  */
+import type { CollectionInfo } from '../actions/info.ts';
 
 /** Body of every 4xx/5xx answer. */
 export interface ApiErrorBody {
@@ -16,27 +17,8 @@ export interface Health {
   photos: number;
 }
 
-export interface EncoderInfo {
-  spec: string;
-  name: string;
-  version: number | string;
-  dim: number;
-  dtype: string;
-  rows: number;
-}
-
-export interface Info {
-  collection: string;
-  name: string;
-  photos: number;
-  duplicates: number;
-  skipped: number;
-  geotagged: number;
-  labelled: number;
-  labels: { label: string; count: number }[];
-  encoders: EncoderInfo[];
-  diskBytes: number;
-}
+/** `GET /api/info`: the action's own summary, plus the collection folder's name. */
+export type Info = CollectionInfo & { name: string };
 
 export interface PhotoSummary {
   id: number;

@@ -3,6 +3,7 @@
  * and drop), with a preview of the chosen photo.
  */
 import { el } from './dom.ts';
+import { wireDropZone } from './dropZone.ts';
 
 export interface PhotoPicker {
   node: HTMLElement;
@@ -40,20 +41,7 @@ export function photoPicker(prefix: string, onPick: (file: File) => void, option
     onPick(file);
   };
 
-  input.addEventListener('change', () => {
-    pick(input.files?.[0]);
-    input.value = ''; // choosing the same file again still fires change
-  });
-  zone.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    zone.classList.add('drag');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('drag'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('drag');
-    const file = [...(e.dataTransfer?.files ?? [])].find((f) => f.type.startsWith('image/'));
-    pick(file);
-  });
+  // A drop may carry other files too: take its first image.
+  wireDropZone(zone, input, (files, dropped) => pick(dropped ? files.find((f) => f.type.startsWith('image/')) : files[0]));
   return { node: zone, file: () => current };
 }

@@ -4,6 +4,7 @@
  * out and counted, since the server refuses a whole request for one of them.
  */
 import { el, fmt } from './dom.ts';
+import { wireDropZone } from './dropZone.ts';
 
 export interface PhotosPicker {
   node: HTMLElement;
@@ -35,19 +36,6 @@ export function photosPicker(prefix: string): PhotosPicker {
     list.hidden = current.length === 0;
   };
 
-  input.addEventListener('change', () => {
-    pick([...(input.files ?? [])]);
-    input.value = ''; // choosing the same files again still fires change
-  });
-  zone.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    zone.classList.add('drag');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('drag'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('drag');
-    pick([...(e.dataTransfer?.files ?? [])]);
-  });
+  wireDropZone(zone, input, pick);
   return { node: el('div', { class: 'photos-picker' }, zone, list), files: () => current };
 }
