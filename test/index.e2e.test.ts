@@ -98,10 +98,13 @@ test('bad files are skipped with their reason and the good ones are indexed', { 
   const byFile = Object.fromEntries(report.skipped.map((s) => [path.basename(s.path), s.code]));
   assert.deepEqual(byFile, { 'empty.png': 'EMPTY_FILE', 'huge.png': 'TOO_MANY_PIXELS', 'notes.jpg': 'NOT_AN_IMAGE', 'truncated.jpg': 'CORRUPT_IMAGE' });
   assert.equal(c.skippedItems().length, 4);
-  // A rerun changes nothing.
+  // A rerun tries the skipped files again (they might have been fixed meanwhile) and changes nothing else.
   const again = await ingest(c, [photos], { encoders: ['tiny'], pixelLimit: 4_000_000 });
   assert.equal(again.added, 0);
-  assert.equal(again.alreadyPresent, 6);
+  assert.equal(again.alreadyPresent, 2);
+  assert.equal(again.retried, 4);
+  assert.equal(again.skipped.length, 4);
+  assert.equal(c.skippedItems().length, 4);
   c.close();
 });
 

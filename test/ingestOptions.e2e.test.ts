@@ -40,7 +40,7 @@ test('an encoder added later is computed for the photos already there, and --reb
   const id = c.photos()[7].id;
   const before = rowOf(id);
   const rebuilt = await ingest(c, [penn], { encoders: ['tiny'], rebuild: ['tiny'] });
-  assert.equal(rebuilt.backfilled, 61);
+  assert.deepEqual(rebuilt.rebuilt, [{ spec: 'tiny', recomputed: 61, kept: [], dropped: [] }]);
   assert.equal(c.descriptorMatrix('tiny').n, 61);
   assert.deepEqual(rowOf(id), before);
   c.close();

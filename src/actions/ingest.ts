@@ -48,6 +48,12 @@ export interface IngestReport {
   alreadyPresent: number;
   /** Photos that got descriptors of an encoder they lacked. */
   backfilled: number;
+  /** Files skipped by an earlier run and tried again (those that still fail are in `skipped`). */
+  retried: number;
+  /** Photos whose file changed since they were indexed (other bytes): re-indexed under the same id. */
+  changed: string[];
+  /** Encoders recomputed with --rebuild: photos done, and those whose old descriptors were kept because they could not be recomputed. */
+  rebuilt: { spec: string; recomputed: number; kept: { path: string; reason: string }[]; dropped: { path: string; reason: string }[] }[];
   skipped: { path: string; code: string; reason: string }[];
   labelled: number;
   geotagged: number;
@@ -70,21 +76,24 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
   const options = IngestOptions.parse(rawOptions);
   const started = Date.now();
   if (sources.length === 0) throw new DejaError('BAD_ARGUMENT', 'nothing to index', { hint: 'pass photo folders, files, .tar/.tar.gz archives or a list file' });
-  for (const spec of options.rebuild) {
-    const enc = await createEncoderResolved(spec);
-    collection.dropEncoder(enc.spec);
-  }
+  // One writer at a time: a second ingest is refused here, before it reads a single photo.
+  collection.acquireWriter();
+  const rebuilds = await Promise.all(options.rebuild.map(async (spec) => ({ input: spec, encoder: await createEncoderResolved(spec) })));
+  const rebuildSpecs = new Set(rebuilds.map((r) => r.encoder.spec));
   const encoders = await Promise.all(options.encoders.map(createEncoderResolved));
-  for (const e of encoders) collection.ensureEncoder(e, options.dtype);
+  // Encoders being rebuilt may have another version on disk: they are checked after their rebuild.
+  for (const e of encoders) if (!rebuildSpecs.has(e.spec)) collection.ensureEncoder(e, options.dtype);
   // Read the CSVs first: a bad one is refused before any photo is decoded.
   const labels = options.labelsCsv ? readLabelsCsv(options.labelsCsv, options.labelColumn) : undefined;
   const geo = options.geoCsv ? { file: options.geoCsv, csv: readGeoCsv(options.geoCsv) } : undefined;
-
   const report: IngestReport = {
     added: 0,
     duplicates: 0,
     alreadyPresent: 0,
     backfilled: 0,
+    retried: 0,
+    changed: [],
+    rebuilt: [],
     skipped: [],
     labelled: 0,
     geotagged: 0,
@@ -112,31 +121,59 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
         file: sources.join(', '),
         hint: `photos are files ending in ${[...PHOTO_EXTENSIONS].join(' ')}, in folders, .tar/.tar.gz archives or list files`,
       });
+    for (const r of rebuilds) {
+      const done = await rebuildDescriptors(collection, r.input, r.encoder, options.dtype, encode, batcher, progress);
+      if (done) report.rebuilt.push(done);
+    }
+    for (const e of encoders) if (rebuildSpecs.has(e.spec)) collection.ensureEncoder(e, options.dtype);
+    // A changed photo is encoded again by every encoder the collection holds, not only this run's.
+    const allSpecs = [...new Set([...options.encoders, ...collection.encoders().map((e) => e.spec)])];
     progress.start(total, 'indexing');
     for await (const item of listSources(sources)) {
       if (options.limit !== undefined && dispatched >= options.limit) break;
-      if (collection.hasSeenPath(item.path)) {
+      const state = collection.pathState(item.path);
+      let changedId: number | undefined;
+      if (state?.kind === 'alias') {
         report.alreadyPresent++;
         progress.tick();
         continue;
       }
+      const stamp = item.stamp();
+      // Size and modification time tell an untouched photo without reading it; otherwise the hash decides.
+      if (state?.kind === 'photo' && stamp.size === state.bytes && item.dataOffset === state.dataOffset && (state.mtimeMs === null || state.mtimeMs === stamp.mtimeMs)) {
+        report.alreadyPresent++;
+        progress.tick();
+        continue;
+      }
+      if (state?.kind === 'skipped') report.retried++;
       let bytes: Buffer;
       try {
         bytes = item.read();
       } catch (e) {
-        batcher.skip(item.path, e);
+        if (state?.kind === 'photo') report.skipped.push({ path: item.path, code: isDejaError(e) ? e.code : 'IO_ERROR', reason: `cannot read it again: ${(e as Error).message}` });
+        else batcher.skip(item.path, e);
         progress.tick();
         continue;
       }
       const hash = crypto.createHash('sha256').update(bytes).digest('hex');
+      if (state?.kind === 'photo') {
+        if (hash === state.hash) {
+          collection.touchPhoto(state.id, stamp.mtimeMs, item.dataOffset);
+          report.alreadyPresent++;
+          progress.tick();
+          continue;
+        }
+        changedId = state.id;
+      }
       const existing = collection.photoIdByHash(hash);
       if (existing !== undefined) {
-        batcher.alias(item.path, existing);
+        if (changedId !== undefined) report.skipped.push({ path: item.path, code: 'CHANGED', reason: `changed into a copy of photo ${existing}; left as indexed (photo ${changedId})` });
+        else batcher.alias(item.path, existing);
         progress.tick();
         continue;
       }
       const waiting = pendingHashes.get(hash);
-      if (waiting) {
+      if (waiting && changedId === undefined) {
         waiting.push(item.path);
         progress.tick();
         continue;
@@ -146,9 +183,15 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
       const label = options.labelFromFolder ? item.folder : (labels?.lookup(item.path) ?? null);
       // The hash stays pending until its photo is committed (Batcher.flush), so a copy that turns up
       // meanwhile becomes an alias instead of a second insert.
-      const job = encode(bytes, item.path)
+      const photoId = changedId;
+      const job = encode(bytes, item.path, photoId === undefined ? options.encoders : allSpecs)
         .then((encoded) => {
-          batcher.add(toNewPhoto(item, bytes, hash, encoded, label), encoded, pendingHashes.get(hash) ?? []);
+          const photo = toNewPhoto(item, bytes, hash, encoded, label, stamp.mtimeMs);
+          if (photoId === undefined) batcher.add(photo, encoded, pendingHashes.get(hash) ?? []);
+          else {
+            batcher.change(photoId, photo, encoded);
+            report.changed.push(item.path);
+          }
         })
         .catch((e) => {
           if (!isDejaError(e)) throw e;
@@ -222,9 +265,63 @@ async function backfill(
   await Promise.all(jobs);
 }
 
-function toNewPhoto(item: SourceItem, bytes: Buffer, hash: string, encoded: EncodedPhoto, label: string | null): NewPhoto {
+/**
+ * Recomputes one encoder's descriptors for every photo, staged beside the old ones (readers keep
+ * using those meanwhile; a killed rebuild resumes). A photo that cannot be recomputed (its file gone
+ * or changed, undecodable) keeps its old descriptor and is reported; none is dropped silently.
+ * @returns undefined when the collection has no descriptors of that encoder yet (they are added as new)
+ */
+async function rebuildDescriptors(
+  collection: Collection,
+  inputSpec: string,
+  encoder: { spec: string; name: string; version: number; dim: number },
+  dtype: 'float32' | 'float16',
+  encode: (bytes: Buffer, name: string, specs: string[]) => Promise<EncodedPhoto>,
+  batcher: Batcher,
+  progress: Progress,
+): Promise<IngestReport['rebuilt'][number] | undefined> {
+  if (!collection.encoderInfo(encoder.spec)) return undefined;
+  const staged = collection.beginRebuild(encoder, dtype);
+  const ids = collection.photosMissing(staged);
+  const failed = new Map<number, string>();
+  progress.start(ids.length, `rebuilding ${encoder.spec}`);
+  const jobs = new Set<Promise<void>>();
+  for (const id of ids) {
+    let bytes: Buffer;
+    try {
+      bytes = collection.readPhotoBytes(id);
+    } catch (e) {
+      failed.set(id, (e as Error).message);
+      progress.tick();
+      continue;
+    }
+    const job = encode(bytes, collection.photo(id)!.path, [inputSpec])
+      .then(
+        (encoded) => {
+          batcher.extra(id, staged, encoded.descriptors[encoder.spec]);
+          batcher.maybeFlush();
+        },
+        (e: Error) => void failed.set(id, e.message),
+      )
+      .finally(() => {
+        jobs.delete(job);
+        progress.tick();
+      });
+    jobs.add(job);
+    if (jobs.size >= 64) await Promise.race(jobs);
+  }
+  await Promise.all(jobs);
+  batcher.flush();
+  progress.stop();
+  const { kept, dropped } = collection.finishRebuild(encoder.spec);
+  const why = (id: number) => ({ path: collection.photo(id)?.path ?? `photo ${id}`, reason: failed.get(id) ?? 'could not be recomputed in an earlier, interrupted rebuild' });
+  return { spec: encoder.spec, recomputed: ids.length - failed.size, kept: kept.map(why), dropped: dropped.map(why) };
+}
+
+function toNewPhoto(item: SourceItem, bytes: Buffer, hash: string, encoded: EncodedPhoto, label: string | null, mtimeMs: number): NewPhoto {
   return {
     path: item.path,
+    mtimeMs: mtimeMs >= 0 ? mtimeMs : null,
     hash,
     bytes: bytes.length,
     dataOffset: item.dataOffset,
@@ -245,6 +342,7 @@ function toNewPhoto(item: SourceItem, bytes: Buffer, hash: string, encoded: Enco
 class Batcher {
   private photos: { photo: NewPhoto; descriptors: Map<string, Float32Array>; aliases: string[] }[] = [];
   private extras: { photoId: number; spec: string; vector: Float32Array }[] = [];
+  private changed: { photoId: number; photo: NewPhoto; descriptors: Map<string, Float32Array> }[] = [];
   private aliases: { path: string; photoId: number }[] = [];
   private skipped: { path: string; code: string; reason: string }[] = [];
   private last = Date.now();
@@ -258,6 +356,10 @@ class Batcher {
 
   add(photo: NewPhoto, encoded: EncodedPhoto, aliasPaths: string[]): void {
     this.photos.push({ photo, descriptors: new Map(Object.entries(encoded.descriptors)), aliases: aliasPaths });
+  }
+
+  change(photoId: number, photo: NewPhoto, encoded: EncodedPhoto): void {
+    this.changed.push({ photoId, photo, descriptors: new Map(Object.entries(encoded.descriptors)) });
   }
 
   extra(photoId: number, spec: string, vector: Float32Array): void {
@@ -277,14 +379,17 @@ class Batcher {
   }
 
   maybeFlush(): void {
-    if (this.photos.length + this.extras.length >= BATCH || Date.now() - this.last > BATCH_MS) this.flush();
+    if (this.photos.length + this.extras.length + this.changed.length >= BATCH || Date.now() - this.last > BATCH_MS) this.flush();
   }
 
   flush(): void {
     this.last = Date.now();
-    if (!this.photos.length && !this.extras.length && !this.aliases.length && !this.skipped.length) return;
+    if (!this.photos.length && !this.extras.length && !this.changed.length && !this.aliases.length && !this.skipped.length) return;
     const photos = this.photos;
-    const ids = this.collection.commitBatch({ photos, extraDescriptors: this.extras, aliases: this.aliases, skipped: this.skipped });
+    const changed = this.changed;
+    const ids = this.collection.commitBatch({ photos, extraDescriptors: this.extras, changed, aliases: this.aliases, skipped: this.skipped });
+    for (const c of changed) this.pendingHashes.delete(c.photo.hash);
+    this.changed = [];
     this.report.added += ids.length;
     for (const p of photos) this.pendingHashes.delete(p.photo.hash);
     const lateAliases = photos.flatMap((p, i) => p.aliases.map((a) => ({ path: a, photoId: ids[i] })));

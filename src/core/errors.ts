@@ -22,7 +22,15 @@ export type ErrorCode =
   /** Work that ran past its time limit. */
   | 'TIME_LIMIT'
   /** The server's job queue is full. */
-  | 'BUSY';
+  | 'BUSY'
+  /** Another process holds the collection's writer lease. */
+  | 'LOCKED'
+  /** A write to a collection that is read-only here (read-only mount, another user's folder). */
+  | 'READ_ONLY'
+  /** The disk (or quota) is full. */
+  | 'DISK_FULL'
+  /** A photo's bytes differ from those indexed (edited, replaced, or an archive re-packed). */
+  | 'CHANGED';
 
 export class DejaError extends Error {
   readonly code: ErrorCode;

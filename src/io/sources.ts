@@ -20,6 +20,23 @@ export interface SourceItem {
   compressed: boolean;
   /** Reads the bytes (throws DejaError for unreadable files). */
   read(): Buffer;
+  /** Size and modification time (of the file, or of the archive holding it) without reading it: tells a changed photo from an unchanged one. */
+  stamp(): FileStamp;
+}
+
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+/** Stamp of a file; size -1 when it cannot be stat'ed (it is then read and hashed). */
+function fileStamp(abs: string): FileStamp {
+  try {
+    const st = fs.statSync(abs);
+    return { size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return { size: -1, mtimeMs: -1 };
+  }
 }
 
 export type SourceKind = 'folder' | 'file' | 'tar' | 'tar.gz' | 'list';
@@ -79,6 +96,7 @@ function fileItem(abs: string): SourceItem {
     dataOffset: null,
     compressed: false,
     read: () => readBytes(abs),
+    stamp: () => fileStamp(abs),
   };
 }
 
@@ -116,7 +134,8 @@ function isPhotoMember(name: string): boolean {
 function* tarMembers(archive: string): Generator<SourceItem> {
   const fd = fs.openSync(archive, 'r');
   try {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    const size = st.size;
     const header = Buffer.alloc(512);
     let offset = 0;
     let longName: string | null = null;
@@ -143,6 +162,7 @@ function* tarMembers(archive: string): Generator<SourceItem> {
             dataOffset,
             compressed: false,
             read: () => readArchiveMember(archive, dataOffset, bytes),
+            stamp: () => ({ size: bytes, mtimeMs: st.mtimeMs }),
           };
         }
       }
@@ -194,6 +214,7 @@ export function readArchiveMember(archive: string, offset: number, bytes: number
 /** Members of a gzip'd tar, streamed (tar-stream); bytes are buffered per member. */
 async function* gzipTarMembers(archive: string): AsyncGenerator<SourceItem> {
   const extract = tar.extract();
+  const { mtimeMs } = fs.statSync(archive);
   const input = fs.createReadStream(archive);
   pipeline(input, zlib.createGunzip(), extract, () => {});
   try {
@@ -212,6 +233,7 @@ async function* gzipTarMembers(archive: string): AsyncGenerator<SourceItem> {
         dataOffset: null,
         compressed: true,
         read: () => data,
+        stamp: () => ({ size: data.length, mtimeMs }),
       };
     }
   } catch (e) {

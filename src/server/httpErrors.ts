@@ -19,6 +19,10 @@ const STATUS: Record<ErrorCode, number> = {
   TOO_LARGE: 413,
   TIME_LIMIT: 503,
   BUSY: 503,
+  LOCKED: 409,
+  READ_ONLY: 409,
+  DISK_FULL: 507,
+  CHANGED: 409,
 };
 
 export interface ErrorBody {

@@ -46,7 +46,7 @@ test('committed photos and descriptors come back as one matrix in row order', ()
   c.close();
 });
 
-test('bytes appended but never committed (a crash) are truncated on the next open', () => {
+test('bytes appended but never committed (a crash) are left alone by readers and truncated by the next writer', () => {
   const dir = tmpDir();
   const c = Collection.open(dir, { create: true });
   c.ensureEncoder(enc);
@@ -56,8 +56,10 @@ test('bytes appended but never committed (a crash) are truncated on the next ope
   fs.appendFileSync(file, Buffer.alloc(7, 1)); // a torn, uncommitted append
   const again = Collection.open(dir);
   assert.equal(again.descriptorMatrix('toy').n, 1);
-  assert.equal(fs.statSync(file).size, 12);
+  // A reader must not truncate: those bytes might be a live writer's next batch.
+  assert.equal(fs.statSync(file).size, 19);
   again.commitBatch({ photos: [{ photo: photo(1), descriptors: new Map([['toy', Float32Array.of(4, 5, 6)]]) }] });
+  assert.equal(fs.statSync(file).size, 24);
   assert.deepEqual(Array.from(again.descriptorMatrix('toy').data), [1, 2, 3, 4, 5, 6]);
   again.close();
 });

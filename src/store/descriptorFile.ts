@@ -5,8 +5,10 @@ export type Dtype = 'float32' | 'float16';
 
 /**
  * An append-only matrix file of descriptors: row-major, no header (the header lives in SQLite's
- * `encoders` table). Appends are synced before the rows are committed in SQLite, and on open the file is
- * truncated to the committed row count, so a crash at any moment leaves no torn or orphan rows.
+ * `encoders` table). Appends are synced before the rows are committed in SQLite. Only the writer (the
+ * process holding the collection's writer lease) opens it for writing, and only the writer truncates it
+ * to the committed row count on open, dropping bytes a crashed writer left uncommitted. Readers open it
+ * read-only and never change it: bytes past the committed rows may be a live writer's next batch.
  */
 export class DescriptorFile {
   private fd: number;
@@ -16,7 +18,12 @@ export class DescriptorFile {
     readonly dim: number,
     readonly dtype: Dtype,
     committedRows: number,
+    readonly mode: 'read' | 'write' = 'write',
   ) {
+    if (mode === 'read') {
+      this.fd = openForReading(file);
+      return;
+    }
     this.fd = fs.openSync(file, fs.existsSync(file) ? 'r+' : 'w+');
     const want = committedRows * this.rowBytes;
     const have = fs.fstatSync(this.fd).size;
@@ -29,11 +36,12 @@ export class DescriptorFile {
   }
 
   get rows(): number {
-    return fs.fstatSync(this.fd).size / this.rowBytes;
+    return this.fd < 0 ? 0 : Math.floor(fs.fstatSync(this.fd).size / this.rowBytes);
   }
 
   /** Appends rows (`vectors.length` a multiple of dim) and syncs them to disk. Returns the first new row. */
   appendSync(vectors: Float32Array): number {
+    assert(this.mode === 'write', `descriptor file ${this.file} was opened for reading`);
     assert(vectors.length % this.dim === 0, 'append a whole number of rows');
     const first = this.rows;
     const bytes = this.dtype === 'float16' ? toFloat16Bytes(vectors) : new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
@@ -45,20 +53,36 @@ export class DescriptorFile {
 
   /** All rows as one float32 matrix (float16 files are widened). No per-row objects. */
   readAll(rows = this.rows): Float32Array {
-    const size = rows * this.rowBytes;
+    return this.readRows(0, rows);
+  }
+
+  /** Rows `first … first + count - 1` as one float32 matrix. */
+  readRows(first: number, count: number): Float32Array {
+    const size = count * this.rowBytes;
     const buf = new Uint8Array(size);
     let off = 0;
     while (off < size) {
-      const got = fs.readSync(this.fd, buf, off, size - off, off);
+      const got = fs.readSync(this.fd, buf, off, size - off, first * this.rowBytes + off);
       assert(got > 0, `descriptor file ${this.file} ended early`);
       off += got;
     }
-    if (this.dtype === 'float32') return new Float32Array(buf.buffer, 0, rows * this.dim);
+    if (this.dtype === 'float32') return new Float32Array(buf.buffer, 0, count * this.dim);
     return fromFloat16Bytes(buf);
   }
 
   close(): void {
-    fs.closeSync(this.fd);
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** A descriptor file that does not exist yet (an encoder with no committed rows) reads as empty. */
+function openForReading(file: string): number {
+  try {
+    return fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return -1;
+    throw e;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { DejaError } from '../core/errors.ts';
 
 /**
  * The collection's SQLite schema, as numbered migrations applied in order (PRAGMA user_version).
@@ -63,18 +64,35 @@ const MIGRATIONS: string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  -- Modification time of the file (or archive) when its photo was read: with bytes, tells a photo
+  -- edited in place from one left alone without hashing it again.
+  ALTER TABLE photos ADD COLUMN mtime_ms REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/**
+ * Brings a collection's schema up to date. Runs in one IMMEDIATE transaction that re-reads the version
+ * inside it, so two processes creating the same new collection at once migrate it exactly once.
+ */
 export function migrate(db: Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION)
-    throw new Error(`collection schema version ${current} is newer than this Deja (${SCHEMA_VERSION}): upgrade Deja`);
-  for (let v = current; v < SCHEMA_VERSION; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+  const check = (current: number) => {
+    if (current > SCHEMA_VERSION)
+      throw new DejaError('BAD_ARGUMENT', `collection schema version ${current} is newer than this Deja (${SCHEMA_VERSION})`, { hint: 'upgrade Deja' });
+  };
+  check(db.pragma('user_version', { simple: true }) as number);
+  if ((db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    check(current);
+    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/** True when a collection opened read-only has the current schema (it cannot be migrated there). */
+export function schemaIsCurrent(db: Database): boolean {
+  return (db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION;
 }
