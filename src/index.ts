@@ -17,3 +17,5 @@ export { searchPhotos, type SearchOptions, type SearchHit } from './actions/sear
 export { searchFile, type SearchResult } from './actions/searchFile.ts';
 export { findDuplicates } from './actions/duplicates.ts';
 export { collectionInfo } from './actions/info.ts';
+export { verifyCollection, type VerifyReport } from './actions/verify.ts';
+export { relinkPhotos, type RelinkReport } from './actions/relink.ts';

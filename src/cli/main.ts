@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isDejaError } from '../core/errors.ts';
+import { fileSystemError } from '../core/fileSystemError.ts';
 import { registerCommands } from './commands/index.ts';
 
 /**
@@ -18,8 +19,10 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (isDejaError(e)) {
-      process.stderr.write(`deja: ${e.oneLine()}\n`);
+    // A full disk or a read-only folder met anywhere is the user's to fix: one line, not "internal error".
+    const known = isDejaError(e) ? e : fileSystemError(e, (e as { path?: string })?.path ?? '', `cannot ${(e as { syscall?: string })?.syscall ?? 'use the file system'}`);
+    if (isDejaError(known)) {
+      process.stderr.write(`deja: ${known.oneLine()}\n`);
       return 2;
     }
     const err = e as Error;

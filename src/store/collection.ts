@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { migrate, schemaIsCurrent } from './schema.ts';
 import { DescriptorFile, type Dtype } from './descriptorFile.ts';
 import { WriterLease } from './writerLease.ts';
+import { fileSystemError } from '../core/fileSystemError.ts';
 import { readArchiveMember } from '../io/sources.ts';
 
 // Lets a collection on a read-only mount be opened with SQLite's `immutable=1` URI parameter. Must be
@@ -287,10 +288,31 @@ export class Collection {
   }
 
   /** Points a photo at its new location (same bytes: `deja relink`). */
-  relinkPhoto(id: number, newPath: string, dataOffset: number | null, mtimeMs: number | null): void {
+  relinkPhoto(id: number, newPath: string, dataOffset: number | null, mtimeMs: number | null, keptBytes?: Buffer): void {
     this.writable();
-    this.db.prepare('UPDATE photos SET path = ?, data_offset = ?, mtime_ms = ? WHERE id = ?').run(newPath, dataOffset, mtimeMs, id);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE photos SET path = ?, data_offset = ?, mtime_ms = ? WHERE id = ?').run(newPath, dataOffset, mtimeMs, id);
+      if (keptBytes) this.db.prepare('INSERT OR REPLACE INTO blobs (photo_id, data) VALUES (?, ?)').run(id, keptBytes);
+    })();
     this.ownCommits++;
+  }
+
+  /** Descriptor files shorter than their committed rows (torn by something outside Deja). */
+  checkDescriptorFiles(): { spec: string; problem: string }[] {
+    const out: { spec: string; problem: string }[] = [];
+    const encoders = this.db.prepare('SELECT spec, dim, dtype, file FROM encoders').all() as (EncoderFile & { spec: string })[];
+    for (const e of encoders) {
+      const last = (this.db.prepare('SELECT MAX(row) AS m FROM descriptors WHERE spec = ?').get(e.spec) as { m: number | null }).m;
+      const need = (last === null ? 0 : last + 1) * e.dim * (e.dtype === 'float16' ? 2 : 4);
+      let have = 0;
+      try {
+        have = fs.statSync(path.join(this.dir, 'descriptors', e.file)).size;
+      } catch {
+        have = 0;
+      }
+      if (have < need) out.push({ spec: e.spec, problem: `descriptor file ${e.file} has ${have} bytes, fewer than the ${need} committed` });
+    }
+    return out;
   }
 
   /** Records the stamp of a photo whose file was touched but whose bytes are unchanged. */
@@ -747,24 +769,10 @@ function openReadOnly(file: string): Database.Database {
     db.pragma('user_version');
     return db;
   } catch (e) {
-    if ((e as { code?: string }).code !== 'SQLITE_CANTOPEN') throw e;
+    // CANTOPEN on a read-only mount; READONLY_CANTINIT and kin when another user owns the -shm.
+    if (!/^SQLITE_(CANTOPEN|READONLY)/.test((e as { code?: string }).code ?? '')) throw e;
     return new Database(`file:${encodeURI(file).replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`, { readonly: true });
   }
-}
-
-/** File-system and SQLite failures as one clear line: full disk, read-only folder, no permission. */
-export function fileSystemError(e: unknown, file: string, what: string): DejaError | Error {
-  if (isDejaError(e)) return e;
-  const code = (e as { code?: string }).code ?? '';
-  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL')
-    return new DejaError('DISK_FULL', `${what}: the disk is full`, { file, hint: 'free some space and run the command again; nothing committed was lost' });
-  if (code === 'EROFS' || code.startsWith('SQLITE_READONLY'))
-    return new DejaError('READ_ONLY', `${what}: the folder is read-only`, { file, hint: 'use a collection folder this account may write' });
-  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_CANTOPEN')
-    return new DejaError('IO_ERROR', `${what}: permission denied`, { file, hint: 'check the folder\'s owner and permissions' });
-  if (code === 'SQLITE_BUSY')
-    return new DejaError('LOCKED', `${what}: the database stayed locked by another process`, { file, hint: 'try again in a moment' });
-  return e as Error;
 }
 
 function folderBytes(dir: string): number {

@@ -11,6 +11,8 @@ import { register as locate } from './locate.ts';
 import { register as colorize } from './colorize.ts';
 import { register as classify } from './classify.ts';
 import { register as serve } from './serve.ts';
+import { register as verify } from './verify.ts';
+import { register as relink } from './relink.ts';
 
 /** Every command, one line each. */
 export function registerCommands(program: Command): void {
@@ -26,4 +28,6 @@ export function registerCommands(program: Command): void {
   colorize(program);
   classify(program);
   serve(program);
+  verify(program);
+  relink(program);
 }

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--float16', 'store new descriptors as float16 (half the disk)')
     .option('--threads <n>', 'worker threads (default: all cores)', intOption('--threads', 1, 256))
     .option('--pixel-limit <n>', 'refuse images with more pixels than this', intOption('--pixel-limit', 1, 2 ** 31))
-    .option('--rebuild <specs>', 'drop and recompute these encoders’ descriptors (comma-separated)')
+    .option('--rebuild <specs>', 'recompute these encoders’ descriptors (comma-separated); photos that cannot be recomputed keep their old ones')
     .option('--limit <n>', 'stop after this many new photos', intOption('--limit', 1, 2 ** 31))
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
@@ -41,8 +41,15 @@ export function register(program: Command): void {
         if (opts.json) return printJson({ collection: collectionDir(opts), ...report });
         const lines = [
           `indexed ${report.added} new photo(s) in ${report.seconds.toFixed(1)} s (${report.photosPerSecond.toFixed(1)}/s) into ${collectionDir(opts)}`,
-          `  already present: ${report.alreadyPresent}, exact duplicates: ${report.duplicates}, backfilled: ${report.backfilled}, skipped: ${report.skipped.length}`,
+          `  already present: ${report.alreadyPresent}, exact duplicates: ${report.duplicates}, backfilled: ${report.backfilled}, skipped: ${report.skipped.length}` +
+            (report.retried ? `, retried after an earlier skip: ${report.retried}` : '') +
+            (report.changed.length ? `, changed since indexed (re-indexed): ${report.changed.length}` : ''),
         ];
+        for (const r of report.rebuilt) {
+          lines.push(`  rebuilt ${r.spec}: ${r.recomputed} recomputed, ${r.kept.length} kept their old descriptor, ${r.dropped.length} left without one`);
+          for (const k of r.kept) lines.push(`  kept the old ${r.spec} descriptor of ${k.path}: ${k.reason}`);
+          for (const k of r.dropped) lines.push(`  no ${r.spec} descriptor for ${k.path} (other dimension): ${k.reason}`);
+        }
         if (report.labelled) lines.push(`  labelled: ${report.labelled}`);
         if (opts.geo) lines.push(`  geotagged from CSV: ${report.geotagged}, CSV problems: ${report.geoProblems.length}`);
         for (const p of report.geoProblems.slice(0, 20)) lines.push(`  geo CSV line ${p.line}: ${p.message}`);
