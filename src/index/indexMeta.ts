@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
-import { replaceFileAtomically } from './atomicFile.ts';
+import nodePath from 'node:path';
+import { flushFolder, prepareReplacement } from './atomicFile.ts';
 import { bytesDigest, fdDigest, fileDigest, type FileDigest } from './digest.ts';
 
 /**
@@ -49,21 +50,30 @@ export function indexMetaPath(path: string): string {
 }
 
 /**
- * Saves an index as its data file at `path` (filled by `writeData`) and its sidecar, each replaced
- * atomically, the data file first: a reader that catches the two halves of different saves finds a
- * checksum that does not match and rebuilds, instead of parsing a mismatched or partial file.
+ * Saves an index as its data file at `path` (filled by `writeData`) and its sidecar. Both are
+ * written and flushed as temporary files first, then renamed into place back to back, the data file
+ * first: a reader that still catches the halves of two saves finds a checksum that does not match
+ * and rebuilds, instead of parsing a mismatched or partial file.
  *
  * @returns the data file's size and checksum (as recorded in the sidecar).
  * @throws the file system's error (EACCES, EROFS, ENOSPC …) when either file cannot be written.
  */
 export function saveIndexFiles(path: string, writeData: (tmpPath: string) => void, meta: IndexMetaFields): FileDigest {
   let digest: FileDigest | undefined;
-  replaceFileAtomically(path, (tmp) => {
+  const data = prepareReplacement(path, (tmp) => {
     writeData(tmp);
     digest = fileDigest(tmp);
   });
-  const sidecar: IndexMeta = { format: 'deja-index', ...meta, ...digest! };
-  replaceFileAtomically(indexMetaPath(path), (tmp) => fs.writeFileSync(tmp, JSON.stringify(sidecar, null, 2) + '\n'));
+  try {
+    const sidecar: IndexMeta = { format: 'deja-index', ...meta, ...digest! };
+    const side = prepareReplacement(indexMetaPath(path), (tmp) => fs.writeFileSync(tmp, JSON.stringify(sidecar, null, 2) + '\n'));
+    data.commit();
+    side.commit();
+  } catch (e) {
+    data.abandon();
+    throw e;
+  }
+  flushFolder(nodePath.dirname(path));
   return digest!;
 }
 
