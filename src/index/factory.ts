@@ -2,7 +2,7 @@ import { DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
 import { FlatIndex } from './flat.ts';
 import { HNSW_DEFAULTS, HnswIndex, type HnswParams } from './hnsw.ts';
-import { readIndexMeta } from './indexMeta.ts';
+import { readIndexMeta, type IndexMeta } from './indexMeta.ts';
 import { PcaIndex } from './pca.ts';
 import type { VectorIndex } from './vectorIndex.ts';
 
@@ -101,14 +101,20 @@ function build(parts: IndexSpecPart[], dim: number, metric: Metric, spec: string
 }
 
 /**
- * Opens an index saved with `VectorIndex.save(path)`, whatever its kind, from its `<path>.json` sidecar.
+ * Opens an index saved with `VectorIndex.save(path)`, whatever its kind, from its `<path>.json`
+ * sidecar. Every data file is checked against the size and SHA-256 its sidecar records before it is
+ * parsed, so a torn or corrupt file is refused with IO_ERROR instead of reaching a native loader.
  *
  * @throws DejaError NOT_FOUND when the index or its sidecar is missing; IO_ERROR when they disagree.
  * @example
  * const index = loadIndex('collection/index/gist.hnsw');
  */
 export function loadIndex(path: string): VectorIndex {
-  const meta = readIndexMeta(path);
+  return loadIndexWithMeta(path, readIndexMeta(path));
+}
+
+/** `loadIndex` with the sidecar already read and checked (`readIndexMeta`). */
+export function loadIndexWithMeta(path: string, meta: IndexMeta): VectorIndex {
   const [head] = parseIndexSpec(meta.spec);
   switch (head.kind) {
     case 'Flat':
@@ -116,6 +122,6 @@ export function loadIndex(path: string): VectorIndex {
     case 'HNSW':
       return HnswIndex.load(path, meta, head.params);
     case 'PCA':
-      return PcaIndex.load(path, meta, head.outDim, loadIndex);
+      return PcaIndex.load(path, meta, head.outDim, loadIndexWithMeta);
   }
 }

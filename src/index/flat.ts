@@ -4,7 +4,8 @@ import type { Metric } from '../core/metric.ts';
 import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.ts';
 import { dotBlock, dotsToDistances, rowSquaredNorms, TopK } from './distances.ts';
 import { SIMD_ROW_PAD, SimdDot } from './simdDot.ts';
-import { readIndexFile, writeIndexMeta, type IndexMeta } from './indexMeta.ts';
+import type { FileDigest } from './digest.ts';
+import { readVerifiedIndexFile, saveIndexFiles, type IndexMeta, type IndexSource } from './indexMeta.ts';
 import type { Neighbours, VectorIndex } from './vectorIndex.ts';
 
 /** Queries per block: a 64-row query tile of one dimension tile (512 values) is 128 KiB, in L2. */
@@ -343,31 +344,33 @@ export class FlatIndex implements VectorIndex {
     }
   }
 
-  save(path: string): void {
+  save(path: string, source?: IndexSource): FileDigest {
     const labels = this.labels.subarray(0, this.count);
     const rows = this.vectors.subarray(0, this.count * this.dim);
-    const fd = fs.openSync(path, 'w');
-    try {
-      fs.writeSync(fd, new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength));
-      fs.writeSync(fd, new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
-    } finally {
-      fs.closeSync(fd);
-    }
-    writeIndexMeta(path, { version: 1, spec: this.spec, dim: this.dim, metric: this.metric, count: this.count });
+    const write = (tmp: string) => {
+      const fd = fs.openSync(tmp, 'w');
+      try {
+        fs.writeSync(fd, new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength));
+        fs.writeSync(fd, new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
+      } finally {
+        fs.closeSync(fd);
+      }
+    };
+    return saveIndexFiles(path, write, { version: 1, spec: this.spec, dim: this.dim, metric: this.metric, count: this.count, source });
   }
 
   /**
    * Reads an index written by `save`; `meta` is its checked sidecar (`readIndexMeta`).
    *
-   * @throws DejaError IO_ERROR when the data file's size does not match the sidecar.
+   * @throws DejaError IO_ERROR when the data file's size or checksum does not match the sidecar.
    */
   static load(path: string, meta: IndexMeta): FlatIndex {
-    const bytes = readIndexFile(path);
+    const bytes = readVerifiedIndexFile(path, meta);
     const { count, dim } = meta;
     if (meta.version !== 1 || bytes.byteLength !== count * 4 * (1 + dim)) {
       throw new DejaError('IO_ERROR', `flat index holds ${bytes.byteLength} bytes, expected ${count * 4 * (1 + dim)} for ${count} vectors of ${dim} values`, {
         file: path,
-        hint: 'the file is truncated or does not belong to its sidecar; rebuild the index',
+        hint: 'the file does not belong to its sidecar; rebuild the index',
       });
     }
     const index = new FlatIndex(dim, meta.metric);

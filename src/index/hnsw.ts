@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import usearch from 'usearch';
 import { assert, DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
 import { checkNewLabels } from './flat.ts';
-import { writeIndexMeta, type IndexMeta } from './indexMeta.ts';
+import type { FileDigest } from './digest.ts';
+import { saveIndexFiles, withVerifiedIndexFile, type IndexMeta, type IndexSource } from './indexMeta.ts';
 import type { Neighbours, VectorIndex } from './vectorIndex.ts';
 
 const { Index, MetricKind, ScalarKind } = usearch;
@@ -115,33 +115,33 @@ export class HnswIndex implements VectorIndex {
     if (labels.length > 0) this.native.remove(toKeys(labels));
   }
 
-  save(path: string): void {
-    this.native.save(path);
-    writeIndexMeta(path, { version: 1, spec: this.spec, dim: this.dim, metric: this.metric, count: this.size });
+  save(path: string, source?: IndexSource): FileDigest {
+    return saveIndexFiles(path, (tmp) => this.native.save(tmp), { version: 1, spec: this.spec, dim: this.dim, metric: this.metric, count: this.size, source });
   }
 
   /**
    * Reads an index written by `save`; `meta` is its checked sidecar, `params` come from its spec.
+   * The file's size and SHA-256 are checked against the sidecar first: usearch's loader trusts its
+   * input, and a torn or corrupt file crashes the process (double free, segfault) instead of throwing.
    *
    * @throws DejaError NOT_FOUND when the usearch file is missing; IO_ERROR when it does not match the sidecar.
    */
   static load(path: string, meta: IndexMeta, params: HnswParams): HnswIndex {
-    if (!fs.existsSync(path)) {
-      throw new DejaError('NOT_FOUND', 'HNSW index file is missing', { file: path, hint: 'rebuild the index' });
-    }
-    const index = new HnswIndex(meta.dim, meta.metric, params);
-    try {
-      index.native.load(path);
-    } catch (e) {
-      throw new DejaError('IO_ERROR', `cannot read HNSW index: ${(e as Error).message}`, { file: path, hint: 'rebuild the index', cause: e });
-    }
-    if (index.native.dimensions() !== meta.dim || index.size !== meta.count) {
-      throw new DejaError('IO_ERROR', `HNSW index holds ${index.size} vectors of ${index.native.dimensions()} values, its sidecar says ${meta.count} of ${meta.dim}`, {
-        file: path,
-        hint: 'the file does not belong to its sidecar; rebuild the index',
-      });
-    }
-    return index;
+    return withVerifiedIndexFile(path, meta, (verified) => {
+      const index = new HnswIndex(meta.dim, meta.metric, params);
+      try {
+        index.native.load(verified);
+      } catch (e) {
+        throw new DejaError('IO_ERROR', `cannot read HNSW index: ${(e as Error).message}`, { file: path, hint: 'rebuild the index', cause: e });
+      }
+      if (index.native.dimensions() !== meta.dim || index.size !== meta.count) {
+        throw new DejaError('IO_ERROR', `HNSW index holds ${index.size} vectors of ${index.native.dimensions()} values, its sidecar says ${meta.count} of ${meta.dim}`, {
+          file: path,
+          hint: 'the file does not belong to its sidecar; rebuild the index',
+        });
+      }
+      return index;
+    });
   }
 }
 

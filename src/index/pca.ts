@@ -4,7 +4,8 @@ import type { Metric } from '../core/metric.ts';
 import { Rng } from '../core/rng.ts';
 import { fastDotBlock } from './fastDotBlock.ts';
 import { checkNewLabels } from './flat.ts';
-import { readIndexFile, writeIndexMeta, type IndexMeta } from './indexMeta.ts';
+import type { FileDigest } from './digest.ts';
+import { readIndexMeta, readVerifiedIndexFile, saveIndexFiles, type IndexMeta, type IndexSource } from './indexMeta.ts';
 import type { Neighbours, VectorIndex } from './vectorIndex.ts';
 
 /** A trained PCA: y = P (x − μ), P with orthonormal rows sorted by decreasing variance. */
@@ -338,34 +339,45 @@ export class PcaIndex implements VectorIndex {
     this.inner.remove(labels);
   }
 
-  save(path: string): void {
+  /** Saves the inner index at `<path>.inner` first; this sidecar names its checksum (`innerSha256`). */
+  save(path: string, source?: IndexSource): FileDigest {
     const pca = this.trained();
-    const fd = fs.openSync(path, 'w');
-    try {
-      for (const a of [pca.mean, pca.components, pca.variances]) fs.writeSync(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    } finally {
-      fs.closeSync(fd);
-    }
-    this.inner.save(`${path}.inner`);
-    writeIndexMeta(path, { version: 1, spec: this.spec, dim: this.dim, metric: this.metric, count: this.size });
+    const inner = this.inner.save(`${path}.inner`);
+    const write = (tmp: string) => {
+      const fd = fs.openSync(tmp, 'w');
+      try {
+        for (const a of [pca.mean, pca.components, pca.variances]) fs.writeSync(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      } finally {
+        fs.closeSync(fd);
+      }
+    };
+    const meta = { version: 1, spec: this.spec, dim: this.dim, metric: this.metric, count: this.size, innerSha256: inner.sha256, source };
+    return saveIndexFiles(path, write, meta);
   }
 
   /**
-   * Reads an index written by `save`; `meta` is its checked sidecar, `loadInner` the factory's `loadIndex`.
+   * Reads an index written by `save`; `meta` is its checked sidecar, `loadInner` the factory's
+   * `loadIndexWithMeta`. Both halves must come from the same save: the inner sidecar's checksum must
+   * be the one this sidecar recorded.
    *
-   * @throws DejaError IO_ERROR when the PCA file's size does not match the spec.
+   * @throws DejaError IO_ERROR when the PCA file's size or checksum does not match, or the inner index is from another save.
    */
-  static load(path: string, meta: IndexMeta, outDim: number, loadInner: (path: string) => VectorIndex): PcaIndex {
-    const bytes = new Uint8Array(readIndexFile(path)); // aligned copy
+  static load(path: string, meta: IndexMeta, outDim: number, loadInner: (path: string, meta: IndexMeta) => VectorIndex): PcaIndex {
+    const bytes = new Uint8Array(readVerifiedIndexFile(path, meta)); // aligned copy
     const { dim } = meta;
     const want = 4 * dim * (1 + outDim) + 8 * outDim;
     if (meta.version !== 1 || bytes.byteLength !== want) {
       throw new DejaError('IO_ERROR', `PCA file holds ${bytes.byteLength} bytes, expected ${want} for ${meta.spec} on ${dim}-D vectors`, {
         file: path,
-        hint: 'the file is truncated or does not belong to its sidecar; rebuild the index',
+        hint: 'the file does not belong to its sidecar; rebuild the index',
       });
     }
-    const index = new PcaIndex(dim, outDim, meta.metric, loadInner(`${path}.inner`));
+    const innerPath = `${path}.inner`;
+    const innerMeta = readIndexMeta(innerPath);
+    if (innerMeta.sha256 !== meta.innerSha256) {
+      throw new DejaError('IO_ERROR', 'PCA index and its inner index come from different saves', { file: innerPath, hint: 'rebuild the index' });
+    }
+    const index = new PcaIndex(dim, outDim, meta.metric, loadInner(innerPath, innerMeta));
     index.pca = {
       dim,
       outDim,

@@ -1,4 +1,6 @@
 import type { Metric } from '../core/metric.ts';
+import type { FileDigest } from './digest.ts';
+import type { IndexSource } from './indexMeta.ts';
 
 /**
  * k nearest neighbours of `nq` queries: row-major `nq * k` arrays. `labels[q * k + j]` is the label
@@ -33,6 +35,10 @@ export interface VectorIndex {
   search(queries: Float32Array, nq: number, k: number): Neighbours;
   /** Removes vectors by label; unknown labels are ignored. */
   remove(labels: Int32Array): void;
-  /** Writes the index (with its spec, dim and metric) to `path`. */
-  save(path: string): void;
+  /**
+   * Writes the index to `path` and its sidecar (spec, dim, metric, the data file's size and SHA-256,
+   * and `source`, the descriptor rows it was built from, when given) to `<path>.json`, each file
+   * replaced atomically. Returns the data file's size and checksum.
+   */
+  save(path: string, source?: IndexSource): FileDigest;
 }
