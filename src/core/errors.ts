@@ -22,7 +22,9 @@ export type ErrorCode =
   /** Work that ran past its time limit. */
   | 'TIME_LIMIT'
   /** The server's job queue is full. */
-  | 'BUSY';
+  | 'BUSY'
+  /** A request the server will not serve: a Host it does not answer to, or a cross-origin change. */
+  | 'FORBIDDEN';
 
 export class DejaError extends Error {
   readonly code: ErrorCode;

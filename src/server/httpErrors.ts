@@ -19,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
   TOO_LARGE: 413,
   TIME_LIMIT: 503,
   BUSY: 503,
+  FORBIDDEN: 403,
 };
 
 export interface ErrorBody {
