@@ -140,5 +140,7 @@ export async function startServer(rawOptions: ServeOptions): Promise<{ app: Fast
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  return { app, url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/` };
+  // A wildcard address is not a name to browse to (nor one the Host check accepts): print loopback.
+  const shown = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host === '::' ? '[::1]' : host;
+  return { app, url: `http://${shown}:${port}/` };
 }
