@@ -299,7 +299,10 @@ async function matchScenes(collection: Collection, image: Image, mask: Uint8Arra
 function sceneCandidates(collection: Collection, m: DescriptorMatrix, query: Float32Array, scenes: number, approximateAbove: number): Int32Array {
   if (m.n <= approximateAbove) return Int32Array.from({ length: m.n }, (_, r) => r);
   const k = Math.min(m.n, Math.max(5000, 25 * scenes));
-  const nb = upToDateIndex(collection, m, `HNSW32_ef${k}`, 'l2').search(query, 1, k);
+  // The search breadth (ef ≥ k) is part of the persisted index's spec: round it up to 5000·2^i so a few
+  // index files serve every `scenes` (one per distinct k would fill the collection folder).
+  const ef = 5000 * 2 ** Math.max(0, Math.ceil(Math.log2(k / 5000)));
+  const nb = upToDateIndex(collection, m, `HNSW32_ef${ef}`, 'l2').search(query, 1, k);
   return nb.labels.filter((r) => r >= 0);
 }
 

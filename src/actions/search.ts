@@ -28,7 +28,7 @@ export interface SearchHit {
 }
 
 /** Below this many photos, exact search is as fast as any index. */
-const EXACT_BELOW = 5000;
+export const EXACT_BELOW = 5000;
 
 /**
  * The k photos of the collection most similar to `image`.

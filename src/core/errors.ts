@@ -30,7 +30,9 @@ export type ErrorCode =
   /** The disk (or quota) is full. */
   | 'DISK_FULL'
   /** A photo's bytes differ from those indexed (edited, replaced, or an archive re-packed). */
-  | 'CHANGED';
+  | 'CHANGED'
+  /** A request the server will not serve: a Host it does not answer to, or a cross-origin change. */
+  | 'FORBIDDEN';
 
 export class DejaError extends Error {
   readonly code: ErrorCode;

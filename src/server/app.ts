@@ -1,16 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
+import { parseIndexSpec } from '../index/factory.ts';
 import { Collection } from '../store/collection.ts';
 import { errorResponse, zodToDejaError } from './httpErrors.ts';
 import { JobQueue } from './jobs.ts';
 import { collectionCache } from './collectionCache.ts';
 import { FifoGate } from './fifoGate.ts';
+import { allowedHostNames, checkRequestHost } from './hostCheck.ts';
+import { createJobFilesDir, releaseJobFilesDir } from './jobFilesDir.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RouteSpec, ServerContext } from './route.ts';
 import { routes } from './routes/index.ts';
@@ -32,8 +34,9 @@ export async function createServer(rawOptions: ServeOptions): Promise<FastifyIns
   const parsed = ServeOptions.safeParse(rawOptions);
   if (!parsed.success) throw zodToDejaError(parsed.error, 'options');
   const settings = parsed.data;
+  for (const spec of settings.indexes) parseIndexSpec(spec);
   const collection = Collection.open(path.resolve(settings.collection));
-  const jobs = new JobQueue(settings, fs.mkdtempSync(path.join(os.tmpdir(), 'deja-serve-jobs-')));
+  const jobs = new JobQueue(settings, createJobFilesDir());
   // Two in flight: one decoding its upload (sharp's threads) while the other searches.
   const ctx: ServerContext = { collection, settings, jobs, cached: collectionCache(collection), compute: new FifoGate(2) };
 
@@ -58,8 +61,12 @@ export async function createServer(rawOptions: ServeOptions): Promise<FastifyIns
   });
   app.addHook('onClose', async () => {
     await jobs.close();
+    releaseJobFilesDir(jobs.filesDir);
     collection.close();
   });
+  // Before anything else, static files included: a page of another site must not reach the API.
+  const allowedHosts = allowedHostNames(settings.host, settings.allowedHosts);
+  app.addHook('onRequest', async (request) => checkRequestHost(request, allowedHosts));
 
   const document = openApiDocument(routes, VERSION);
   app.get('/openapi.json', async () => document);
@@ -133,5 +140,7 @@ export async function startServer(rawOptions: ServeOptions): Promise<{ app: Fast
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  return { app, url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/` };
+  // A wildcard address is not a name to browse to (nor one the Host check accepts): print loopback.
+  const shown = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host === '::' ? '[::1]' : host;
+  return { app, url: `http://${shown}:${port}/` };
 }

@@ -7,15 +7,23 @@ import type { Collection } from '../store/collection.ts';
  */
 export type CollectionCache = <T>(key: string, load: () => Promise<T>) => Promise<T>;
 
-export function collectionCache(collection: Collection): CollectionCache {
+/** Keys come from request fields (encoder weights, PCA sizes): bound them, or memory grows with every new one. */
+const MAX_ENTRIES = 8;
+
+export function collectionCache(collection: Collection, maxEntries = MAX_ENTRIES): CollectionCache {
   const entries = new Map<string, { generation: number; value: Promise<unknown> }>();
   return <T>(key: string, load: () => Promise<T>): Promise<T> => {
     const generation = collection.generation();
     const hit = entries.get(key);
     if (hit && hit.generation === generation) return hit.value as Promise<T>;
     const value = load();
+    entries.delete(key);
     entries.set(key, { generation, value });
-    value.catch(() => entries.delete(key));
+    // Map keeps insertion order: the first key is the least recently loaded.
+    while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    value.catch(() => {
+      if (entries.get(key)?.value === value) entries.delete(key);
+    });
     return value;
   };
 }

@@ -23,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   READ_ONLY: 409,
   DISK_FULL: 507,
   CHANGED: 409,
+  FORBIDDEN: 403,
 };
 
 export interface ErrorBody {

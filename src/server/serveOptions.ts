@@ -8,6 +8,16 @@ export const ServeOptions = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   /** Interface to listen on: loopback by default, so nothing is exposed without asking. */
   host: z.string().min(1).default('127.0.0.1'),
+  /**
+   * More host names (or addresses) clients may use in the Host header, besides the --host it listens on
+   * and the loopback names. Any other Host is refused, so a DNS-rebinding page cannot reach the API.
+   */
+  allowedHosts: z.array(z.string().min(1)).default([]),
+  /**
+   * Approximate index specs a client may ask a search for (besides `Flat`, which is exact search), and
+   * the indexes already built in the collection. The first is the default.
+   */
+  indexes: z.array(z.string().min(1)).min(1).default(['HNSW32']),
   /** Folder of the built web page (default: the package's dist/web). */
   webRoot: z.string().optional(),
   /** Largest upload accepted, per file, in bytes. */

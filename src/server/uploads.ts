@@ -36,33 +36,18 @@ export interface UploadLimits {
  * Reads a request's files and fields: multipart/form-data (files + text fields), or a JSON object
  * (fields only). Each file is checked as an image from its header (format, pixel limit) before any
  * work starts, so a bad upload costs nothing and is answered with one line.
- * @throws DejaError BAD_ARGUMENT (unexpected or missing file fields, wrong content type), TOO_LARGE,
+ * @throws DejaError BAD_ARGUMENT (unexpected or missing file fields, wrong content type, a malformed
+ *   multipart body), TOO_LARGE,
  *   NOT_AN_IMAGE, EMPTY_FILE, TOO_MANY_PIXELS
  */
 export async function readUploads(request: FastifyRequest, files: FileField[], limits: UploadLimits): Promise<{ files: Upload[]; fields: Record<string, unknown> }> {
-  const uploads: Upload[] = [];
+  let uploads: Upload[] = [];
   const fields: Record<string, unknown> = {};
-  let total = 0;
   if (request.isMultipart()) {
-    for await (const part of request.parts({ limits: { fileSize: limits.maxUploadBytes, files: limits.maxFiles, fields: 64, fieldSize: 64 * 1024 } })) {
-      if (part.type === 'file') {
-        const spec = files.find((f) => f.name === part.fieldname);
-        const name = part.filename || part.fieldname;
-        if (!spec) {
-          part.file.resume();
-          throw new DejaError('BAD_ARGUMENT', `unexpected file field "${part.fieldname}"`, { hint: fileHint(files) });
-        }
-        const bytes = await readFilePart(part, name, limits.maxUploadBytes);
-        total += bytes.length;
-        if (total > limits.maxRequestBytes)
-          throw new DejaError('TOO_LARGE', `the files of this request are over the ${(limits.maxRequestBytes / 1024 / 1024).toFixed(0)} MiB limit in all`, {
-            file: name,
-            hint: 'send fewer or smaller photos per request (deja serve --max-request-mb)',
-          });
-        uploads.push({ field: part.fieldname, name, bytes });
-      } else {
-        fields[part.fieldname] = part.value;
-      }
+    try {
+      uploads = await readMultipart(request, files, limits, fields);
+    } catch (e) {
+      throw malformedMultipart(e);
     }
   } else if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) {
     Object.assign(fields, request.body);
@@ -77,6 +62,33 @@ export async function readUploads(request: FastifyRequest, files: FileField[], l
   const single = new Set(files.filter((f) => !f.multiple).map((f) => f.name));
   for (const u of uploads) if (single.has(u.field)) await probeImage(u.bytes, probeOptions(u, limits));
   return { files: uploads, fields };
+}
+
+/** The files of a multipart body (its text fields go into `fields`), within the byte limits. */
+async function readMultipart(request: FastifyRequest, files: FileField[], limits: UploadLimits, fields: Record<string, unknown>): Promise<Upload[]> {
+  const uploads: Upload[] = [];
+  let total = 0;
+  for await (const part of request.parts({ limits: { fileSize: limits.maxUploadBytes, files: limits.maxFiles, fields: 64, fieldSize: 64 * 1024 } })) {
+    if (part.type !== 'file') {
+      fields[part.fieldname] = part.value;
+      continue;
+    }
+    const spec = files.find((f) => f.name === part.fieldname);
+    const name = part.filename || part.fieldname;
+    if (!spec) {
+      part.file.resume();
+      throw new DejaError('BAD_ARGUMENT', `unexpected file field "${part.fieldname}"`, { hint: fileHint(files) });
+    }
+    const bytes = await readFilePart(part, name, limits.maxUploadBytes);
+    total += bytes.length;
+    if (total > limits.maxRequestBytes)
+      throw new DejaError('TOO_LARGE', `the files of this request are over the ${(limits.maxRequestBytes / 1024 / 1024).toFixed(0)} MiB limit in all`, {
+        file: name,
+        hint: 'send fewer or smaller photos per request (deja serve --max-request-mb)',
+      });
+    uploads.push({ field: part.fieldname, name, bytes });
+  }
+  return uploads;
 }
 
 function probeOptions(u: Upload, limits: Pick<UploadLimits, 'maxPixels'>) {
@@ -114,6 +126,21 @@ async function readFilePart(part: { toBuffer(): Promise<Buffer>; file: { truncat
     if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
     throw e;
   }
+}
+
+/**
+ * An error from reading a multipart body as the client's fault: the parser's own errors (a truncated
+ * body, a missing or wrong boundary, a bad part header) are plain Errors, which would answer 500.
+ * DejaErrors and errors that already carry a 4xx status (fastify's limits) pass through.
+ */
+function malformedMultipart(e: unknown): unknown {
+  if (isDejaError(e)) return e;
+  const status = (e as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return e;
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return new DejaError('BAD_ARGUMENT', `malformed multipart/form-data body: ${message}`, {
+    hint: 'send a complete multipart body whose parts are separated by the boundary of its content-type (e.g. curl -F photo=@photo.jpg …)',
+  });
 }
 
 function fileHint(files: FileField[]): string {

@@ -2,11 +2,23 @@ import type { Command } from 'commander';
 import { startServer } from '../../server/app.ts';
 import { collectionDir, intOption, jsonOption, withCollection } from '../common.ts';
 
+/** `--allowed-host a,b --allowed-host c` → [a, b, c]. */
+function collectList(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+/** Index specs hold commas themselves (`PCA64,HNSW32`): one per option. */
+function collectIndex(value: string, previous: string[]): string[] {
+  return [...previous, value.trim()];
+}
+
 export function register(program: Command): void {
   withCollection(program.command('serve'))
     .description('HTTP API (JSON, OpenAPI at /openapi.json) and the web page over a collection')
     .option('-p, --port <port>', 'TCP port (0 picks a free one)', intOption('--port', 0, 65535), 8080)
     .option('--host <host>', 'interface to listen on (0.0.0.0 to expose it on the network)', '127.0.0.1')
+    .option('--allowed-host <names>', 'more host names clients may send in the Host header (repeatable, or a comma list); the --host address and loopback names always work', collectList, [])
+    .option('--index <spec>', 'approximate index a search may use (repeatable; the first is the default; index specs already built in the collection work too)', collectIndex, [])
     .option('--max-upload-mb <mb>', 'largest upload per file, MiB', intOption('--max-upload-mb', 1, 4096), 25)
     .option('--max-request-mb <mb>', 'largest request in all (every file together), MiB', intOption('--max-request-mb', 1, 65536), 200)
     .option('--max-pixels <mp>', 'largest image accepted, megapixels', intOption('--max-pixels', 1, 1000), 50)
@@ -21,6 +33,8 @@ export function register(program: Command): void {
         collection: collectionDir(opts),
         port: opts.port,
         host: opts.host,
+        allowedHosts: opts.allowedHost,
+        indexes: opts.index.length ? opts.index : undefined,
         webRoot: opts.web,
         maxUploadBytes: opts.maxUploadMb * 1024 * 1024,
         maxRequestBytes: opts.maxRequestMb * 1024 * 1024,

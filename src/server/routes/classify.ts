@@ -2,6 +2,7 @@ import { decodeImage } from '../../io/decode.ts';
 import { ClassifyOptions, checkPhotoSize, classifyImage, labelledSet } from '../../actions/classify.ts';
 import { defineRoute } from '../route.ts';
 import { photoRef } from '../present.ts';
+import { heldEncoderSpec } from '../encoderCheck.ts';
 
 export default defineRoute({
   method: 'POST',
@@ -11,8 +12,9 @@ export default defineRoute({
   fields: ClassifyOptions,
   files: [{ name: 'photo', description: 'the photo to label', required: true }],
   returns: '{ label, scores: [{ label, score, votes }], neighbours: [{ id, name, path, thumbnail, label, distance }], encoder, k, weighting, collectionSize, pca, seconds }',
-  handle: async ({ ctx, fields, files }) => {
+  handle: async ({ ctx, fields: asked, files }) => {
     const started = performance.now();
+    const fields = { ...asked, encoder: heldEncoderSpec(ctx.collection, asked.encoder) };
     const upload = files[0];
     const r = await ctx.compute.run(async () => {
       const { image } = await decodeImage(upload.bytes, { minSide: 256, name: upload.name, pixelLimit: ctx.settings.maxPixels });

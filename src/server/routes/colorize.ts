@@ -5,7 +5,7 @@ import { ColorizeOptions, colorizeImage, colorizeSheet, matchesAverage } from '.
 import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
 import { photoRef } from '../present.ts';
-import { checkEncoderSpec } from '../encoderCheck.ts';
+import { heldEncoderSpec } from '../encoderCheck.ts';
 import type { Upload } from '../uploads.ts';
 
 export default defineRoute({
@@ -43,8 +43,5 @@ export default defineRoute({
     },
   },
   returns: 'job; result: { method, encoder, width, height, note, skippedGray, matches: [{ id, name, path, thumbnail, distance, mirrored }], panels: { gray, average, result, sheet } } (job file URLs)',
-  handle: async ({ fields, files }) => {
-    await checkEncoderSpec(fields.encoder);
-    return { upload: files[0], fields };
-  },
+  handle: ({ ctx, fields, files }) => ({ upload: files[0], fields: { ...fields, encoder: heldEncoderSpec(ctx.collection, fields.encoder) } }),
 });

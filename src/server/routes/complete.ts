@@ -5,12 +5,15 @@ import { encodeImage } from '../../io/encode.ts';
 import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
 import { photoRef } from '../present.ts';
-import { checkEncoderSpec } from '../encoderCheck.ts';
+import { heldEncoderSpec } from '../encoderCheck.ts';
+
+/** The upload's fields; when scene matching turns approximate is the operator's choice, not the client's. */
+const CompleteFields = CompleteUploadOptions.omit({ approximateAbove: true });
 
 interface CompleteInput {
   decoded: { photo: Image; mask: Image; maskName: string };
   photoName: string;
-  fields: z.output<typeof CompleteUploadOptions>;
+  fields: z.output<typeof CompleteFields>;
 }
 
 export default defineRoute({
@@ -18,7 +21,7 @@ export default defineRoute({
   url: '/api/complete',
   summary: 'Fills the masked hole of a photo: scene completion from the collection (Hays & Efros 2007) or the diffusion / texture baselines',
   tag: 'completion',
-  fields: CompleteUploadOptions,
+  fields: CompleteFields,
   files: [
     { name: 'photo', description: 'the photo', required: true },
     { name: 'mask', description: 'the hole: an image of the same pixel size, white = missing', required: true },
@@ -41,10 +44,10 @@ export default defineRoute({
   },
   returns: 'job; result: { method, width, height, holeFraction, collectionSize, scenesMatched, warnings, original, query, grid, results: [{ rank, source, score, terms, placement, image }] } (images are job file URLs)',
   handle: async ({ ctx, fields, files }): Promise<CompleteInput> => {
-    if (fields.method === 'scene') await checkEncoderSpec(fields.encoder);
+    const encoder = fields.method === 'scene' ? heldEncoderSpec(ctx.collection, fields.encoder) : fields.encoder;
     const photo = files.find((f) => f.field === 'photo')!;
     const mask = files.find((f) => f.field === 'mask')!;
     // Decoded and size-checked now, so a wrong mask is a 400 rather than a failed job.
-    return { decoded: await decodePhotoAndMask(photo, mask, ctx.settings.maxPixels), photoName: photo.name, fields };
+    return { decoded: await decodePhotoAndMask(photo, mask, ctx.settings.maxPixels), photoName: photo.name, fields: { ...fields, encoder } };
   },
 });

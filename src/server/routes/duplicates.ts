@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { DuplicatesOptions, findDuplicates } from '../../actions/duplicates.ts';
 import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
-import { checkEncoderSpec } from '../encoderCheck.ts';
+import { heldEncoderSpec } from '../encoderCheck.ts';
 
 export default defineRoute({
   method: 'POST',
@@ -22,8 +22,5 @@ export default defineRoute({
     },
   },
   returns: 'job; result: { groups: [{ kind: "exact"|"near", photos: [{ id, path, distance, thumbnail }] }] }',
-  handle: async ({ fields }) => {
-    await checkEncoderSpec(fields.encoder);
-    return fields;
-  },
+  handle: ({ ctx, fields }) => ({ ...fields, encoder: heldEncoderSpec(ctx.collection, fields.encoder) }),
 });

@@ -4,7 +4,7 @@ import type { JobContext } from '../jobs.ts';
 import type { Upload } from '../uploads.ts';
 import { defineRoute } from '../route.ts';
 import { photoRef } from '../present.ts';
-import { checkEncoderSpec } from '../encoderCheck.ts';
+import { heldEncoderSpec } from '../encoderCheck.ts';
 
 const LocateFields = LocateOptions.omit({ map: true });
 
@@ -33,8 +33,5 @@ export default defineRoute({
     },
   },
   returns: 'job; result: LocateReport (as `deja locate --json`) with neighbours[].thumbnail and map: URL of the map PNG',
-  handle: async ({ fields, files }) => {
-    await checkEncoderSpec(fields.encoder);
-    return { upload: files[0], fields };
-  },
+  handle: ({ ctx, fields, files }) => ({ upload: files[0], fields: { ...fields, encoder: heldEncoderSpec(ctx.collection, fields.encoder) } }),
 });

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { JobContext } from '../jobs.ts';
 import { probeUploads, type Upload } from '../uploads.ts';
 import { defineRoute } from '../route.ts';
-import { checkEncoderSpec } from '../encoderCheck.ts';
+import { heldEncoderSpec } from '../encoderCheck.ts';
 
 const SequenceFields = LocateSequenceOptions.omit({ map: true, mapRegion: true });
 
@@ -30,9 +30,9 @@ export default defineRoute({
   },
   returns: 'job; result: LocateSequenceReport (as `deja locate --sequence --json`)',
   handle: async ({ ctx, fields, files }): Promise<SequenceInput> => {
-    await checkEncoderSpec(fields.encoder);
+    const encoder = heldEncoderSpec(ctx.collection, fields.encoder);
     // A batch: an unreadable photo is skipped and reported with the results, the others are located.
     const { ok, skipped } = await probeUploads(files, ctx.settings);
-    return { files: ok, unreadable: skipped, fields };
+    return { files: ok, unreadable: skipped, fields: { ...fields, encoder } };
   },
 });

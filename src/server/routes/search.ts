@@ -5,9 +5,12 @@ import { collectionImage } from '../../actions/photoImage.ts';
 import { z } from 'zod';
 import { defineRoute } from '../route.ts';
 import { photoRef } from '../present.ts';
+import { heldEncoderSpec } from '../encoderCheck.ts';
+import { chooseSearchIndex } from '../indexChoice.ts';
 
 const SearchFields = SearchOptions.extend({
   photoId: z.number().int().min(1).optional().describe('Search with this collection photo instead of an upload.'),
+  index: z.string().optional().describe('`Flat` (exact), or an approximate index the server offers (deja serve --index, default HNSW32; or one built in the collection). Default: the first of deja serve --index.'),
 });
 
 export default defineRoute({
@@ -17,10 +20,12 @@ export default defineRoute({
   tag: 'search',
   fields: SearchFields,
   files: [{ name: 'photo', description: 'the query photo (omit when sending photoId)', required: false }],
-  returns: '{ encoder, k, seconds, results: [{ id, name, path, thumbnail, distance, mirrored }] }',
+  returns: '{ encoder, k, index (the spec searched with, or exact), note (why an asked-for index was not used), seconds, results: [{ id, name, path, thumbnail, distance, mirrored }] }',
   handle: async ({ ctx, fields, files }) => {
     const started = performance.now();
-    const { photoId, ...options } = fields;
+    const { photoId, index: requested, ...options } = fields;
+    const encoder = heldEncoderSpec(ctx.collection, options.encoder);
+    const choice = chooseSearchIndex(ctx.collection, encoder, requested ?? ctx.settings.indexes[0], options.exact, ctx.settings.indexes);
     const upload = files[0];
     if (!upload && photoId === undefined) throw new DejaError('BAD_ARGUMENT', 'send a photo file or a photoId', { hint: 'multipart field "photo", or JSON {"photoId": 17}' });
     if (photoId !== undefined && !ctx.collection.photo(photoId)) throw new DejaError('NOT_FOUND', `no photo ${photoId} in the collection`);
@@ -28,11 +33,13 @@ export default defineRoute({
       const image = upload
         ? (await decodeImage(upload.bytes, { minSide: 256, name: upload.name, pixelLimit: ctx.settings.maxPixels })).image
         : await collectionImage(ctx.collection, photoId!, 256);
-      return searchPhotos(ctx.collection, image, options);
+      return searchPhotos(ctx.collection, image, { ...options, encoder, exact: choice.exact, index: choice.index });
     });
     return {
-      encoder: options.encoder,
+      encoder,
       k: options.k,
+      index: choice.index,
+      note: choice.note,
       seconds: (performance.now() - started) / 1000,
       results: hits.map((h) => ({ ...photoRef(h), distance: h.distance, mirrored: h.mirrored })),
     };
