@@ -251,3 +251,39 @@ test('job files live under the system temp folder, and the folders of killed ser
     fs.rmSync(alive, { recursive: true, force: true });
   }
 });
+
+test('deja index may run while the server is up: searches keep answering, and the server sees every committed photo', { skip }, async () => {
+  const { sharedData } = await import('./helpers.ts');
+  const images = path.join(sharedData, 'world-streetview/images');
+  const names = fs.readdirSync(images).sort();
+  const first = path.join(dir, 'live-first');
+  const more = path.join(dir, 'live-more');
+  fs.mkdirSync(first);
+  fs.mkdirSync(more);
+  for (const n of names.slice(0, 20)) fs.copyFileSync(path.join(images, n), path.join(first, n));
+  for (const n of names.slice(20, 140)) fs.copyFileSync(path.join(images, n), path.join(more, n));
+  const live = path.join(dir, 'live');
+  const cli = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cli/entry.ts'), ...args], { cwd: repoRoot, stdio: 'ignore' });
+  const exitOf = (p: ReturnType<typeof cli>) => new Promise<number>((resolve) => p.once('exit', (code) => resolve(code ?? -1)));
+  assert.equal(await exitOf(cli(['index', first, '-c', live, '--encoders', 'tiny', '--quiet'])), 0);
+  const url = await serve({}, live);
+  const health = async () => ((await (await fetch(`${url}/api/health`)).json()) as { photos: number }).photos;
+  assert.equal(await health(), 20);
+  const ingest = cli(['index', more, '-c', live, '--encoders', 'tiny', '--quiet', '--threads', '1']);
+  let done = false;
+  const finished = exitOf(ingest).then((code) => ((done = true), code));
+  let searches = 0;
+  while (!done) {
+    const r = await post(`${url}/api/search`, { photoId: 1, encoder: 'tiny', k: 3 });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.equal(r.json.results[0].id, 1);
+    searches++;
+  }
+  assert.equal(await finished, 0);
+  assert.ok(searches > 0);
+  assert.equal(await health(), 140);
+  // A photo committed after the server started finds itself: the server's descriptors are current.
+  const r = await post(`${url}/api/search`, { photoId: 140, encoder: 'tiny', k: 1 });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.equal(r.json.results[0].id, 140);
+});
