@@ -153,16 +153,23 @@ export function gatherRows(m: DescriptorMatrix, rows: Int32Array): Float32Array 
   return out;
 }
 
-/** The typical distance of an encoder in this collection, computed once and cached in the store. */
+/**
+ * The typical distance of an encoder in this collection, computed once and cached in the store. The
+ * sampled pairs are drawn in photo-id order, so the scale depends on the photos and their descriptors,
+ * not on the order of the rows (a rebuild reorders them); a rebuilt encoder (new descriptor file) is
+ * estimated again.
+ */
 export function distanceScale(collection: Collection, m: DescriptorMatrix, encoder: Encoder): number {
   const key = `scale:${m.spec}`;
+  const source = collection.descriptorSource(m.spec);
   const cached = collection.getMeta(key);
   if (cached) {
-    const [rows, value] = cached.split(':').map(Number);
-    // Recompute when the collection has grown by half since.
-    if (m.n <= rows * 1.5) return value;
+    const [rows, value, from] = cached.split(':');
+    // Recompute when the collection has grown by half since, or the descriptors were rebuilt.
+    if (m.n <= Number(rows) * 1.5 && from === source) return Number(value);
   }
-  const scale = estimateDistanceScale(m.data, m.n, m.dim, encoder.metric, 2000, new Rng(7)) || 1;
-  collection.setMeta(key, `${m.n}:${scale}`);
+  const byPhoto = Int32Array.from({ length: m.n }, (_, r) => r).sort((a, b) => m.photoIds[a] - m.photoIds[b]);
+  const scale = estimateDistanceScale(m.data, m.n, m.dim, encoder.metric, 2000, new Rng(7), byPhoto) || 1;
+  collection.setMeta(key, `${m.n}:${scale}:${source}`);
   return scale;
 }

@@ -59,3 +59,28 @@ test('combinedKnn over candidates ranks only those rows and pads when they are f
 test('combinedKnn rejects a zero scale with BAD_ARGUMENT', () => {
   assert.throws(() => combinedKnn([{ data: gist, dim: 32, query: gist, weight: 1, scale: 0, metric: 'l2' }], n, 3), { code: 'BAD_ARGUMENT' });
 });
+
+test('the distance scale drawn in photo-id order does not depend on the order of the rows', () => {
+  const n = 300;
+  const dim = 8;
+  const rng = new Rng(3);
+  const data = new Float32Array(n * dim).map(() => rng.next());
+  const ids = Int32Array.from({ length: n }, (_, i) => 1000 + i);
+  // The same photos and vectors, rows shuffled (as a rebuild may leave them).
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+  }
+  const shuffled = new Float32Array(n * dim);
+  const shuffledIds = new Int32Array(n);
+  perm.forEach((from, to) => {
+    shuffled.set(data.subarray(from * dim, (from + 1) * dim), to * dim);
+    shuffledIds[to] = ids[from];
+  });
+  const byId = (photoIds: Int32Array) => Int32Array.from({ length: n }, (_, r) => r).sort((a, b) => photoIds[a] - photoIds[b]);
+  const a = estimateDistanceScale(data, n, dim, 'l2', 500, new Rng(7), byId(ids));
+  const b = estimateDistanceScale(shuffled, n, dim, 'l2', 500, new Rng(7), byId(shuffledIds));
+  assert.equal(a, b);
+  assert.notEqual(estimateDistanceScale(shuffled, n, dim, 'l2', 500, new Rng(7)), a, 'without the order the sample differs');
+});

@@ -23,14 +23,16 @@ import type { Neighbours } from './vectorIndex.ts';
  * and colour distances combined with weights); Hays & Efros, "IM2GPS", CVPR 2008, §3 (several
  * descriptors' distances normalised and summed).
  */
-export function estimateDistanceScale(data: Float32Array, n: number, dim: number, metric: Metric, sampleCount: number, rng: Rng): number {
+export function estimateDistanceScale(data: Float32Array, n: number, dim: number, metric: Metric, sampleCount: number, rng: Rng, order?: Int32Array): number {
   if (n < 2) throw new DejaError('NO_DATA', `need at least 2 descriptors to estimate a distance scale but the collection has ${n}`, { hint: 'add photos first' });
   assert(data.length >= n * dim && sampleCount >= 1, 'estimateDistanceScale: n * dim values, sampleCount >= 1');
   const d = new Float64Array(sampleCount);
   for (let s = 0; s < sampleCount; s++) {
-    const i = rng.int(n);
-    let j = rng.int(n - 1);
-    if (j >= i) j++;
+    const a = rng.int(n);
+    let b = rng.int(n - 1);
+    if (b >= a) b++;
+    const i = order ? order[a] : a;
+    const j = order ? order[b] : b;
     d[s] = pairDistance(data, i * dim, data, j * dim, dim, metric);
   }
   d.sort();

@@ -331,6 +331,11 @@ export class Collection {
       .all() as EncoderInfo[];
   }
 
+  /** A token that changes when an encoder's descriptors are rebuilt (the name of their file). */
+  descriptorSource(spec: string): string {
+    return (this.db.prepare('SELECT file FROM encoders WHERE spec = ?').get(spec) as { file: string } | undefined)?.file ?? '';
+  }
+
   /** The stored provenance of one encoder spec, or undefined. */
   encoderInfo(spec: string): EncoderInfo | undefined {
     return this.db
