@@ -15,6 +15,7 @@ import { searchPhotos } from '../src/actions/search.ts';
 import { verifyCollection } from '../src/actions/verify.ts';
 import { relinkPhotos } from '../src/actions/relink.ts';
 import { decodeImage } from '../src/io/decode.ts';
+import { createServer } from '../src/server/app.ts';
 import { deja, hasSharedData, repoRoot, sharedData, tmpDir } from './helpers.ts';
 
 const skip = !hasSharedData && 'needs ../shared/data';
@@ -176,6 +177,12 @@ test('a read-only collection answers every reading command; writing is refused i
       assert.equal(s.code, 0, s.stderr);
       assert.equal(JSON.parse(s.stdout).results[0].path, query);
     }
+    const outDir = tmpDir();
+    fs.chmodSync(outDir, 0o777);
+    const out = path.join(outDir, 'colour.png');
+    const col = run(['colorize', query, '-c', dir, '--out', out, '--json']);
+    assert.equal(col.code, 0, col.stderr);
+    assert.ok(fs.statSync(out).size > 0);
     const v = run(['verify', '-c', dir, '--json', '--quiet']);
     assert.equal(v.code, 0, v.stderr);
     const w = run(['index', photos, '-c', dir, '--encoders', 'tiny', '--quiet']);
@@ -187,6 +194,16 @@ test('a read-only collection answers every reading command; writing is refused i
   if (mount) {
     try {
       check(mount.at, deja);
+      const app = await createServer({ collection: mount.at, webRoot: path.join(tmpDir(), 'no-web') });
+      try {
+        const health = await app.inject({ method: 'GET', url: '/api/health' });
+        assert.equal(health.json().photos, 30);
+        const s = await app.inject({ method: 'POST', url: '/api/search', payload: { photoId: 4, encoder: 'tiny', k: 2 } });
+        assert.equal(s.statusCode, 200, s.body);
+        assert.equal(s.json().results[0].id, 4);
+      } finally {
+        await app.close();
+      }
     } finally {
       mount.unmount();
     }
