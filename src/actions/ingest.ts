@@ -5,15 +5,15 @@ import { DejaError, isDejaError } from '../core/errors.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.ts';
 import { deserializeError, type SerializedError } from '../core/workerTask.ts';
-import { PHOTO_EXTENSIONS, countSources, listSources, type SourceItem } from '../io/sources.ts';
-import { readCsv, column } from '../io/csv.ts';
-import { readGeoCsv, type GeoCsv } from '../io/geoCsv.ts';
+import { PHOTO_EXTENSIONS, listSourcePaths, listSources, type SourceItem } from '../io/sources.ts';
+import { readGeoCsv } from '../io/geoCsv.ts';
 import { DEFAULT_PIXEL_LIMIT } from '../io/decode.ts';
 import { createEncoderResolved } from '../encoders/factory.ts';
 import type { EncodeTask } from '../encoders/encodeWorker.ts';
 import type { EncodedPhoto } from '../encoders/encodePhoto.ts';
 import type { Collection, NewPhoto } from '../store/collection.ts';
-import { PathMatcher } from './matchPath.ts';
+import { applyGeoCsv, applyLabelsCsv, readLabelsCsv, runPhotos } from './csvMetadata.ts';
+import type { CsvRowProblem } from './csvRowMatch.ts';
 
 /** Options of `deja index`, validated once at the boundary. */
 export const IngestOptions = z.object({
@@ -25,8 +25,14 @@ export const IngestOptions = z.object({
   labelsCsv: z.string().optional(),
   /** Column of `labelsCsv` holding the label (default: label, category or class), e.g. `country`. */
   labelColumn: z.string().min(1).optional(),
-  /** CSV with columns file,latitude,longitude[,time]: geotags for photos without EXIF GPS. */
+  /**
+   * CSV with columns file,latitude,longitude[,time]: geotags for photos without EXIF GPS. Like `labelsCsv`,
+   * its rows are matched only to the photos of the sources given, by path relative to the CSV or to the
+   * source (a bare file name only when unique among them).
+   */
   geoCsv: z.string().optional(),
+  /** Let `geoCsv` replace positions read from EXIF GPS (by default a photo's own GPS is kept). */
+  geoOverridesExif: z.boolean().default(false),
   /** Storage precision of new descriptor files. */
   dtype: z.enum(['float32', 'float16']).default('float32'),
   /** Decompression-bomb guard, in pixels. */
@@ -58,6 +64,10 @@ export interface IngestReport {
   labelled: number;
   geotagged: number;
   geoProblems: { line: number; message: string }[];
+  /** CSV rows (of `geoCsv` or `labelsCsv`) that matched no photo of the sources, several, or an already named one. */
+  csvProblems: ({ csv: string } & CsvRowProblem)[];
+  /** Photos whose EXIF GPS was kept over a `geoCsv` row (see `geoOverridesExif`). */
+  geoKeptExif: number;
   encoders: { spec: string; dim: number }[];
   seconds: number;
   photosPerSecond: number;
@@ -84,7 +94,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
   // Encoders being rebuilt may have another version on disk: they are checked after their rebuild.
   for (const e of encoders) if (!rebuildSpecs.has(e.spec)) collection.ensureEncoder(e, options.dtype);
   // Read the CSVs first: a bad one is refused before any photo is decoded.
-  const labels = options.labelsCsv ? readLabelsCsv(options.labelsCsv, options.labelColumn) : undefined;
+  const labels = options.labelsCsv ? { file: options.labelsCsv, rows: readLabelsCsv(options.labelsCsv, options.labelColumn) } : undefined;
   const geo = options.geoCsv ? { file: options.geoCsv, csv: readGeoCsv(options.geoCsv) } : undefined;
   const report: IngestReport = {
     added: 0,
@@ -98,6 +108,8 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     labelled: 0,
     geotagged: 0,
     geoProblems: [],
+    csvProblems: [],
+    geoKeptExif: 0,
     encoders: encoders.map((e) => ({ spec: e.spec, dim: e.dim })),
     seconds: 0,
     photosPerSecond: 0,
@@ -114,8 +126,10 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     });
 
   let dispatched = 0;
+  let found: { path: string; relPath: string }[] = []; // every photo path of these sources, for the CSVs
   try {
-    const total = await countSources(sources);
+    found = await listSourcePaths(sources);
+    const total = found.length;
     if (total === 0 && collection.count() === 0)
       throw new DejaError('NO_DATA', 'no photos found in the given sources', {
         file: sources.join(', '),
@@ -180,7 +194,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
       }
       pendingHashes.set(hash, []);
       dispatched++;
-      const label = options.labelFromFolder ? item.folder : (labels?.lookup(item.path) ?? null);
+      const label = options.labelFromFolder ? item.folder : null; // CSV labels are set after the run
       // The hash stays pending until its photo is committed (Batcher.flush), so a copy that turns up
       // meanwhile becomes an alias instead of a second insert.
       const photoId = changedId;
@@ -215,8 +229,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     progress.stop();
     await pool.close();
   }
-  if (geo) applyGeoCsv(collection, geo.file, geo.csv, report);
-  if (labels) report.labelled = applyLabels(collection, labels);
+  if (geo || labels) await applyCsvMetadata(collection, found, labels, geo, options.geoOverridesExif, report);
   report.seconds = (Date.now() - started) / 1000;
   report.photosPerSecond = report.added / Math.max(1e-3, report.seconds);
   return report;
@@ -402,47 +415,35 @@ class Batcher {
   }
 }
 
-function readLabelsCsv(file: string, labelColumn?: string): PathMatcher<string> {
-  const csv = readCsv(file);
-  const f = column(csv, 'file', 'path', 'member', 'filename', 'image');
-  const l = labelColumn ? column(csv, labelColumn) : column(csv, 'label', 'category', 'class');
-  if (f < 0 || l < 0)
-    throw new DejaError('BAD_ARGUMENT', `labels CSV needs a file column and ${labelColumn ? `a "${labelColumn}" column` : 'a label column'}; found [${csv.header.join(', ')}]`, {
-      file,
-      hint: labelColumn ? 'pick one of those with --label-column' : 'name the columns file,label, or pick the label column with --label-column',
-    });
-  return new PathMatcher(
-    csv.rows.filter((r) => r.cells[f] && r.cells[l]).map((r) => [r.cells[f].trim(), r.cells[l].trim()] as [string, string]),
-    path.dirname(path.resolve(file)),
-  );
-}
-
-function applyLabels(collection: Collection, labels: PathMatcher<string>): number {
-  let n = 0;
-  collection.transaction(() => {
-    for (const p of collection.photos()) {
-      const label = labels.lookup(p.path);
-      if (label !== undefined && label !== p.label) {
-        collection.setLabel(p.id, label);
-        n++;
-      }
+/** Labels and geotags from the CSVs, for the photos of this run's sources only (see csvMetadata.ts). */
+async function applyCsvMetadata(
+  collection: Collection,
+  found: { path: string; relPath: string }[],
+  labels: { file: string; rows: ReturnType<typeof readLabelsCsv> } | undefined,
+  geo: { file: string; csv: ReturnType<typeof readGeoCsv> } | undefined,
+  geoOverridesExif: boolean,
+  report: IngestReport,
+): Promise<void> {
+  const run = runPhotos(collection, found);
+  const seen = new Set<string>(); // one CSV passed as both --geo and --labels: report each row once
+  const note = (csv: string, problems: CsvRowProblem[]) => {
+    for (const p of problems) {
+      const key = `${path.resolve(csv)}:${p.line}:${p.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      report.csvProblems.push({ csv, ...p });
     }
-  });
-  return n;
-}
-
-function applyGeoCsv(collection: Collection, file: string, csv: GeoCsv, report: IngestReport): void {
-  report.geoProblems = csv.problems;
-  const geo = new PathMatcher(
-    csv.rows.map((r) => [r.file, r] as [string, (typeof csv.rows)[number]]),
-    path.dirname(path.resolve(file)),
-  );
-  collection.transaction(() => {
-    for (const p of collection.photos()) {
-      const g = geo.lookup(p.path);
-      if (!g) continue;
-      collection.setGeo(p.id, g.latitude, g.longitude, g.takenAt ?? p.takenAt);
-      report.geotagged++;
-    }
-  });
+  };
+  if (geo) {
+    report.geoProblems = geo.csv.problems;
+    const r = await applyGeoCsv(collection, geo.file, geo.csv, run, geoOverridesExif);
+    report.geotagged = r.geotagged;
+    report.geoKeptExif = r.keptExif;
+    note(geo.file, r.problems);
+  }
+  if (labels) {
+    const r = applyLabelsCsv(collection, labels.file, labels.rows, run);
+    report.labelled = r.labelled;
+    note(labels.file, r.problems);
+  }
 }

@@ -1,4 +1,4 @@
-import { decodeImage } from '../io/decode.ts';
+import { decodeImage, type Decoded } from '../io/decode.ts';
 import { readExif, type PhotoExif } from '../io/exif.ts';
 import type { Encoder } from './encoder.ts';
 
@@ -12,8 +12,25 @@ export interface EncodedPhoto {
 }
 
 /**
- * Decodes a photo once (shrink-on-load to the largest input any encoder needs), reads its EXIF, and
- * runs every encoder on the same pixels.
+ * Shorter side, in pixels, of the canonical decode every encoder with a smaller input works from. It is
+ * the size queries are decoded at (`queryImage`, the server's search), so a photo's descriptor at ingest
+ * equals the one computed when it is the query.
+ */
+export const CANONICAL_MIN_SIDE = 256;
+
+/**
+ * The decode size an encoder works from: the canonical one, or its own input size when that is larger.
+ * It depends on the encoder alone, never on the encoders it runs with, so a descriptor depends only on the
+ * photo and the encoder's spec (`--rebuild tiny --encoders tiny,lab-hist` reproduces the tiny vectors).
+ */
+export function decodeSideFor(encoder: Pick<Encoder, 'inputSize'>): number {
+  return Math.max(CANONICAL_MIN_SIDE, encoder.inputSize);
+}
+
+/**
+ * Decodes a photo once per distinct decode size of its encoders (one decode for the built-in encoders:
+ * shrink-on-load to {@link CANONICAL_MIN_SIDE}), reads its EXIF, and runs each encoder on the pixels of its
+ * own decode size.
  * @throws DejaError for undecodable input (the caller skips and reports the photo)
  */
 export async function encodePhoto(
@@ -21,11 +38,18 @@ export async function encodePhoto(
   encoders: readonly Encoder[],
   options: { name: string; pixelLimit?: number },
 ): Promise<EncodedPhoto> {
-  const minSide = Math.max(32, ...encoders.map((e) => e.inputSize));
-  const decoded = await decodeImage(bytes, { minSide, pixelLimit: options.pixelLimit, name: options.name });
+  const decodes = new Map<number, Promise<Decoded>>();
+  const decodeAt = (minSide: number) => {
+    let d = decodes.get(minSide);
+    if (!d) decodes.set(minSide, (d = decodeImage(bytes, { minSide, pixelLimit: options.pixelLimit, name: options.name })));
+    return d;
+  };
+  const sides = [...new Set(encoders.map(decodeSideFor))].sort((a, b) => b - a);
+  const first = await decodeAt(sides[0] ?? CANONICAL_MIN_SIDE);
   const exif = await readExif(bytes);
   const descriptors: Record<string, Float32Array> = {};
   for (const e of encoders) {
+    const decoded = await decodeAt(decodeSideFor(e));
     const d = await e.encode(decoded.image);
     for (let i = 0; i < d.length; i++)
       if (!Number.isFinite(d[i])) throw new Error(`encoder ${e.spec} produced a non-finite value for ${options.name}`);
@@ -33,9 +57,9 @@ export async function encodePhoto(
   }
   const rotated = exifSwapsSides(exif);
   return {
-    width: rotated ? decoded.originalHeight : decoded.originalWidth,
-    height: rotated ? decoded.originalWidth : decoded.originalHeight,
-    format: decoded.format,
+    width: rotated ? first.originalHeight : first.originalWidth,
+    height: rotated ? first.originalWidth : first.originalHeight,
+    format: first.format,
     exif,
     descriptors,
   };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import sharp, { type Metadata } from 'sharp';
 import { DejaError } from '../core/errors.ts';
 import { fromInterleaved, type Image } from '../core/image.ts';
+import { describeDecodeFailure, sniffFormat, specificLines } from './decodeFailure.ts';
 
 /** Default decompression-bomb guard: 100 megapixels (a 12k × 8k photo passes; crafted 60k × 60k PNGs do not). */
 export const DEFAULT_PIXEL_LIMIT = 100_000_000;
@@ -40,34 +41,44 @@ export async function decodeImage(input: Buffer | Uint8Array, options: DecodeOpt
   const limit = options.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
   const { width: w0, height: h0, format } = await probeImage(input, options);
   try {
-    let pipeline = sharp(input, { limitInputPixels: limit, failOn: 'truncated' }).rotate();
-    if (options.minSide) {
-      // Orientation may swap sides; shrink on the shorter one.
-      pipeline = pipeline.resize({
-        width: options.minSide,
-        height: options.minSide,
-        fit: 'outside',
-        withoutEnlargement: true,
-        kernel: 'lanczos3',
-      });
+    return await decodePixels(input, options, limit, w0, h0, format);
+  } catch (first) {
+    let msg = first instanceof Error ? first.message : String(first);
+    // An empty libvips error ("Unknown error") is a race on its process-wide error buffer: once more,
+    // alone, usually brings back the decoder's own reason.
+    if (specificLines(msg, format).length === 0) {
+      try {
+        return await decodePixels(input, options, limit, w0, h0, format);
+      } catch (again) {
+        msg = again instanceof Error ? again.message : String(again);
+      }
     }
-    pipeline = options.gray ? pipeline.flatten().grayscale() : pipeline.flatten().toColourspace('srgb');
-    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-    const channels = options.gray ? 1 : 3;
-    const bytes = info.channels === channels ? data : dropChannels(data, info.channels, channels);
-    return {
-      image: fromInterleaved(bytes, info.width, info.height, channels),
-      originalWidth: w0,
-      originalHeight: h0,
-      format,
-    };
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new DejaError('CORRUPT_IMAGE', `corrupt or truncated image: ${msg.split('\n')[0]}`, {
-      file: name,
-      hint: 're-export or re-download the photo',
+    throw new DejaError('CORRUPT_IMAGE', describeDecodeFailure(input, format, msg), { file: name, hint: 're-export or re-download the photo' });
+  }
+}
+
+async function decodePixels(input: Buffer | Uint8Array, options: DecodeOptions, limit: number, w0: number, h0: number, format: string): Promise<Decoded> {
+  let pipeline = sharp(input, { limitInputPixels: limit, failOn: 'truncated' }).rotate();
+  if (options.minSide) {
+    // Orientation may swap sides; shrink on the shorter one.
+    pipeline = pipeline.resize({
+      width: options.minSide,
+      height: options.minSide,
+      fit: 'outside',
+      withoutEnlargement: true,
+      kernel: 'lanczos3',
     });
   }
+  pipeline = options.gray ? pipeline.flatten().grayscale() : pipeline.flatten().toColourspace('srgb');
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  const channels = options.gray ? 1 : 3;
+  const bytes = info.channels === channels ? data : dropChannels(data, info.channels, channels);
+  return {
+    image: fromInterleaved(bytes, info.width, info.height, channels),
+    originalWidth: w0,
+    originalHeight: h0,
+    format,
+  };
 }
 
 /**
@@ -82,8 +93,13 @@ export async function probeImage(input: Buffer | Uint8Array, options: Pick<Decod
   let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
-  } catch {
-    throw new DejaError('NOT_AN_IMAGE', 'not an image Deja can read', {
+  } catch (e) {
+    // A known format's magic with a header sharp cannot parse is a damaged photo, not a non-photo.
+    const sniffed = sniffFormat(input);
+    const msg = e instanceof Error ? e.message : String(e);
+    if (sniffed && !/unsupported image format/i.test(msg))
+      throw new DejaError('CORRUPT_IMAGE', describeDecodeFailure(input, sniffed, msg), { file: name, hint: 're-export or re-download the photo' });
+    throw new DejaError('NOT_AN_IMAGE', sniffed ? `not an image Deja can read (${sniffed.toUpperCase()} header, but the decoder cannot parse it)` : 'not an image Deja can read', {
       file: name,
       hint: 'supported formats are JPEG, PNG, WebP, TIFF, GIF and AVIF',
     });

@@ -21,9 +21,9 @@ test('a headed CSV yields rows with ISO times and reports bad rows by line numbe
   ].join('\r\n');
   const { rows, problems } = parseGeoCsv(csv);
   assert.deepEqual(rows, [
-    { file: 'a.jpg', latitude: 39.95, longitude: -75.19, takenAt: '2024-09-23T16:06:58-04:00' },
-    { file: 'g.jpg', latitude: 1.5, longitude: 2.5, takenAt: '2024-09-23T20:00:00Z' },
-    { file: 'h.jpg', latitude: 3, longitude: 4 },
+    { file: 'a.jpg', line: 2, latitude: 39.95, longitude: -75.19, takenAt: '2024-09-23T16:06:58-04:00' },
+    { file: 'g.jpg', line: 8, latitude: 1.5, longitude: 2.5, takenAt: '2024-09-23T20:00:00Z' },
+    { file: 'h.jpg', line: 10, latitude: 3, longitude: 4 },
   ]);
   assert.deepEqual(problems.map((p) => p.line), [3, 4, 5, 6, 9, 10]);
   assert.match(problems[1].message, /latitude 95, expected a number between -90 and 90/);
@@ -34,7 +34,7 @@ test('a headed CSV yields rows with ISO times and reports bad rows by line numbe
 test('a CSV without a header is read as file, latitude, longitude, time', () => {
   const { rows, problems } = parseGeoCsv('x.jpg;48.1;11.5;2023-07-05 07:53:31\ny.jpg;-33.9;151.2\n');
   assert.equal(problems.length, 0);
-  assert.deepEqual(rows[0], { file: 'x.jpg', latitude: 48.1, longitude: 11.5, takenAt: '2023-07-05T07:53:31' });
+  assert.deepEqual(rows[0], { file: 'x.jpg', line: 1, latitude: 48.1, longitude: 11.5, takenAt: '2023-07-05T07:53:31' });
   assert.equal(rows[1].longitude, 151.2);
 });
 
@@ -49,7 +49,7 @@ test('the world street-view CSV reads all 1,183 rows without problems', (t) => {
   const { rows, problems } = readGeoCsv(file);
   assert.equal(rows.length, 1183);
   assert.equal(problems.length, 0);
-  assert.deepEqual(rows[0], { file: '0.jpg', latitude: -38.14890723, longitude: 144.3486681 });
+  assert.deepEqual(rows[0], { file: '0.jpg', line: 2, latitude: -38.14890723, longitude: 144.3486681 });
 });
 
 test('the europe-trips CSV reports its five photos without GPS and keeps times with offsets', (t) => {

@@ -6,6 +6,8 @@ import { csvRecords } from './csv.ts';
 export interface GeoCsvRow {
   /** The photo as written in the CSV (a path or file name, matched by the caller). */
   file: string;
+  /** 1-based line of the row in the CSV (for reports). */
+  line: number;
   /** WGS84 degrees in [-90, 90]. */
   latitude: number;
   /** WGS84 degrees in [-180, 180]. */
@@ -43,7 +45,7 @@ const OFFSET_NAMES = ['utc_offset', 'offset', 'offset_time_original', 'timezone_
  * @param path the CSV file
  * @returns the usable rows in file order and the problems found
  * @throws DejaError NOT_FOUND when the file is missing, NO_DATA when it has no columns for latitude/longitude
- * @example readGeoCsv('photos.csv').rows[0] // { file: '0.jpg', latitude: -38.1489, longitude: 144.3487 }
+ * @example readGeoCsv('photos.csv').rows[0] // { file: '0.jpg', line: 2, latitude: -38.1489, longitude: 144.3487 }
  */
 export function readGeoCsv(path: string): GeoCsv {
   let text: string;
@@ -116,7 +118,7 @@ function parseRow(cells: string[], cols: Columns, line: number, problems: GeoCsv
   if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return skip(`"${file}" has a coordinate that is not a number ("${latText}", "${lonText}")`);
   if (latitude < -90 || latitude > 90) return skip(`"${file}" has latitude ${latitude}, expected a number between -90 and 90`);
   if (longitude < -180 || longitude > 180) return skip(`"${file}" has longitude ${longitude}, expected a number between -180 and 180`);
-  const row: GeoCsvRow = { file, latitude, longitude };
+  const row: GeoCsvRow = { file, line, latitude, longitude };
   const timeText = cols.time >= 0 ? (cells[cols.time] ?? '').trim() : '';
   if (timeText !== '') {
     const takenAt = isoTime(timeText, cols.offset >= 0 ? (cells[cols.offset] ?? '').trim() : '');

@@ -3,41 +3,12 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { pipeline } from 'node:stream';
 import tar from 'tar-stream';
-import { DejaError } from '../core/errors.ts';
+import { DejaError, assert } from '../core/errors.ts';
+import { MAX_LIST_BYTES, MAX_PHOTO_BYTES, describeFileType, ioError, readRegularFile, tooLarge } from './readRegularFile.ts';
+import { walkFolder } from './walkFolder.ts';
+import { PHOTO_EXTENSIONS, fileItem, problemItem, type SourceItem } from './sourceItem.ts';
 
-/** File extensions picked up when walking folders and archives (explicit files are always tried). */
-export const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif']);
-
-/** One photo to ingest, wherever it lives. */
-export interface SourceItem {
-  /** Absolute file path, or `absolute archive path#member`. */
-  path: string;
-  /** The name of the folder holding it (for `--label-from-folder`). */
-  folder: string;
-  /** Offset of the bytes in an uncompressed tar, for cheap re-reads; null otherwise. */
-  dataOffset: number | null;
-  /** True for members of compressed archives: their bytes must be kept to be read again. */
-  compressed: boolean;
-  /** Reads the bytes (throws DejaError for unreadable files). */
-  read(): Buffer;
-  /** Size and modification time (of the file, or of the archive holding it) without reading it: tells a changed photo from an unchanged one. */
-  stamp(): FileStamp;
-}
-
-export interface FileStamp {
-  size: number;
-  mtimeMs: number;
-}
-
-/** Stamp of a file; size -1 when it cannot be stat'ed (it is then read and hashed). */
-function fileStamp(abs: string): FileStamp {
-  try {
-    const st = fs.statSync(abs);
-    return { size: st.size, mtimeMs: st.mtimeMs };
-  } catch {
-    return { size: -1, mtimeMs: -1 };
-  }
-}
+export { PHOTO_EXTENSIONS, type SourceItem } from './sourceItem.ts';
 
 export type SourceKind = 'folder' | 'file' | 'tar' | 'tar.gz' | 'list';
 
@@ -55,73 +26,82 @@ function statOrThrow(p: string): fs.Stats {
   try {
     return fs.statSync(p);
   } catch {
-    throw new DejaError('NOT_FOUND', 'no such file or folder', { file: p, hint: 'pass photo folders, files, .tar/.tar.gz archives or a list file' });
+    throw noSuchSource(p);
   }
 }
 
+function noSuchSource(p: string): DejaError {
+  return new DejaError('NOT_FOUND', 'no such file or folder', { file: p, hint: 'pass photo folders, files, .tar/.tar.gz archives or a list file' });
+}
+
 /**
- * Every photo under the inputs, in a stable order: folders walked recursively (sorted), archives
- * in member order, list files line by line (paths relative to the list file).
+ * Refuses a batch none of whose sources exists, with the one-line error for the first (a batch where
+ * only some are missing goes on: `listSources` reports the missing ones as skipped items).
+ * @throws DejaError NOT_FOUND
  */
-export async function* listSources(inputs: string[]): AsyncGenerator<SourceItem> {
+export function assertSomeSourceExists(inputs: string[]): void {
+  if (inputs.length > 0 && !inputs.some((p) => fs.existsSync(p))) throw noSuchSource(path.resolve(inputs[0]));
+}
+
+/**
+ * Every photo under the inputs, in a stable order: folders walked recursively (sorted, symlinks followed,
+ * each real folder once), archives in member order, list files line by line (paths relative to the list
+ * file). Only regular files are read. A missing input is yielded as a skipped item, unless none exists.
+ * @throws DejaError NOT_FOUND when no input exists
+ */
+export async function* listSources(inputs: string[], options: { keepBytes?: boolean } = {}): AsyncGenerator<SourceItem> {
+  assertSomeSourceExists(inputs);
+  const visitedFolders = new Set<string>(); // dev:ino of folders walked, across all inputs
   for (const input of inputs) {
     const abs = path.resolve(input);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      yield problemItem(abs, path.basename(abs), ioError(abs, e).code === 'NOT_FOUND' ? noSuchSource(abs) : ioError(abs, e));
+      continue;
+    }
+    if (st.isDirectory()) {
+      yield* walkFolder(abs, visitedFolders);
+      continue;
+    }
+    if (!st.isFile()) {
+      yield problemItem(abs, path.basename(abs), new DejaError('IO_ERROR', `not a regular file: ${describeFileType(st)}`, { file: abs, hint: 'only regular files are read as photos' }));
+      continue;
+    }
     const kind = sourceKind(abs);
-    if (kind === 'folder') yield* walkFolder(abs);
-    else if (kind === 'tar') yield* tarMembers(abs);
-    else if (kind === 'tar.gz') yield* gzipTarMembers(abs);
-    else if (kind === 'list') {
-      const base = path.dirname(abs);
-      const lines = fs.readFileSync(abs, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-      for (const l of lines) yield fileItem(path.resolve(base, l));
-    } else yield fileItem(abs);
+    if (kind === 'tar') yield* tarMembers(abs);
+    else if (kind === 'tar.gz') yield* gzipTarMembers(abs, options.keepBytes ?? true);
+    else if (kind === 'list') yield* listFileItems(abs);
+    else yield fileItem(abs, path.basename(abs));
   }
 }
 
 /** Counts the photos `listSources` will yield (for progress totals); compressed archives are scanned. */
 export async function countSources(inputs: string[]): Promise<number> {
-  let n = 0;
-  for await (const _ of listSourcesNoRead(inputs)) n++;
-  return n;
+  return (await listSourcePaths(inputs)).length;
 }
 
-async function* listSourcesNoRead(inputs: string[]): AsyncGenerator<string> {
-  for await (const item of listSources(inputs)) yield item.path;
+/** The path and source-relative path of every item `listSources` yields, without keeping any bytes. */
+export async function listSourcePaths(inputs: string[]): Promise<{ path: string; relPath: string }[]> {
+  const out: { path: string; relPath: string }[] = [];
+  for await (const item of listSources(inputs, { keepBytes: false })) out.push({ path: item.path, relPath: item.relPath });
+  return out;
 }
 
-function fileItem(abs: string): SourceItem {
-  return {
-    path: abs,
-    folder: path.basename(path.dirname(abs)),
-    dataOffset: null,
-    compressed: false,
-    read: () => readBytes(abs),
-    stamp: () => fileStamp(abs),
-  };
-}
-
-function readBytes(abs: string): Buffer {
+function* listFileItems(list: string): Generator<SourceItem> {
+  let text: string;
   try {
-    return fs.readFileSync(abs);
+    text = readRegularFile(list, MAX_LIST_BYTES).toString('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DejaError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `cannot read file (${code ?? 'error'})`, { file: abs });
+    yield problemItem(list, path.basename(list), e as DejaError);
+    return;
   }
-}
-
-function* walkFolder(dir: string): Generator<SourceItem> {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return; // unreadable sub-folder: nothing to yield
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) yield* walkFolder(p);
-    else if (e.isFile() && PHOTO_EXTENSIONS.has(path.extname(e.name).toLowerCase())) yield fileItem(p);
+  const base = path.dirname(list);
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  for (const l of lines) {
+    const abs = path.resolve(base, l);
+    yield fileItem(abs, path.relative(base, abs).split(path.sep).join('/'));
   }
 }
 
@@ -134,8 +114,7 @@ function isPhotoMember(name: string): boolean {
 function* tarMembers(archive: string): Generator<SourceItem> {
   const fd = fs.openSync(archive, 'r');
   try {
-    const st = fs.fstatSync(fd);
-    const size = st.size;
+    const { size, mtimeMs } = fs.fstatSync(fd);
     const header = Buffer.alloc(512);
     let offset = 0;
     let longName: string | null = null;
@@ -156,14 +135,18 @@ function* tarMembers(archive: string): Generator<SourceItem> {
         const name = longName ?? (prefix ? `${prefix}/${rawName}` : rawName);
         longName = null;
         if ((type === '0' || type === '7') && isPhotoMember(name)) {
-          yield {
-            path: `${archive}#${name}`,
-            folder: path.posix.basename(path.posix.dirname(name)),
-            dataOffset,
-            compressed: false,
-            read: () => readArchiveMember(archive, dataOffset, bytes),
-            stamp: () => ({ size: bytes, mtimeMs: st.mtimeMs }),
-          };
+          const member = `${archive}#${name}`;
+          if (bytes > MAX_PHOTO_BYTES) yield problemItem(member, name, tooLarge(member, bytes, MAX_PHOTO_BYTES));
+          else
+            yield {
+              path: member,
+              folder: path.posix.basename(path.posix.dirname(name)),
+              relPath: name,
+              dataOffset,
+              compressed: false,
+              read: () => readArchiveMember(archive, dataOffset, bytes),
+              stamp: () => ({ size: bytes, mtimeMs }),
+            };
         }
       }
       offset = next;
@@ -211,8 +194,11 @@ export function readArchiveMember(archive: string, offset: number, bytes: number
   }
 }
 
-/** Members of a gzip'd tar, streamed (tar-stream); bytes are buffered per member. */
-async function* gzipTarMembers(archive: string): AsyncGenerator<SourceItem> {
+/**
+ * Members of a gzip'd tar, streamed (tar-stream); bytes are buffered per member (only counted when
+ * `keepBytes` is false). A member over the size limit is passed over unread and yielded as a problem.
+ */
+async function* gzipTarMembers(archive: string, keepBytes: boolean): AsyncGenerator<SourceItem> {
   const extract = tar.extract();
   const { mtimeMs } = fs.statSync(archive);
   const input = fs.createReadStream(archive);
@@ -220,20 +206,34 @@ async function* gzipTarMembers(archive: string): AsyncGenerator<SourceItem> {
   try {
     for await (const entry of extract) {
       const name = entry.header.name;
+      const size = entry.header.size ?? 0;
       if (entry.header.type !== 'file' || !isPhotoMember(name)) {
         entry.resume();
         continue;
       }
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
-      const data = Buffer.concat(chunks);
+      const member = `${archive}#${name}`;
+      if (size > MAX_PHOTO_BYTES) {
+        entry.resume();
+        yield problemItem(member, name, tooLarge(member, size, MAX_PHOTO_BYTES));
+        continue;
+      }
+      let data: Buffer | null = null;
+      if (keepBytes) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of entry) chunks.push(chunk as Buffer);
+        data = Buffer.concat(chunks);
+      } else entry.resume();
       yield {
         path: `${archive}#${name}`,
         folder: path.posix.basename(path.posix.dirname(name)),
+        relPath: name,
         dataOffset: null,
         compressed: true,
-        read: () => data,
-        stamp: () => ({ size: data.length, mtimeMs }),
+        read: () => {
+          assert(data !== null, 'bytes of a compressed member listed with keepBytes: false were read');
+          return data;
+        },
+        stamp: () => ({ size, mtimeMs }),
       };
     }
   } catch (e) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ingest } from '../../actions/ingest.ts';
+import { ingest, type IngestReport } from '../../actions/ingest.ts';
+import { assertSomeSourceExists } from '../../io/sources.ts';
 import { collectionDir, intOption, jsonOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
 
 export function register(program: Command): void {
@@ -11,6 +12,7 @@ export function register(program: Command): void {
     .option('--labels <csv>', 'CSV of file,label')
     .option('--label-column <name>', 'column of the --labels CSV that holds the label (e.g. country)')
     .option('--geo <csv>', 'CSV of file,latitude,longitude[,time] for photos without EXIF GPS')
+    .option('--geo-overrides-exif', 'let --geo replace positions from EXIF GPS (kept by default)')
     .option('--float16', 'store new descriptors as float16 (half the disk)')
     .option('--threads <n>', 'worker threads (default: all cores)', intOption('--threads', 1, 256))
     .option('--pixel-limit <n>', 'refuse images with more pixels than this', intOption('--pixel-limit', 1, 2 ** 31))
@@ -19,6 +21,7 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
     .action(async (sources: string[], opts) => {
+      assertSomeSourceExists(sources); // before the collection folder is created
       const collection = openCollection(opts, true);
       try {
         const report = await ingest(
@@ -30,6 +33,7 @@ export function register(program: Command): void {
             labelsCsv: opts.labels,
             labelColumn: opts.labelColumn,
             geoCsv: opts.geo,
+            geoOverridesExif: !!opts.geoOverridesExif,
             dtype: opts.float16 ? 'float16' : 'float32',
             threads: opts.threads,
             pixelLimit: opts.pixelLimit,
@@ -51,14 +55,27 @@ export function register(program: Command): void {
           for (const k of r.dropped) lines.push(`  no ${r.spec} descriptor for ${k.path} (other dimension): ${k.reason}`);
         }
         if (report.labelled) lines.push(`  labelled: ${report.labelled}`);
-        if (opts.geo) lines.push(`  geotagged from CSV: ${report.geotagged}, CSV problems: ${report.geoProblems.length}`);
+        if (opts.geo) lines.push(`  geotagged from CSV: ${report.geotagged}, CSV problems: ${report.geoProblems.length}, EXIF GPS kept: ${report.geoKeptExif}`);
         for (const p of report.geoProblems.slice(0, 20)) lines.push(`  geo CSV line ${p.line}: ${p.message}`);
+        lines.push(...csvMatchLines(report));
         for (const s of report.skipped) lines.push(`  skipped ${s.path}: ${s.reason}`);
         process.stdout.write(lines.join('\n') + '\n');
       } finally {
         collection.close();
       }
     });
+}
+
+/** Counts of CSV rows that matched no photo of the sources or several, and the first few by line. */
+function csvMatchLines(report: IngestReport): string[] {
+  if (report.csvProblems.length === 0) return [];
+  const count = (kind: string) => report.csvProblems.filter((p) => p.kind === kind).length;
+  const lines = [`  CSV rows matching no photo of these sources: ${count('unmatched')}, matching several: ${count('ambiguous')}, naming a photo again: ${count('repeated')}`];
+  // Ambiguous and repeated rows first: they are the ones to fix.
+  const shown = [...report.csvProblems.filter((p) => p.kind !== 'unmatched'), ...report.csvProblems.filter((p) => p.kind === 'unmatched')];
+  for (const p of shown.slice(0, 10)) lines.push(`  ${p.csv} line ${p.line}: ${p.message}`);
+  if (shown.length > 10) lines.push(`  … ${shown.length - 10} more (--json lists them all)`);
+  return lines;
 }
 
 /** Splits `gist,tiny(size=16),cnn(model=a.onnx,size=64)` on commas outside parentheses. */
