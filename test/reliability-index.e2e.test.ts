@@ -97,6 +97,7 @@ before(async () => {
   collectionDir = path.join(dir, 'cifar');
   const collection = Collection.open(collectionDir, { create: true });
   const report = await ingest(collection, [source], { encoders: ['tiny'], limit: 400, threads: 2 });
+  collection.close(); // hands the writer lease back
   assert.equal(report.added, 400);
 });
 
@@ -210,7 +211,9 @@ test('after descriptors are reordered with the same row count, the HNSW index is
 test('after deja index --rebuild tiny (rows change photo, more photos added), searches agree with exact search', { skip }, async () => {
   searchAgreesWithExact();
   const before = Collection.open(collectionDir).descriptorMatrix('tiny').photoIds.slice();
-  await ingest(Collection.open(collectionDir), [source], { encoders: ['tiny'], rebuild: ['tiny'], limit: 100, threads: 2 });
+  const writer = Collection.open(collectionDir);
+  await ingest(writer, [source], { encoders: ['tiny'], rebuild: ['tiny'], limit: 100, threads: 2 });
+  writer.close();
   const after = Collection.open(collectionDir).descriptorMatrix('tiny');
   assert.ok(after.n > before.length);
   const moved = before.filter((id, row) => after.photoIds[row] !== id).length;

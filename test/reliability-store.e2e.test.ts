@@ -15,6 +15,7 @@ import { searchPhotos } from '../src/actions/search.ts';
 import { verifyCollection } from '../src/actions/verify.ts';
 import { relinkPhotos } from '../src/actions/relink.ts';
 import { decodeImage } from '../src/io/decode.ts';
+import { CANONICAL_MIN_SIDE } from '../src/encoders/encodePhoto.ts';
 import { createServer } from '../src/server/app.ts';
 import { deja, hasSharedData, repoRoot, sharedData, tmpDir } from './helpers.ts';
 
@@ -90,7 +91,7 @@ test('readers searching in a loop during an ingest, and a second ingest, corrupt
       last = m.n;
       if (m.n) {
         const probe = m.photoIds[m.n - 1];
-        const { image } = await decodeImage(c.readPhotoBytes(probe), { minSide: 32 });
+        const { image } = await decodeImage(c.readPhotoBytes(probe), { minSide: CANONICAL_MIN_SIDE });
         const [hit] = await searchPhotos(c, image, { encoder: 'tiny', k: 1, exact: true, mirror: false });
         assert.equal(hit.id, probe, 'the last committed photo finds itself');
       }
@@ -290,7 +291,7 @@ test('a photo edited in place and a half-copied one that was completed are picke
   assert.deepEqual(second.changed, [edited]);
   assert.equal(second.alreadyPresent, 11);
   assert.equal(c.photoByPath(edited)!.id, id);
-  const { image } = await decodeImage(newBytes, { minSide: 32 });
+  const { image } = await decodeImage(newBytes, { minSide: CANONICAL_MIN_SIDE });
   const [hit] = await searchPhotos(c, image, { encoder: 'tiny', k: 1, exact: true, mirror: false });
   assert.equal(hit.id, id);
   assert.ok(hit.distance < 0.01, `distance ${hit.distance}`);
