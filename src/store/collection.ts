@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { migrate, schemaIsCurrent } from './schema.ts';
 import { DescriptorFile, type Dtype } from './descriptorFile.ts';
 import { WriterLease } from './writerLease.ts';
+import { commonDescriptorRows, type CommonDescriptors } from './commonDescriptors.ts';
 import { fileSystemError } from '../core/fileSystemError.ts';
 import { readArchiveMember } from '../io/sources.ts';
 
@@ -633,6 +634,36 @@ export class Collection {
     }
     this.matrixCache.set(spec, m);
     return m;
+  }
+
+  /**
+   * Several encoders' descriptors over their common rows: the photos that have every one of them (and
+   * pass `keep`), in photo-id order, with the count of photos left out for a missing descriptor.
+   * @throws DejaError NO_DATA when the collection has no descriptors of one of the specs.
+   * @example
+   * const { photoIds, parts, leftOut } = collection.commonDescriptors(['gist', 'tiny'], (id) => geotagged.has(id));
+   */
+  commonDescriptors(specs: readonly string[], keep?: (photoId: number) => boolean): CommonDescriptors {
+    return commonDescriptorRows(specs.map((s) => this.descriptorMatrix(s)), keep);
+  }
+
+  /**
+   * An encoder's normalising distance scale, cached in the collection's meta and estimated again when
+   * its row count changes or its descriptors are rebuilt. `estimate` receives all the encoder's
+   * descriptors and their rows sorted by photo id, so the value does not depend on row order.
+   * @example
+   * const s = collection.distanceScale('gist', (m, byId) => combinedScale(m.data, m.n, m.dim, 'l2', byId));
+   */
+  distanceScale(spec: string, estimate: (m: DescriptorMatrix, rowsByPhotoId: Int32Array) => number): number {
+    const m = this.descriptorMatrix(spec);
+    const key = `scale:${spec}`;
+    const source = this.descriptorSource(spec);
+    const cached = this.getMeta(key)?.split(':');
+    if (cached && Number(cached[0]) === m.n && cached[2] === source && Number(cached[1]) > 0) return Number(cached[1]);
+    const byPhotoId = Int32Array.from({ length: m.n }, (_, r) => r).sort((a, b) => m.photoIds[a] - m.photoIds[b]);
+    const scale = estimate(m, byPhotoId);
+    this.setMeta(key, `${m.n}:${scale}:${source}`);
+    return scale;
   }
 
   setGeo(id: number, latitude: number, longitude: number, takenAt?: string | null): void {
