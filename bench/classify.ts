@@ -31,7 +31,7 @@ import { exactKnnParallel } from '../src/index/flat.ts';
 import type { Neighbours } from '../src/index/vectorIndex.ts';
 import { knnPredict, type VoteWeighting } from '../src/decoders/recognize/knnVote.ts';
 import { accuracy, confusionMarkdown, confusionMatrix } from '../src/decoders/recognize/confusionMatrix.ts';
-import { meanSquaredPairDistance } from '../src/actions/classify.ts';
+import { combinedScale, concatenateCombined } from '../src/index/combined.ts';
 import type { EncodeTask } from '../src/encoders/encodeWorker.ts';
 import type { EncodedPhoto } from '../src/encoders/encodePhoto.ts';
 import { machineLine, today } from './machine.ts';
@@ -105,22 +105,19 @@ async function encodeItems(items: Item[], specs: string[], what: string): Promis
   return out;
 }
 
-/** Concatenation of parts, each scaled by √(w / mean squared pair distance in the training rows) (as actions/classify.ts). */
+/**
+ * The combined descriptor of `deja classify` (index/combined.ts `concatenateCombined`): parts side by side,
+ * each scaled by √(w / s) with s its median pair distance over the training rows (`combinedScale`), so
+ * squared L2 on the concatenation is the combined distance Σ w d / s of search and locate.
+ */
 function combine(train: Matrix[], test: Matrix[], weights: number[]): { train: Matrix; test: Matrix } {
   const dim = train.reduce((s, m) => s + m.dim, 0);
-  const factors = train.map((m, i) => Math.sqrt(weights[i] / meanSquaredPairDistance(m.data, m.n, m.dim, 0, m.dim)));
-  const cat = (ms: Matrix[]): Matrix => {
-    const n = ms[0].n;
-    const out = new Float32Array(n * dim);
-    for (let r = 0; r < n; r++) {
-      let o = r * dim;
-      ms.forEach((m, i) => {
-        for (let j = 0; j < m.dim; j++) out[o + j] = m.data[r * m.dim + j] * factors[i];
-        o += m.dim;
-      });
-    }
-    return { data: out, n, dim };
-  };
+  const scales = train.map((m) => combinedScale(m.data, m.n, m.dim, 'l2'));
+  const cat = (ms: Matrix[]): Matrix => ({
+    data: concatenateCombined(ms.map((m, i) => ({ data: m.data, dim: m.dim, metric: 'l2' as const, weight: weights[i], scale: scales[i] })), ms[0].n),
+    n: ms[0].n,
+    dim,
+  });
   return { train: cat(train), test: cat(test) };
 }
 

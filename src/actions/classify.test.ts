@@ -6,7 +6,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { Collection } from '../store/collection.ts';
 import { ingest } from './ingest.ts';
-import { classifyImage, labelledSet, meanSquaredPairDistance } from './classify.ts';
+import { classifyImage, labelledSet } from './classify.ts';
+import { combinedDescriptors } from './combinedDescriptors.ts';
+import { combinedKnn } from '../index/combined.ts';
 import { createImage } from '../core/image.ts';
 
 let dir: string;
@@ -32,14 +34,32 @@ before(async () => {
 
 after(() => collection?.close());
 
-test('a combined spec scales each part to its weight in mean squared pair distance', async () => {
+test('a combined spec is searched in a space whose squared L2 distance is the combined distance of search and locate', async () => {
   const set = await labelledSet(collection, 'tiny+lab-hist:w=3,1');
   assert.equal(set.n, 10);
   assert.equal(set.dim, 3072 + 784);
   assert.deepEqual(set.classNames, ['green', 'red']);
-  const tiny = meanSquaredPairDistance(set.data, set.n, set.dim, 0, 3072);
-  const hist = meanSquaredPairDistance(set.data, set.n, set.dim, 3072, 784);
-  assert.ok(Math.abs(tiny - 3) < 1e-3 && Math.abs(hist - 1) < 1e-3, `${tiny}, ${hist}`);
+  const combined = await combinedDescriptors(collection, 'tiny+lab-hist:w=3,1');
+  assert.deepEqual(Array.from(set.photoIds), Array.from(combined.photoIds));
+  const q = 4;
+  const parts = combined.parts.map((p) => ({ ...p, query: p.data.subarray(q * p.dim, (q + 1) * p.dim) }));
+  const viaSum = combinedKnn(parts, combined.n, combined.n);
+  for (let j = 0; j < set.n; j++) {
+    const row = viaSum.labels[j];
+    let concat = 0;
+    for (let d = 0; d < set.dim; d++) concat += (set.data[row * set.dim + d] - set.data[q * set.dim + d]) ** 2;
+    // This fixture's tiny images are nearly identical (their scale is about 1e-12), so the float32
+    // concatenation keeps only a few digits of their differences: agree within 5 %.
+    assert.ok(Math.abs(concat - viaSum.distances[j]) < 0.05 * viaSum.distances[j] + 1e-6, `row ${row}: ${concat} vs ${viaSum.distances[j]}`);
+  }
+  // The weights are those of the spec: tiny counts three times its median share.
+  const tinyScale = combined.parts[0].scale;
+  let t = 0;
+  for (let d = 0; d < 3072; d++) t += (set.data[d] - set.data[set.dim + d]) ** 2;
+  let raw = 0;
+  const tiny = combined.parts[0].data;
+  for (let d = 0; d < 3072; d++) raw += (tiny[d] - tiny[3072 + d]) ** 2;
+  assert.ok(Math.abs(t - (3 * raw) / tinyScale) < 0.05 * t, `${t} vs ${(3 * raw) / tinyScale}`);
 });
 
 test('a reddish query is labelled red with all of its 3 votes', async () => {

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import type { Image } from '../core/image.ts';
-import { Rng } from '../core/rng.ts';
-import type { Encoder } from '../encoders/encoder.ts';
-import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
+import { createCombinedEncoder } from '../encoders/combined.ts';
+import { concatenateCombined, type CombinedRows } from '../index/combined.ts';
 import { exactKnn } from '../index/flat.ts';
 import { pcaProject, trainPca, type PcaTransform } from '../index/pca.ts';
 import { knnScores } from '../decoders/recognize/knnVote.ts';
 import type { Collection } from '../store/collection.ts';
+import { combinedDescriptors } from './combinedDescriptors.ts';
 import { queryImage } from './photoImage.ts';
 
 /** Options of `deja classify`. */
@@ -20,11 +20,12 @@ export const ClassifyOptions = z.object({
 export type ClassifyOptions = z.input<typeof ClassifyOptions>;
 
 /**
- * The labelled photos of a collection as one search matrix: for a single encoder its descriptors; for a
- * combination `a+b:w=wa,wb` each part scaled by √(w / mean squared distance between random pairs), so
- * the squared L2 distance of the concatenation is Σ wᵢ dᵢ² / E[dᵢ²] (no descriptor dominates by scale,
- * as IM2GPS combines gist, tiny images and colour histograms, Hays & Efros 2008 §3). Cosine encoders are
- * L2-normalised first, so L2 ranks as cosine does.
+ * The labelled photos of a collection as one search matrix: for a single encoder its descriptors
+ * (L2-normalised for cosine encoders, so L2 ranks as cosine does); for a combination `a+b:w=wa,wb` the
+ * concatenation of `concatenateCombined`, whose squared L2 distance is the combined distance
+ * Σ w_e d_e / s_e of search and locate (s_e the median pair distance in the collection; no descriptor
+ * dominates by scale, as IM2GPS combines gist, tiny images and colour histograms, Hays & Efros 2008 §3).
+ * Rows are the labelled photos that have every descriptor, in photo-id order.
  */
 export interface LabelledSet {
   spec: string;
@@ -60,13 +61,6 @@ export interface LabelledSetOptions {
 /** Default number of collection rows the PCA of `labelledSet` is trained on. */
 export const PCA_SAMPLE_DEFAULT = 10_000;
 
-interface Part {
-  encoder: Encoder;
-  rows: Map<number, number>;
-  data: Float32Array;
-  factor: number;
-}
-
 /**
  * Builds the labelled search set of a collection; with `options.pca = d`, a PCA trained on a seeded
  * sample of its rows (`trainPca`) projects the collection to d dimensions (`pcaProject`, blocked SIMD),
@@ -77,79 +71,56 @@ interface Part {
 export async function labelledSet(collection: Collection, spec: string, options: LabelledSetOptions = {}): Promise<LabelledSet> {
   if (collection.count() === 0)
     throw new DejaError('EMPTY_COLLECTION', 'the collection has no photos', { file: collection.dir, hint: 'add labelled photos with `deja index --label-from-folder <folders>`' });
-  const labelled = collection.photos().filter((p) => p.label !== null);
-  if (labelled.length === 0)
+  const labelOf = new Map(collection.photos().flatMap((p) => (p.label !== null ? [[p.id, p.label] as [number, string]] : [])));
+  if (labelOf.size === 0)
     throw new DejaError('NO_DATA', 'the collection has no labelled photos to vote with', {
       file: collection.dir,
       hint: 're-index with --label-from-folder (one folder per class) or --labels file.csv (file,label)',
     });
-  const wanted = parseCombinedSpec(spec);
-  const parts: Part[] = [];
-  for (const w of wanted) {
-    const encoder = await createEncoderResolved(w.spec);
-    if (!collection.encoders().some((e) => e.spec === encoder.spec))
-      throw new DejaError('NO_DATA', `the collection has no ${encoder.spec} descriptors`, {
-        file: collection.dir,
-        hint: `index them with: deja index --encoders ${encoder.spec} <photos>`,
-      });
-    const m = collection.descriptorMatrix(encoder.spec);
-    const rows = new Map<number, number>();
-    for (let r = 0; r < m.n; r++) rows.set(m.photoIds[r], r);
-    parts.push({ encoder, rows, data: m.data, factor: 1 });
-  }
-  const kept = labelled.filter((p) => parts.every((part) => part.rows.has(p.id)));
-  if (kept.length === 0)
+  const encoder = await createCombinedEncoder(spec);
+  for (const { encoder: e } of encoder.parts)
+    if (!collection.encoders().some((x) => x.spec === e.spec))
+      throw new DejaError('NO_DATA', `the collection has no ${e.spec} descriptors`, { file: collection.dir, hint: `index them with: deja index --encoders ${e.spec} <photos>` });
+  const set = await combinedDescriptors(collection, encoder, (id) => labelOf.has(id));
+  if (set.n === 0)
     throw new DejaError('NO_DATA', `no labelled photo has ${spec} descriptors`, { file: collection.dir, hint: `index them with: deja index --encoders ${spec} <photos>` });
-  const classNames = [...new Set(kept.map((p) => p.label!))].sort();
+  const labels = Array.from(set.photoIds, (id) => labelOf.get(id)!);
+  const classNames = [...new Set(labels)].sort();
   const classOf = new Map(classNames.map((c, i) => [c, i]));
-  const dim = parts.reduce((s, p) => s + p.encoder.dim, 0);
-  // One L2 encoder whose every row is labelled, in row order: search the stored matrix itself (no copy).
-  const asStored = parts.length === 1 && parts[0].encoder.metric === 'l2' && kept.every((p, i) => parts[0].rows.get(p.id) === i);
-  const data = asStored ? parts[0].data.subarray(0, kept.length * dim) : new Float32Array(kept.length * dim);
-  let offset = 0;
-  for (let pi = 0; pi < parts.length && !asStored; pi++) {
-    const part = parts[pi];
-    const d = part.encoder.dim;
-    for (let i = 0; i < kept.length; i++) {
-      const r = part.rows.get(kept[i].id)!;
-      const dst = data.subarray(i * dim + offset, i * dim + offset + d);
-      dst.set(part.data.subarray(r * d, (r + 1) * d));
-      if (part.encoder.metric === 'cosine') unitNorm(dst);
-    }
-    if (parts.length > 1) {
-      part.factor = Math.sqrt(wanted[pi].weight / meanSquaredPairDistance(data, kept.length, dim, offset, d));
-      for (let i = 0; i < kept.length; i++) scaleInPlace(data.subarray(i * dim + offset, i * dim + offset + d), part.factor);
-    }
-    offset += d;
-  }
-  const reduced = reduceByPca(data, kept.length, dim, options);
+  const dim = set.parts.reduce((s, p) => s + p.dim, 0);
+  const searchRows = (parts: readonly CombinedRows[], n: number) => (parts.length === 1 ? singleRows(parts[0], n) : concatenateCombined(parts, n));
+  const data = searchRows(set.parts, set.n);
+  const reduced = reduceByPca(data, set.n, dim, options);
   return {
     spec,
     dim: reduced.pca?.outDim ?? dim,
     descriptorDim: dim,
-    n: kept.length,
+    n: set.n,
     data: reduced.data,
     pca: reduced.pca,
     pcaSeconds: reduced.seconds,
-    photoIds: Int32Array.from(kept, (p) => p.id),
-    rowClass: Int32Array.from(kept, (p) => classOf.get(p.label!)!),
+    photoIds: set.photoIds,
+    rowClass: Int32Array.from(labels, (l) => classOf.get(l)!),
     classNames,
     async encode(image: Image): Promise<Float32Array> {
-      const q = new Float32Array(dim);
-      let o = 0;
-      for (const part of parts) {
-        const v = q.subarray(o, o + part.encoder.dim);
-        v.set(await part.encoder.encode(image));
-        if (part.encoder.metric === 'cosine') unitNorm(v);
-        scaleInPlace(v, part.factor);
-        o += part.encoder.dim;
-      }
-      return q;
+      const q = await encoder.encode(image);
+      return searchRows(set.parts.map((p, i) => ({ ...p, data: q[i] })), 1);
     },
     toSearchSpace(queries: Float32Array, nq: number): Float32Array {
       return reduced.pca ? pcaProject(reduced.pca, queries, nq) : queries;
     },
   };
+}
+
+/**
+ * One encoder's rows as they are searched: its own descriptors for L2 (a view, no copy), L2-normalised
+ * for cosine, so L2 ranks as cosine does. Combinations go through `concatenateCombined` instead.
+ */
+function singleRows(part: CombinedRows, n: number): Float32Array {
+  if (part.metric === 'l2') return part.data.subarray(0, n * part.dim);
+  const out = part.data.slice(0, n * part.dim);
+  for (let r = 0; r < n; r++) unitNorm(out.subarray(r * part.dim, (r + 1) * part.dim));
+  return out;
 }
 
 /**
@@ -173,31 +144,10 @@ function reduceByPca(data: Float32Array, n: number, dim: number, options: Labell
 function unitNorm(v: Float32Array): void {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  if (s > 0) scaleInPlace(v, 1 / Math.sqrt(s));
-}
-
-function scaleInPlace(v: Float32Array, f: number): void {
-  if (f !== 1) for (let i = 0; i < v.length; i++) v[i] *= f;
-}
-
-/**
- * Mean squared L2 distance over 1000 seeded random pairs of rows, in columns [offset, offset + d) of an
- * `n * dim` row-major matrix: the typical squared distance that puts descriptors of different scales on a par.
- */
-export function meanSquaredPairDistance(data: Float32Array, n: number, dim: number, offset: number, d: number): number {
-  if (n < 2) return 1;
-  const rng = new Rng(11);
-  let sum = 0;
-  const pairs = 1000;
-  for (let p = 0; p < pairs; p++) {
-    const a = rng.int(n) * dim + offset;
-    const b = rng.int(n) * dim + offset;
-    for (let j = 0; j < d; j++) {
-      const t = data[a + j] - data[b + j];
-      sum += t * t;
-    }
+  if (s > 0) {
+    const f = 1 / Math.sqrt(s);
+    for (let i = 0; i < v.length; i++) v[i] *= f;
   }
-  return sum / pairs || 1;
 }
 
 /** `deja classify --json` result. */

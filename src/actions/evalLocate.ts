@@ -6,10 +6,10 @@ import { silentProgress, type Progress } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { readGeoCsv } from '../io/geoCsv.ts';
 import { listSources } from '../io/sources.ts';
+import { combinedDistanceMatrix } from '../index/combined.ts';
 import type { Collection } from '../store/collection.ts';
 import { GEO_THRESHOLDS_KM, geoErrorsKm, randomGuessBaseline, summariseGeoErrors, type GeoSummary } from '../decoders/locate/geoEvaluation.ts';
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
-import { sceneDistanceMatrix } from '../decoders/locate/sceneDistances.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
 import { describeQuery, estimateFromDistances, loadGeoReference, parseLocateOptions, takenAtMs, type GeoReference, type QueryPhoto } from './locate.ts';
 
@@ -139,7 +139,7 @@ function runVariants(ref: GeoReference, test: TestSet, variants: number, est: Pa
   for (let q0 = 0; q0 < m; q0 += block) {
     const qc = Math.min(block, m - q0);
     const perPart = ref.parts.map((p, i) =>
-      sceneDistanceMatrix([{ data: p.data, dim: p.dim, queries: test.queries[i].subarray(q0 * p.dim, (q0 + qc) * p.dim), metric: p.encoder.metric, weight: p.weight, scale: p.scale }], n, qc),
+      combinedDistanceMatrix([{ ...p, queries: test.queries[i].subarray(q0 * p.dim, (q0 + qc) * p.dim) }], n, qc),
     );
     const matrices = perPart.length > 1 ? [...perPart, sum(perPart)] : perPart;
     for (let r = 0; r < qc; r++) {
@@ -295,8 +295,8 @@ function measureLatency(ref: GeoReference, test: TestSet, est: Parameters<typeof
   const reps = Math.min(20, test.latitude.length);
   const t0 = performance.now();
   for (let q = 0; q < reps; q++) {
-    const parts = ref.parts.map((p, i) => ({ data: p.data, dim: p.dim, queries: test.queries[i].subarray(q * p.dim, (q + 1) * p.dim), metric: p.encoder.metric, weight: p.weight, scale: p.scale }));
-    const d = sceneDistanceMatrix(parts, n, 1);
+    const parts = ref.parts.map((p, i) => ({ ...p, queries: test.queries[i].subarray(q * p.dim, (q + 1) * p.dim) }));
+    const d = combinedDistanceMatrix(parts, n, 1);
     const mask = new Uint8Array(n);
     for (const c of Array.from(test.exclude(q))) mask[c] = 1;
     estimateFromDistances(ref, d, 0, { ...est, exclude: mask });

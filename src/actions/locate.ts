@@ -10,8 +10,6 @@ import { readExif } from '../io/exif.ts';
 import { nearestPlace } from '../io/placeName.ts';
 import { listSources } from '../io/sources.ts';
 import { renderLocateMap } from '../io/worldMap.ts';
-import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
-import type { Encoder } from '../encoders/encoder.ts';
 import { combinedKnn } from '../index/combined.ts';
 import type { Collection, PhotoRecord } from '../store/collection.ts';
 import { defaultBandwidthKm } from '../decoders/locate/defaultBandwidthKm.ts';
@@ -19,7 +17,8 @@ import { toUnitVectors } from '../decoders/locate/greatCircle.ts';
 import { kernelDensity } from '../decoders/locate/kernelDensity.ts';
 import { locateFromNeighbours, type GeoEstimate, type GeoNeighbours } from '../decoders/locate/locateFromNeighbours.ts';
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
-import { nearestColumns, typicalDistance } from '../decoders/locate/sceneDistances.ts';
+import { nearestColumns } from '../decoders/locate/nearestColumns.ts';
+import { combinedDescriptors, type CombinedDescriptors } from './combinedDescriptors.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
 
 /** Options of `deja locate`, validated once at the boundary. */
@@ -56,10 +55,16 @@ export function parseLocateOptions<T extends z.ZodTypeAny>(schema: T, value: unk
 /** The collection's geotagged photos with their descriptors: what every estimate rests on. */
 export interface GeoReference {
   encoder: string;
+  /** Geotagged photos that have every descriptor, in photo-id order (the rows of `parts`). */
   photos: PhotoRecord[];
   latitude: Float64Array;
   longitude: Float64Array;
-  parts: { encoder: Encoder; data: Float32Array; dim: number; weight: number; scale: number }[];
+  /** The combined descriptor's rows over `photos` (encoders/combined.ts: Σ w_e d_e / s_e). */
+  parts: CombinedDescriptors['parts'];
+  /** Geotagged photos left out because a descriptor of the spec is missing for them. */
+  leftOut: number;
+  /** Shorter side a query photo is decoded at, for every encoder. */
+  inputSize: number;
   bandwidthKm: number;
   k: number;
 }
@@ -69,35 +74,28 @@ export interface GeoReference {
  * @throws DejaError NO_DATA when the collection has no geotagged photos or lacks a descriptor
  */
 export async function loadGeoReference(collection: Collection, encoderSpec: string): Promise<GeoReference> {
-  const specs = parseCombinedSpec(encoderSpec);
-  const encoders = await Promise.all(specs.map((s) => createEncoderResolved(s.spec)));
-  const matrices = encoders.map((e) => collection.descriptorMatrix(e.spec));
-  const rowOf = matrices.map((m) => new Map(Array.from(m.photoIds, (id, r) => [id, r] as [number, number])));
-  const photos = collection.photos().filter((p) => p.latitude !== null && p.longitude !== null && rowOf.every((map) => map.has(p.id)));
-  if (photos.length === 0)
-    throw new DejaError('NO_DATA', `the collection has no geotagged photos with ${encoders.map((e) => e.spec).join(', ')} descriptors`, {
+  const geotagged = new Map(collection.photos().filter((p) => p.latitude !== null && p.longitude !== null).map((p) => [p.id, p]));
+  const set = await combinedDescriptors(collection, encoderSpec, (id) => geotagged.has(id));
+  if (set.n === 0)
+    throw new DejaError('NO_DATA', `the collection has no geotagged photos with ${set.parts.map((p) => p.encoder.spec).join(', ')} descriptors`, {
       file: collection.dir,
       hint: 'index photos with GPS in their EXIF, or import positions with `deja index --geo file.csv <photos>`',
     });
-  const parts = encoders.map((encoder, i) => {
-    const m = matrices[i];
-    if (m.dim !== encoder.dim)
-      throw new DejaError('ENCODER_MISMATCH', `stored ${encoder.spec} descriptors have dim ${m.dim}, the encoder gives ${encoder.dim}`, {
-        file: collection.dir,
-        hint: `rebuild with: deja index --rebuild "${encoder.spec}"`,
-      });
-    const data = new Float32Array(photos.length * m.dim);
-    photos.forEach((p, r) => {
-      const row = rowOf[i].get(p.id)!;
-      data.set(m.data.subarray(row * m.dim, (row + 1) * m.dim), r * m.dim);
-    });
-    const scale = photos.length >= 2 ? typicalDistance(data, photos.length, m.dim, encoder.metric) : 1;
-    return { encoder, data, dim: m.dim, weight: specs[i].weight, scale };
-  });
+  const photos = Array.from(set.photoIds, (id) => geotagged.get(id)!);
   const latitude = Float64Array.from(photos, (p) => p.latitude!);
   const longitude = Float64Array.from(photos, (p) => p.longitude!);
   const k = Math.min(photos.length, Math.max(5, Math.min(120, Math.round(Math.sqrt(photos.length)))));
-  return { encoder: encoderSpec, photos, latitude, longitude, parts, bandwidthKm: defaultBandwidthKm(latitude, longitude), k };
+  return {
+    encoder: encoderSpec,
+    photos,
+    latitude,
+    longitude,
+    parts: set.parts,
+    leftOut: set.leftOut,
+    inputSize: set.encoder.inputSize,
+    bandwidthKm: defaultBandwidthKm(latitude, longitude),
+    k,
+  };
 }
 
 /** A photo decoded and described by every encoder of the reference (and its mirror image). */
@@ -116,7 +114,7 @@ export interface QueryPhoto {
  * @throws DejaError for unreadable or undecodable photos
  */
 export async function describeQuery(ref: GeoReference, bytes: Buffer, name: string, mirror: boolean): Promise<QueryPhoto> {
-  const minSide = Math.max(32, ...ref.parts.map((p) => p.encoder.inputSize));
+  const minSide = Math.max(32, ref.inputSize);
   const { image } = await decodeImage(bytes, { minSide, name });
   const exif = await readExif(bytes);
   const images = mirror ? [image, flipHorizontal(image)] : [image];
@@ -140,7 +138,7 @@ export function queryNeighbours(ref: GeoReference, q: QueryPhoto, k: number, exc
   const best = new Map<number, number>();
   if (candidates?.length === 0) return { columns: new Int32Array(0), distances: new Float64Array(0) };
   for (let r = 0; r < q.nq; r++) {
-    const parts = ref.parts.map((p, i) => ({ data: p.data, dim: p.dim, query: q.descriptors[i].subarray(r * p.dim, (r + 1) * p.dim), metric: p.encoder.metric, weight: p.weight, scale: p.scale }));
+    const parts = ref.parts.map((p, i) => ({ ...p, query: q.descriptors[i].subarray(r * p.dim, (r + 1) * p.dim) }));
     const nn = combinedKnn(parts, n, Math.min(k, candidates?.length ?? n), candidates);
     for (let j = 0; j < nn.k; j++) {
       const c = nn.labels[j];
@@ -166,7 +164,7 @@ export function estimateFromColumns(
   return { neighbours, columns, estimate };
 }
 
-/** The im2gps estimate for one row of a distance matrix (`nq * n`, see `sceneDistanceMatrix`). */
+/** The im2gps estimate for one row of a distance matrix (`nq * n`, see `combinedDistanceMatrix`). */
 export function estimateFromDistances(ref: GeoReference, distances: Float32Array, row: number, opts: EstimateOptions): ReturnType<typeof estimateFromColumns> {
   const { columns, distances: d } = nearestColumns(distances, row, ref.photos.length, opts.k, opts.exclude);
   return estimateFromColumns(ref, columns, d, opts);
