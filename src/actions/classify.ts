@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import type { Image } from '../core/image.ts';
 import { Rng } from '../core/rng.ts';
 import type { Encoder } from '../encoders/encoder.ts';
@@ -222,7 +223,7 @@ export interface ClassifyResult {
  * @throws DejaError EMPTY_COLLECTION, NO_DATA, TOO_SMALL
  */
 export async function classifyImage(collection: Collection, image: Image, rawOptions: ClassifyOptions = {}, set?: LabelledSet): Promise<ClassifyResult> {
-  const options = ClassifyOptions.parse(rawOptions);
+  const options = parseOptions(ClassifyOptions, rawOptions);
   const s = set ?? (await labelledSet(collection, options.encoder, { pca: options.pca }));
   const q = s.toSearchSpace(await s.encode(image), 1);
   const k = Math.min(options.k, s.n);

@@ -7,6 +7,9 @@ import { decodeImage } from '../io/decode.ts';
 import { writeImage } from '../io/encode.ts';
 import { contactSheet, type SheetTile } from '../io/sheet.ts';
 import { colorizeFromMatches } from '../decoders/colorize/colorizeFromMatches.ts';
+import { COLORIZE_METHODS, COLORIZE_METHOD_NAMES } from '../decoders/colorize/methods.ts';
+import { describeMethods } from '../core/methodRegistry.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { GRAY_CHROMA_THRESHOLD, grayFromLightness, meanChromaMagnitude, meanImage } from '../decoders/colorize/meanChroma.ts';
 import type { Collection } from '../store/collection.ts';
 import { checkPhotoSize } from './classify.ts';
@@ -17,7 +20,7 @@ import { displayName } from './searchFile.ts';
 /** Options of `deja colorize`. */
 export const ColorizeOptions = z.object({
   k: z.number().int().min(1).max(200).default(20).describe('Colour photos whose colour is transferred (the lecture\'s example averages about 20).'),
-  method: z.enum(['mean', 'transfer']).default('transfer').describe('`mean`: averaged a*, b* of the matches; `transfer`: Welsh et al. 2002 transfer with guided upsampling.'),
+  method: z.enum(COLORIZE_METHOD_NAMES).default('transfer').describe(`Colorization method: ${describeMethods(COLORIZE_METHODS)}.`),
   encoder: z.string().default('tiny-gray').describe('Encoder that finds the matches: the 32×32 intensity thumbnail by default (it ignores colour, as the query has none).'),
   mirror: z.boolean().default(true).describe('Also match the mirrored photo (mirrored matches are flipped back before their colour is used).'),
   transferSources: z.number().int().min(1).max(200).default(12).describe('`transfer`: how many of the best matches give colour samples.'),
@@ -47,10 +50,10 @@ export interface ColorizeOutcome {
  * Colorizes a photo from its nearest colour photos in a collection (the lecture's encoder–decoder
  * example: encoder = intensity thumbnail, decoder = the matches' colour; Torralba, Fergus & Freeman,
  * PAMI 2008; transfer after Welsh, Ashikhmin & Mueller, SIGGRAPH 2002).
- * @throws DejaError EMPTY_COLLECTION, NO_DATA (no colour photos, encoder not indexed), TOO_SMALL
+ * @throws DejaError BAD_ARGUMENT (options), EMPTY_COLLECTION, NO_DATA (no colour photos, encoder not indexed), TOO_SMALL
  */
 export async function colorizeImage(collection: Collection, image: Image, rawOptions: ColorizeOptions = {}, name = 'photo'): Promise<ColorizeOutcome> {
-  const options = ColorizeOptions.parse(rawOptions);
+  const options = parseOptions(ColorizeOptions, rawOptions);
   checkPhotoSize(image, name);
   const inputHadColour = meanChromaMagnitude(image) > GRAY_CHROMA_THRESHOLD;
   const gray = grayFromLightness(image);
@@ -109,10 +112,11 @@ export async function colorizeFile(
   options: ColorizeOptions & { sheet?: string } = {},
 ): Promise<ColorizeReport> {
   const t0 = performance.now();
+  const { sheet: _sheet, ...rest } = options;
+  const parsed = parseOptions(ColorizeOptions, rest);
   const image = await queryImage(file, 1024);
-  const r = await colorizeImage(collection, image, options, file);
+  const r = await colorizeImage(collection, image, parsed, file);
   await writeImage(r.result, out);
-  const parsed = ColorizeOptions.parse(options);
   if (options.sheet) await writeSheet(options.sheet, r, parsed.method);
   return {
     input: path.resolve(file),

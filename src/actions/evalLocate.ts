@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { readGeoCsv } from '../io/geoCsv.ts';
@@ -11,7 +12,7 @@ import { GEO_THRESHOLDS_KM, geoErrorsKm, randomGuessBaseline, summariseGeoErrors
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
 import { sceneDistanceMatrix } from '../decoders/locate/sceneDistances.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
-import { describeQuery, estimateFromDistances, loadGeoReference, parseLocateOptions, takenAtMs, type GeoReference, type QueryPhoto } from './locate.ts';
+import { describeQuery, estimateFromDistances, loadGeoReference, takenAtMs, type GeoReference, type QueryPhoto } from './locate.ts';
 
 /** Options of `deja eval locate`. */
 export const EvalLocateOptions = z.object({
@@ -78,7 +79,7 @@ interface TestSet {
  * Kalogerakis et al., ICCV 2009, §5 (sequence vs single-photo accuracy).
  */
 export async function evalLocate(collection: Collection, rawOptions: EvalLocateOptions = {}, progress: Progress = silentProgress): Promise<EvalLocateReport> {
-  const options = parseLocateOptions(EvalLocateOptions, rawOptions);
+  const options = parseOptions(EvalLocateOptions, rawOptions);
   const started = performance.now();
   const ref = await loadGeoReference(collection, options.encoders.join('+'));
   const n = ref.photos.length;

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.ts';
 import { deserializeError, type SerializedError } from '../core/workerTask.ts';
@@ -83,7 +84,7 @@ const BATCH_MS = 2000;
  * the uncommitted batch (redone on the next run).
  */
 export async function ingest(collection: Collection, sources: string[], rawOptions: IngestOptions = {}, progress: Progress = silentProgress): Promise<IngestReport> {
-  const options = IngestOptions.parse(rawOptions);
+  const options = parseOptions(IngestOptions, rawOptions);
   const started = Date.now();
   if (sources.length === 0) throw new DejaError('BAD_ARGUMENT', 'nothing to index', { hint: 'pass photo folders, files, .tar/.tar.gz archives or a list file' });
   // One writer at a time: a second ingest is refused here, before it reads a single photo.

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { flipHorizontal } from '../core/image.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { decodeImage } from '../io/decode.ts';
@@ -41,17 +42,6 @@ export const LocateSequenceOptions = LocateOptions.extend({
   maxGapHours: z.number().positive().default(24).describe('A gap longer than this (hours) starts a new trip (Kalogerakis et al. 2009 §4 split by time).'),
 });
 export type LocateSequenceOptions = z.input<typeof LocateSequenceOptions>;
-
-/**
- * Validates options against a schema; a bad field becomes a one-line DejaError naming it.
- * @throws DejaError BAD_ARGUMENT
- */
-export function parseLocateOptions<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new DejaError('BAD_ARGUMENT', `invalid option ${issue.path.join('.') || '(options)'}: ${issue.message}`);
-}
 
 /** The collection's geotagged photos with their descriptors: what every estimate rests on. */
 export interface GeoReference {
@@ -203,7 +193,7 @@ function placeLabel(latitude: number, longitude: number): string | null {
  * References: Hays & Efros, "IM2GPS", CVPR 2008, §3–4.
  */
 export async function locatePhoto(collection: Collection, file: string, rawOptions: LocateOptions = {}, reference?: GeoReference): Promise<LocateReport> {
-  const options = parseLocateOptions(LocateOptions, rawOptions);
+  const options = parseOptions(LocateOptions, rawOptions);
   const started = performance.now();
   const located = await locateBytes(collection, readQueryFile(file), file, options, reference);
   const report = located.report;
@@ -230,7 +220,7 @@ export interface Located {
  * @throws DejaError NOT_AN_IMAGE, CORRUPT_IMAGE, NO_DATA (no geotagged photos)
  */
 export async function locateBytes(collection: Collection, bytes: Buffer, name: string, rawOptions: LocateOptions = {}, reference?: GeoReference): Promise<Located> {
-  const options = parseLocateOptions(LocateOptions, rawOptions);
+  const options = parseOptions(LocateOptions, rawOptions);
   const started = performance.now();
   const ref = reference ?? (await loadGeoReference(collection, options.encoder));
   const q = await describeQuery(ref, bytes, name, options.mirror);
@@ -376,7 +366,7 @@ export async function locateSequenceItems(
   rawOptions: LocateSequenceOptions = {},
   progress: Progress = silentProgress,
 ): Promise<LocateSequenceReport> {
-  const options = parseLocateOptions(LocateSequenceOptions, rawOptions);
+  const options = parseOptions(LocateSequenceOptions, rawOptions);
   const started = performance.now();
   const ref = await loadGeoReference(collection, options.encoder);
   const k = options.k ?? ref.k;

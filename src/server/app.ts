@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { parseIndexSpec } from '../index/factory.ts';
 import { Collection } from '../store/collection.ts';
-import { errorResponse, zodToDejaError } from './httpErrors.ts';
+import { errorResponse } from './httpErrors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { JobQueue } from './jobs.ts';
 import { collectionCache } from './collectionCache.ts';
 import { FifoGate } from './fifoGate.ts';
@@ -31,9 +32,7 @@ const NoFields = z.object({});
  * @throws DejaError for bad options or a folder that is not a collection
  */
 export async function createServer(rawOptions: ServeOptions): Promise<FastifyInstance> {
-  const parsed = ServeOptions.safeParse(rawOptions);
-  if (!parsed.success) throw zodToDejaError(parsed.error, 'options');
-  const settings = parsed.data;
+  const settings = parseOptions(ServeOptions, rawOptions);
   for (const spec of settings.indexes) parseIndexSpec(spec);
   const collection = Collection.open(path.resolve(settings.collection));
   const jobs = new JobQueue(settings, createJobFilesDir());
@@ -126,7 +125,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 /** Starts `deja serve`: creates the server and listens; resolves with its address. */
 export async function startServer(rawOptions: ServeOptions): Promise<{ app: FastifyInstance; url: string }> {
   const app = await createServer(rawOptions);
-  const settings = ServeOptions.parse(rawOptions);
+  const settings = parseOptions(ServeOptions, rawOptions);
   try {
     await app.listen({ port: settings.port, host: settings.host });
   } catch (e) {
