@@ -7,7 +7,7 @@ import { decodeImage } from '../io/decode.ts';
 import { writeImage } from '../io/encode.ts';
 import { contactSheet, type SheetTile } from '../io/sheet.ts';
 import { colorizeFromMatches } from '../decoders/colorize/colorizeFromMatches.ts';
-import { COLORIZE_METHODS, COLORIZE_METHOD_NAMES } from '../decoders/colorize/methods.ts';
+import { COLORIZE_METHODS, COLORIZE_METHOD_NAMES, DEFAULT_COLORIZE_METHOD } from '../decoders/colorize/methods.ts';
 import { describeMethods } from '../core/methodRegistry.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { GRAY_CHROMA_THRESHOLD, grayFromLightness, meanChromaMagnitude, meanImage } from '../decoders/colorize/meanChroma.ts';
@@ -20,7 +20,7 @@ import { displayName } from './searchFile.ts';
 /** Options of `deja colorize`. */
 export const ColorizeOptions = z.object({
   k: z.number().int().min(1).max(200).default(20).describe('Colour photos whose colour is transferred (the lecture\'s example averages about 20).'),
-  method: z.enum(COLORIZE_METHOD_NAMES).default('transfer').describe(`Colorization method: ${describeMethods(COLORIZE_METHODS)}.`),
+  method: z.enum(COLORIZE_METHOD_NAMES).default(DEFAULT_COLORIZE_METHOD).describe(`Colorization method: ${describeMethods(COLORIZE_METHODS)}.`),
   encoder: z.string().default('tiny-gray').describe('Encoder that finds the matches: the 32×32 intensity thumbnail by default (it ignores colour, as the query has none).'),
   mirror: z.boolean().default(true).describe('Also match the mirrored photo (mirrored matches are flipped back before their colour is used).'),
   transferSources: z.number().int().min(1).max(200).default(12).describe('`transfer`: how many of the best matches give colour samples.'),

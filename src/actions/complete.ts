@@ -16,7 +16,7 @@ import { checkMask } from '../decoders/complete/checkMask.ts';
 import { bandRadius } from '../decoders/complete/contextBand.ts';
 import type { SceneCandidate } from '../decoders/complete/completeFromScenes.ts';
 import { matchScenes, type SceneSource } from '../decoders/complete/matchScenes.ts';
-import { COMPLETE_METHODS, COMPLETE_METHOD_NAMES, type CompleteMethodName } from '../decoders/complete/methods.ts';
+import { COMPLETE_METHODS, COMPLETE_METHOD_NAMES, DEFAULT_COMPLETE_METHOD, type CompleteMethodName } from '../decoders/complete/methods.ts';
 import { collectionImage } from './photoImage.ts';
 
 /** How a mask of another size than the photo's is treated. */
@@ -29,7 +29,7 @@ const ASPECT_NOTE_ABOVE = 0.1;
 /** Options of `deja complete`, validated once at the boundary. */
 export const CompleteOptions = z.object({
   mask: z.string().min(1).describe('Hole mask file (white = missing), the photo\'s size.'),
-  method: z.enum(COMPLETE_METHOD_NAMES).default('scene').describe(`Completion method: ${describeMethods(COMPLETE_METHODS)}.`),
+  method: z.enum(COMPLETE_METHOD_NAMES).default(DEFAULT_COMPLETE_METHOD).describe(`Completion method: ${describeMethods(COMPLETE_METHODS)}.`),
   maskFit: z.enum(MASK_FITS).default('stretch').describe('A mask of another size than the photo\'s: `stretch` it to the photo (with a note when the aspect ratios differ by more than 10 %), or `refuse` it.'),
   k: z.number().int().min(1).max(200).default(20).describe('Completions returned, best first (scene: the top k of the ranking; texture: k seeds, at most 5; diffusion: 1).'),
   scenes: z.number().int().min(1).max(2000).default(200).describe('Scenes kept by scene matching for context matching (§3: the 200 nearest).'),

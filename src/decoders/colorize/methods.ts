@@ -54,3 +54,6 @@ export type ColorizeMethod = keyof typeof COLORIZE_METHODS;
 
 /** The method names, registry order: what `z.enum` and commander's `.choices` take. */
 export const COLORIZE_METHOD_NAMES = methodNames(COLORIZE_METHODS);
+
+/** The method used when none is asked for. */
+export const DEFAULT_COLORIZE_METHOD: ColorizeMethod = 'transfer';

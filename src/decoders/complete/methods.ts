@@ -59,6 +59,9 @@ export const COMPLETE_METHODS = Object.freeze({
 
 export type CompleteMethodName = keyof typeof COMPLETE_METHODS;
 
-/** The method names, registry order first: what `z.enum` and commander's `.choices` take. */
+/** The method names, registry order: what `z.enum` and commander's `.choices` take. */
 export const COMPLETE_METHOD_NAMES = methodNames(COMPLETE_METHODS);
+
+/** The method used when none is asked for. */
+export const DEFAULT_COMPLETE_METHOD: CompleteMethodName = 'scene';
 

@@ -4,7 +4,8 @@
  */
 import { api, followJob } from '../api.ts';
 import type { ColorizeResult } from '../apiTypes.ts';
-import { el, errorSlot, fmt, intValue, labelled, numberInput, replace, select, thumb } from '../dom.ts';
+import { el, errorSlot, fmt, intValue, labelled, numberInput, replace, thumb } from '../dom.ts';
+import { methodSelect } from '../methodSelect.ts';
 import { jobProgress } from '../jobProgress.ts';
 import { photoPicker } from '../photoPicker.ts';
 import { figure, runButton, tabPanel, runOnSubmit, type Tab } from './common.ts';
@@ -12,7 +13,7 @@ import { figure, runButton, tabPanel, runOnSubmit, type Tab } from './common.ts'
 export function colorizeTab(): Tab {
   const picker = photoPicker('colorize', () => undefined);
   const k = numberInput('colorize-k', 20, 1, 200);
-  const method = select('colorize-method', ['transfer', 'mean'], 'transfer');
+  const method = methodSelect('colorize-method', (m) => m.colorize, 'transfer');
   const button = runButton('colorize-run', 'Colorize');
   const error = errorSlot('colorize-error');
   const progress = jobProgress('colorize-progress');
