@@ -191,14 +191,19 @@ test('no file outside the collection is reachable: traversal and absolute paths 
   }
 });
 
-test('complete: a wrong-size mask is refused at once; a diffusion job returns its images', { skip }, async () => {
+test('complete: a wrong-size mask is refused at once with maskFit=refuse, stretched with a note by default; a diffusion job returns its images', { skip }, async () => {
   const photo = photoFile(5);
   const { width, height } = await sharp(photo.bytes).metadata();
   const wrong = await sharp({ create: { width: width! + 3, height: height!, channels: 3, background: '#000' } }).png().toBuffer();
-  const r = await post(`${base}/api/complete`, form({ method: 'diffusion' }, { photo: [photo], mask: [{ bytes: wrong, name: 'mask.png' }] }));
+  const r = await post(`${base}/api/complete`, form({ method: 'diffusion', maskFit: 'refuse' }, { photo: [photo], mask: [{ bytes: wrong, name: 'mask.png' }] }));
   assert.equal(r.status, 400);
   assertOneLineError(r.json, 'BAD_ARGUMENT');
   assert.match(r.json.error.message, /mask is .* but the photo is/);
+  const wide = await sharp({ create: { width: width! * 2, height: height!, channels: 3, background: '#000' } }).composite([{ input: { create: { width: 20, height: 20, channels: 3, background: '#fff' } }, left: width!, top: Math.floor(height! / 2) }]).png().toBuffer();
+  const stretched = await post(`${base}/api/complete?wait=true`, form({ method: 'diffusion' }, { photo: [photo], mask: [{ bytes: wide, name: 'wide.png' }] }));
+  assert.equal(stretched.status, 200, JSON.stringify(stretched.json));
+  assert.equal(stretched.json.state, 'done', JSON.stringify(stretched.json.error));
+  assert.match(stretched.json.result.note, /^mask wide\.png is \d+x\d+: stretched to the photo's/);
   const hole = Buffer.alloc(width! * height!);
   for (let y = Math.floor(height! * 0.4); y < height! * 0.6; y++) hole.fill(255, y * width! + Math.floor(width! * 0.4), y * width! + Math.floor(width! * 0.6));
   const mask = await sharp(hole, { raw: { width: width!, height: height!, channels: 1 } }).png().toBuffer();

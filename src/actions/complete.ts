@@ -180,9 +180,10 @@ export function fitMask(photo: Image, maskImage: Image, maskName: string, maskFi
   if (maskImage.width === w && maskImage.height === h) return { photo, mask: maskImage, maskName, note: null };
   if (maskFit === 'refuse') checkMaskSize(photo, maskImage, maskName);
   const aspects = maskImage.width / maskImage.height / (w / h);
+  const differ = Math.max(aspects, 1 / aspects) - 1; // the larger aspect ratio over the smaller, minus one
   const note =
-    Math.abs(aspects - 1) > ASPECT_NOTE_ABOVE
-      ? `mask ${path.basename(maskName)} is ${maskImage.width}x${maskImage.height}: stretched to the photo's ${w}x${h} (aspect ratios differ by ${Math.round(100 * Math.abs(aspects - 1))} %; --mask-fit refuse to refuse it)`
+    differ > ASPECT_NOTE_ABOVE
+      ? `mask ${path.basename(maskName)} is ${maskImage.width}x${maskImage.height}: stretched to the photo's ${w}x${h} (aspect ratios differ by ${Math.round(100 * differ)} %; --mask-fit refuse to refuse it)`
       : null;
   return { photo, mask: resize(maskImage, w, h), maskName, note };
 }
