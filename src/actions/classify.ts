@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
+import { checkPhotoSize, MIN_PHOTO_SIDE } from '../core/checkPhotoSize.ts';
 import type { Image } from '../core/image.ts';
 import { Rng } from '../core/rng.ts';
 import type { Encoder } from '../encoders/encoder.ts';
@@ -244,8 +245,7 @@ export async function classifyImage(collection: Collection, image: Image, rawOpt
   return { label: ranked[0].label, scores: ranked, neighbours, encoder: s.spec, k, weighting: options.weighting, collectionSize: s.n, pca: s.pca?.outDim ?? null };
 }
 
-/** Smallest photo side accepted: below the 32×32 thumbnail every encoder starts from, there is nothing to compare. */
-export const MIN_PHOTO_SIDE = 32;
+export { checkPhotoSize, MIN_PHOTO_SIDE } from '../core/checkPhotoSize.ts';
 
 /**
  * Reads a photo file and classifies it.
@@ -257,11 +257,3 @@ export async function classifyFile(collection: Collection, file: string, options
   return { query: file, ...(await classifyImage(collection, image, options)) };
 }
 
-/** @throws DejaError TOO_SMALL for a photo smaller than the 32×32 thumbnail. */
-export function checkPhotoSize(image: Image, file: string): void {
-  if (Math.min(image.width, image.height) < MIN_PHOTO_SIDE)
-    throw new DejaError('TOO_SMALL', `photo is ${image.width}×${image.height}, smaller than the ${MIN_PHOTO_SIDE}×${MIN_PHOTO_SIDE} thumbnail it is compared by`, {
-      file,
-      hint: `use a photo at least ${MIN_PHOTO_SIDE} pixels on each side`,
-    });
-}

@@ -12,10 +12,10 @@ import { describeMethods } from '../core/methodRegistry.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { GRAY_CHROMA_THRESHOLD, grayFromLightness, meanChromaMagnitude, meanImage } from '../decoders/colorize/meanChroma.ts';
 import type { Collection } from '../store/collection.ts';
-import { checkPhotoSize } from './classify.ts';
+import { checkPhotoSize } from '../core/checkPhotoSize.ts';
 import { queryImage } from './photoImage.ts';
 import { searchPhotos, type SearchHit } from './search.ts';
-import { displayName } from './searchFile.ts';
+import { displayName } from '../core/displayName.ts';
 
 /** Options of `deja colorize`. */
 export const ColorizeOptions = z.object({

@@ -5,6 +5,7 @@ import { DejaError } from '../core/errors.ts';
 import { createImage, toRgb, type Image } from '../core/image.ts';
 import { describeMethods } from '../core/methodRegistry.ts';
 import { parseOptions } from '../core/parseOptions.ts';
+import { displayName } from '../core/displayName.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { resize } from '../imgproc/resample.ts';
 import { decodeFile, decodeImage } from '../io/decode.ts';
@@ -319,15 +320,9 @@ async function writeOutputs(out: string, image: Image, mask: Uint8Array, results
 export async function completionGrid(image: Image, mask: Uint8Array, results: CompletedImage[], photoName: string, method: string): Promise<Buffer> {
   const tiles = [{ image: showHole(image, mask), caption: `query\n${photoName}` }];
   results.forEach((r, i) =>
-    tiles.push({ image: r.image, caption: r.result.source ? `#${i + 1} score ${r.result.score}\n${shortName(r.result.source.path)}` : `#${i + 1} ${method}` }),
+    tiles.push({ image: r.image, caption: r.result.source ? `#${i + 1} score ${r.result.score}\n${displayName(r.result.source.path)}` : `#${i + 1} ${method}` }),
   );
   return contactSheet(tiles, { columns: Math.min(6, tiles.length), tileSize: 200, title: `deja complete --method ${method}` });
-}
-
-/** Last two path parts (or the archive member), for captions. */
-function shortName(p: string): string {
-  const member = p.includes('#') ? p.slice(p.indexOf('#') + 1) : p;
-  return member.split(/[\\/]/).slice(-2).join('/');
 }
 
 /** The query with its hole painted magenta, for the grid. */

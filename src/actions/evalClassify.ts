@@ -12,7 +12,8 @@ import { knnPredict } from '../decoders/recognize/knnVote.ts';
 import { accuracy, confusionMatrix, confusionMarkdown, perClassAccuracy } from '../decoders/recognize/confusionMatrix.ts';
 import type { Collection } from '../store/collection.ts';
 import { PathMatcher } from './matchPath.ts';
-import { labelledSet, MIN_PHOTO_SIDE, PCA_SAMPLE_DEFAULT } from './classify.ts';
+import { labelledSet, PCA_SAMPLE_DEFAULT } from './classify.ts';
+import { MIN_PHOTO_SIDE } from '../core/checkPhotoSize.ts';
 
 /** Options of `deja eval classify`. */
 export const EvalClassifyOptions = z.object({

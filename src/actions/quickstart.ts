@@ -7,7 +7,7 @@ import type { Collection } from '../store/collection.ts';
 import { ingest, type IngestReport } from './ingest.ts';
 import { searchPhotos, type SearchHit } from './search.ts';
 import { collectionImage } from './photoImage.ts';
-import { displayName } from './searchFile.ts';
+import { displayName } from '../core/displayName.ts';
 
 /** Photo sets used when `deja quickstart` is given none: the shared data beside a clone of the repo. */
 export function defaultQuickstartSources(repoRoot: string): string[] {

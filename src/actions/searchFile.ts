@@ -5,6 +5,7 @@ import type { Collection } from '../store/collection.ts';
 import { searchPhotos, type SearchHit, type SearchOptions } from './search.ts';
 import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
 import { collectionImage, queryImage } from './photoImage.ts';
+import { displayName } from '../core/displayName.ts';
 
 /** The stable `deja search --json` schema. */
 export interface SearchResult {
@@ -39,8 +40,4 @@ export async function searchFile(
   };
 }
 
-/** Last two path parts (or the archive member), for captions. */
-export function displayName(p: string): string {
-  const member = p.includes('#') ? p.slice(p.indexOf('#') + 1) : p;
-  return member.split(/[\\/]/).slice(-2).join('/');
-}
+export { displayName };
