@@ -144,9 +144,13 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
     await page.getByTestId('search-run').click();
     const error = page.getByTestId('search-error');
     await error.waitFor();
-    assert.equal(await error.innerText(), 'the collection has no gist-gray descriptors — add them with: deja index --encoders "gist-gray"');
+    // The server offers only the encoders the collection holds, and says which.
+    assert.equal(
+      await error.innerText(),
+      'encoder "gist-gray" has no descriptors in this collection: must be one of [gist, lab-hist, tiny, tiny-gray] — the server uses only the descriptors the collection holds (GET /api/info lists them); add others with deja index --encoders',
+    );
     assert.equal(await page.getByTestId('search-result').count(), 0);
-    await done('search-error', /status of 409/); // the browser logs the failed request itself
+    await done('search-error', /status of 400/); // the browser logs the failed request itself
   });
 
   test('complete: paint, undo, paint again, and the ranked completions appear beside the original', async () => {
