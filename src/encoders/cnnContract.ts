@@ -52,8 +52,9 @@ export function resolveCnnContract(options: Readonly<Record<string, string>>): C
     if (found) verifyModelFile(found.card, found.manifest);
     card = found?.card;
   }
-  const signature = modelFileSignature(file);
-  const input = card ? { name: card.input.name, shape: card.input.shape } : signature.inputs[0];
+  // A card says everything; a model without one is read for its graph's input and output shapes.
+  const signature = card ? undefined : modelFileSignature(file);
+  const input = card ? { name: card.input.name, shape: card.input.shape } : signature?.inputs[0];
   if (!input) throw new DejaError('MODEL_ERROR', 'ONNX model has no input', { file });
   const layout = card?.input.layout ?? 'NCHW';
   const channelAxis = layout === 'NCHW' ? 1 : 3;
@@ -71,7 +72,7 @@ export function resolveCnnContract(options: Readonly<Record<string, string>>): C
   const mean = options.mean ? triple(options.mean, 'mean', channels) : (card?.input.mean ?? pick(IMAGENET_MEAN, channels));
   const std = options.std ? triple(options.std, 'std', channels) : (card?.input.std ?? pick(IMAGENET_STD, channels));
   if (std.some((s) => s <= 0)) throw new DejaError('BAD_ARGUMENT', `Expected positive std for cnn but received ${options.std}`);
-  const outputs: OnnxValueInfo[] = card ? card.outputs : signature.outputs;
+  const outputs: OnnxValueInfo[] = card ? card.outputs : (signature?.outputs ?? []);
   const output = outputs.find((o) => o.name === (options.output ?? outputs[0]?.name));
   if (!output)
     throw new DejaError('BAD_ARGUMENT', `model has no output "${options.output}": must be one of [${outputs.map((o) => o.name).join(', ')}]`, { file });
