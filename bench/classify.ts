@@ -32,8 +32,8 @@ import type { Neighbours } from '../src/index/vectorIndex.ts';
 import { knnPredict, type VoteWeighting } from '../src/decoders/recognize/knnVote.ts';
 import { accuracy, confusionMarkdown, confusionMatrix } from '../src/decoders/recognize/confusionMatrix.ts';
 import { meanSquaredPairDistance } from '../src/actions/classify.ts';
-import type { EncodeTask } from '../src/encoders/encodeWorker.ts';
-import type { EncodedPhoto } from '../src/encoders/encodePhoto.ts';
+import type { EncodeTask } from '../src/actions/encode/encodeWorker.ts';
+import type { EncodedPhoto } from '../src/actions/encode/encodePhoto.ts';
 import { machineLine, today } from './machine.ts';
 
 const data = path.resolve(import.meta.dirname, '../../shared/data');
@@ -79,7 +79,7 @@ async function readItems(sources: string[], labelOf?: (p: string) => string | un
 /** Encodes items with every spec in worker threads (decode once per photo). */
 async function encodeItems(items: Item[], specs: string[], what: string): Promise<Record<string, Matrix>> {
   const t = performance.now();
-  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../src/encoders/encodeWorker'), threads);
+  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../src/actions/encode/encodeWorker'), threads);
   const results: EncodedPhoto[] = new Array(items.length);
   try {
     let done = 0;

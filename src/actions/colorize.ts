@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
@@ -13,6 +12,7 @@ import { checkPhotoSize } from './classify.ts';
 import { queryImage } from './photoImage.ts';
 import { searchPhotos, type SearchHit } from './search.ts';
 import { displayName } from './searchFile.ts';
+import { writeOutputFile } from '../io/writeOutputFile.ts';
 
 /** Options of `deja colorize`. */
 export const ColorizeOptions = z.object({
@@ -132,8 +132,7 @@ export async function colorizeFile(
 async function writeSheet(file: string, r: ColorizeOutcome, method: string): Promise<void> {
   const format = file.toLowerCase().endsWith('.png') ? 'png' : 'jpeg';
   const bytes = await colorizeSheet(r, method, format);
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, bytes);
+  writeOutputFile(file, bytes);
 }
 
 /** How many matches the panels show (one row of the sheet). */

@@ -12,7 +12,7 @@ import { contactSheet } from '../io/sheet.ts';
 import { createEncoderResolved, parseEncoderSpec } from '../encoders/factory.ts';
 import { DEFAULT_GIST, gistCellWeights } from '../encoders/gist.ts';
 import type { Collection, DescriptorMatrix } from '../store/collection.ts';
-import { upToDateIndex } from './vectorIndexCache.ts';
+import { upToDateIndex } from '../store/vectorIndexCache.ts';
 import { checkMask } from '../decoders/complete/checkMask.ts';
 import { bandRadius } from '../decoders/complete/contextBand.ts';
 import { completeFromScenes, type SceneCandidate } from '../decoders/complete/completeFromScenes.ts';

@@ -9,8 +9,8 @@ import { PHOTO_EXTENSIONS, listSourcePaths, listSources, type SourceItem } from 
 import { readGeoCsv } from '../io/geoCsv.ts';
 import { DEFAULT_PIXEL_LIMIT } from '../io/decode.ts';
 import { createEncoderResolved } from '../encoders/factory.ts';
-import type { EncodeTask } from '../encoders/encodeWorker.ts';
-import type { EncodedPhoto } from '../encoders/encodePhoto.ts';
+import type { EncodeTask } from './encode/encodeWorker.ts';
+import type { EncodedPhoto } from './encode/encodePhoto.ts';
 import type { Collection, NewPhoto } from '../store/collection.ts';
 import { applyGeoCsv, applyLabelsCsv, readLabelsCsv, runPhotos } from './csvMetadata.ts';
 import type { CsvRowProblem } from './csvRowMatch.ts';
@@ -116,7 +116,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
   };
 
   const threads = options.threads ?? defaultThreads();
-  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../encoders/encodeWorker'), threads);
+  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, './encode/encodeWorker'), threads);
   const inFlight = new Set<Promise<void>>();
   const pendingHashes = new Map<string, string[]>(); // hash → alias paths waiting for the photo's id
   const batcher = new Batcher(collection, report, pendingHashes);

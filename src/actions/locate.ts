@@ -21,6 +21,7 @@ import { locateFromNeighbours, type GeoEstimate, type GeoNeighbours } from '../d
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
 import { nearestColumns, typicalDistance } from '../decoders/locate/sceneDistances.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
+import { writeOutputFile } from '../io/writeOutputFile.ts';
 
 /** Options of `deja locate`, validated once at the boundary. */
 export const LocateOptions = z.object({
@@ -209,8 +210,7 @@ export async function locatePhoto(collection: Collection, file: string, rawOptio
   const report = located.report;
   if (options.map) {
     const png = await located.mapPng(options.mapRegion);
-    fs.mkdirSync(path.dirname(path.resolve(options.map)), { recursive: true });
-    fs.writeFileSync(options.map, png);
+    writeOutputFile(options.map, png);
     report.map = path.resolve(options.map);
   }
   report.seconds = (performance.now() - started) / 1000;

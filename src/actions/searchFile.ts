@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { contactSheet } from '../io/sheet.ts';
 import type { Collection } from '../store/collection.ts';
 import { searchPhotos, type SearchHit, type SearchOptions } from './search.ts';
 import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
 import { collectionImage, queryImage } from './photoImage.ts';
+import { writeOutputFile } from '../io/writeOutputFile.ts';
 
 /** The stable `deja search --json` schema. */
 export interface SearchResult {
@@ -28,8 +28,7 @@ export async function searchFile(
     for (const h of hits)
       tiles.push({ image: await collectionImage(collection, h.id, 200), caption: `${h.distance.toFixed(3)}${h.mirrored ? ' (mirror)' : ''}\n${displayName(h.path)}` });
     const bytes = await contactSheet(tiles, { columns: Math.min(6, tiles.length), tileSize: 180, title: `deja search ${options.encoder ?? 'gist'}` });
-    fs.mkdirSync(path.dirname(path.resolve(options.sheet)), { recursive: true });
-    fs.writeFileSync(options.sheet, bytes);
+    writeOutputFile(options.sheet, bytes);
   }
   return {
     query: path.resolve(file),
