@@ -35,8 +35,7 @@ const SIBLING_EDGES: { from: string; to: string; reason: string }[] = [
 ];
 /** Modules that may import node:fs outside io/ and store/ (a file, or a folder ending in /), with why. */
 const FS_EXCEPTIONS: { path: string; reason: string }[] = [
-  { path: 'nn/onnxSession.ts', reason: 'checks and reads the model file before handing it to onnxruntime (nn/ is the runtime seam)' },
-  { path: 'encoders/cnn.ts', reason: 'reads the model file named in its spec; to move behind nn/ with the model manifest (issue 11, point 6)' },
+  { path: 'nn/', reason: 'nn/ owns the model files (ARCHITECTURE.md): reads and hashes them against the manifest, and probes for the CUDA provider library' },
   { path: 'index/', reason: 'VectorIndex.save/load write and read their own files with checksummed sidecars (FAISS write_index); the store picks the paths' },
   { path: 'server/', reason: 'job result files, uploads and the static web folder; to move into a server-side repository' },
   { path: 'actions/builtIndexes.ts', reason: 'lists index sidecars in the collection folder; belongs in store/ next to vectorIndexCache' },
