@@ -43,25 +43,30 @@ export function randomGuessAgainstTest(
   const draws = Math.max(1, Math.floor(maxPairs / m));
   const rng = new Rng(3);
   let counted = 0;
+  // Shares from per-photo integer counts (exact fractions); the median from the pooled weighted errors.
+  const shares = thresholdsKm.map(() => 0);
   for (let q = 0; q < m; q++) {
     const ex = test.exclude(q);
     for (let e = 0; e < ex.length; e++) mask[ex[e]] = 1;
-    const allowed = n - Array.from(new Set(Array.from(ex))).length;
+    const allowed = n - new Set(Array.from(ex)).size;
     const err = (j: number) => haversineKm(refLatitude[j], refLongitude[j], test.latitude[q], test.longitude[q]);
-    if (allowed > 0) {
+    const mine: number[] = [];
+    if (allowed > 0 && exact) for (let j = 0; j < n; j++) if (!mask[j]) mine.push(err(j));
+    if (allowed > 0 && !exact)
+      for (let d = 0; d < draws; d++) {
+        let j = rng.int(n);
+        while (mask[j]) j = rng.int(n);
+        mine.push(err(j));
+      }
+    if (mine.length) {
       counted++;
-      if (exact) for (let j = 0; j < n; j++) !mask[j] && (errors.push(err(j)), weights.push(1 / allowed));
-      else
-        for (let d = 0; d < draws; d++) {
-          let j = rng.int(n);
-          while (mask[j]) j = rng.int(n);
-          (errors.push(err(j)), weights.push(1 / draws));
-        }
+      thresholdsKm.forEach((t, ti) => (shares[ti] += mine.filter((x) => x <= t).length / mine.length));
+      for (const x of mine) (errors.push(x), weights.push(1 / mine.length));
     }
     for (let e = 0; e < ex.length; e++) mask[ex[e]] = 0;
   }
   assert(counted > 0, 'every collection photo is held out for every test photo');
-  return weightedSummary(errors, weights, thresholdsKm, counted);
+  return { ...weightedSummary(errors, weights, thresholdsKm, counted), shares: shares.map((x) => Math.min(1, x / counted)) };
 }
 
 /**
