@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { createImage, flipHorizontal, toGray, type Image } from '../core/image.ts';
 import { decodeImage } from '../io/decode.ts';
 import { writeImage } from '../io/encode.ts';
+import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { contactSheet, type SheetTile } from '../io/sheet.ts';
 import { colorizeFromMatches } from '../decoders/colorize/colorizeFromMatches.ts';
 import { GRAY_CHROMA_THRESHOLD, grayFromLightness, meanChromaMagnitude, meanImage } from '../decoders/colorize/meanChroma.ts';
@@ -109,11 +109,13 @@ export async function colorizeFile(
   options: ColorizeOptions & { sheet?: string } = {},
 ): Promise<ColorizeReport> {
   const t0 = performance.now();
+  checkOutputFile(out, '--out', 'image');
+  const sheetFormat = options.sheet ? checkOutputFile(options.sheet, '--sheet', 'sheet') : null;
   const image = await queryImage(file, 1024);
   const r = await colorizeImage(collection, image, options, file);
   await writeImage(r.result, out);
   const parsed = ColorizeOptions.parse(options);
-  if (options.sheet) await writeSheet(options.sheet, r, parsed.method);
+  if (options.sheet) writeOutputFile(options.sheet, await colorizeSheet(r, parsed.method, sheetFormat === 'png' ? 'png' : 'jpeg'));
   return {
     input: path.resolve(file),
     out: path.resolve(out),
@@ -127,13 +129,6 @@ export async function colorizeFile(
     skippedGray: r.skippedGray,
     seconds: (performance.now() - t0) / 1000,
   };
-}
-
-async function writeSheet(file: string, r: ColorizeOutcome, method: string): Promise<void> {
-  const format = file.toLowerCase().endsWith('.png') ? 'png' : 'jpeg';
-  const bytes = await colorizeSheet(r, method, format);
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, bytes);
 }
 
 /** How many matches the panels show (one row of the sheet). */

@@ -9,6 +9,7 @@ import { decodeImage } from '../io/decode.ts';
 import { readExif } from '../io/exif.ts';
 import { nearestPlace } from '../io/placeName.ts';
 import { listSources } from '../io/sources.ts';
+import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { renderLocateMap } from '../io/worldMap.ts';
 import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
 import type { Encoder } from '../encoders/encoder.ts';
@@ -205,12 +206,12 @@ function placeLabel(latitude: number, longitude: number): string | null {
 export async function locatePhoto(collection: Collection, file: string, rawOptions: LocateOptions = {}, reference?: GeoReference): Promise<LocateReport> {
   const options = parseLocateOptions(LocateOptions, rawOptions);
   const started = performance.now();
+  if (options.map) checkOutputFile(options.map, '--map', 'map');
   const located = await locateBytes(collection, readQueryFile(file), file, options, reference);
   const report = located.report;
   if (options.map) {
     const png = await located.mapPng(options.mapRegion);
-    fs.mkdirSync(path.dirname(path.resolve(options.map)), { recursive: true });
-    fs.writeFileSync(options.map, png);
+    writeOutputFile(options.map, png);
     report.map = path.resolve(options.map);
   }
   report.seconds = (performance.now() - started) / 1000;

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { contactSheet } from '../io/sheet.ts';
 import type { Collection } from '../store/collection.ts';
 import { searchPhotos, type SearchHit, type SearchOptions } from './search.ts';
@@ -19,6 +19,7 @@ export async function searchFile(
   file: string,
   options: SearchOptions & { sheet?: string },
 ): Promise<SearchResult & { hits: SearchHit[] }> {
+  const sheetFormat = options.sheet ? checkOutputFile(options.sheet, '--sheet', 'sheet') : null;
   // Refuse a bad encoder spec before spending time on the photo.
   await Promise.all(parseCombinedSpec(options.encoder ?? 'gist').map((p) => createEncoderResolved(p.spec)));
   const image = await queryImage(file);
@@ -27,9 +28,8 @@ export async function searchFile(
     const tiles = [{ image, caption: `query\n${path.basename(file)}` }];
     for (const h of hits)
       tiles.push({ image: await collectionImage(collection, h.id, 200), caption: `${h.distance.toFixed(3)}${h.mirrored ? ' (mirror)' : ''}\n${displayName(h.path)}` });
-    const bytes = await contactSheet(tiles, { columns: Math.min(6, tiles.length), tileSize: 180, title: `deja search ${options.encoder ?? 'gist'}` });
-    fs.mkdirSync(path.dirname(path.resolve(options.sheet)), { recursive: true });
-    fs.writeFileSync(options.sheet, bytes);
+    const bytes = await contactSheet(tiles, { columns: Math.min(6, tiles.length), tileSize: 180, title: `deja search ${options.encoder ?? 'gist'}` }, sheetFormat === 'png' ? 'png' : 'jpeg');
+    writeOutputFile(options.sheet, bytes);
   }
   return {
     query: path.resolve(file),
