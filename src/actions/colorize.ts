@@ -72,7 +72,7 @@ export async function colorizeImage(collection: Collection, image: Image, rawOpt
   if (matches.length === 0)
     throw new DejaError('NO_DATA', `none of the ${hits.length} nearest photos of the collection has colour`, {
       file: collection.dir,
-      hint: 'colorization needs colour photos: index some (e.g. ../shared/data/intel-scenes) with --encoders tiny-gray',
+      hint: 'colorization needs colour photos: index some, e.g. deja index ../shared/data/intel-scenes/train.tar.gz',
     });
   const { image: result } = colorizeFromMatches(image, matches.map((m) => m.image), {
     method: options.method,

@@ -15,10 +15,17 @@ import type { Collection, NewPhoto } from '../store/collection.ts';
 import { applyGeoCsv, applyLabelsCsv, readLabelsCsv, runPhotos } from './csvMetadata.ts';
 import type { CsvRowProblem } from './csvRowMatch.ts';
 
+/**
+ * Encoders computed by default: enough for every command and web tab (gist for completion, gist + tiny
+ * + lab-hist for geolocation, tiny for recognition, tiny-gray for colorization; tiny-gray costs about a
+ * tenth of a decode). Rerunning `deja index` on a collection made with fewer backfills the rest.
+ */
+export const DEFAULT_ENCODERS: readonly string[] = Object.freeze(['gist', 'tiny', 'lab-hist', 'tiny-gray']);
+
 /** Options of `deja index`, validated once at the boundary. */
 export const IngestOptions = z.object({
-  /** Encoder specs to compute for every photo (see `deja encoders`). */
-  encoders: z.array(z.string()).min(1).default(['gist', 'tiny', 'lab-hist']),
+  /** Encoder specs to compute for every photo (see `deja encoders`; default `DEFAULT_ENCODERS`). */
+  encoders: z.array(z.string()).min(1).default([...DEFAULT_ENCODERS]),
   /** Label each photo with the name of the folder (or archive folder) holding it. */
   labelFromFolder: z.boolean().default(false),
   /** CSV with columns file,label. */

@@ -5,7 +5,7 @@ import type { Progress } from '../core/progress.ts';
 import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { contactSheet } from '../io/sheet.ts';
 import type { Collection } from '../store/collection.ts';
-import { ingest, type IngestReport } from './ingest.ts';
+import { DEFAULT_ENCODERS, ingest, type IngestReport } from './ingest.ts';
 import { searchPhotos, type SearchHit } from './search.ts';
 import { collectionImage } from './photoImage.ts';
 import { displayName } from './searchFile.ts';
@@ -31,8 +31,8 @@ export async function quickstart(collection: Collection, sources: string[], shee
   const sheetFormat = checkOutputFile(sheet, '--sheet', 'sheet');
   if (sources.length === 0)
     throw new DejaError('NOT_FOUND', 'no photos given and no shared data beside this checkout', { hint: 'run `deja quickstart <your photo folder>`' });
-  // tiny-gray too (it costs a fifth of a decode), so `deja serve` can colorize with this collection.
-  const report = await ingest(collection, sources, { encoders: ['gist', 'tiny', 'lab-hist', 'tiny-gray'] }, progress);
+  // The default encoders serve every page of `deja serve`, colorize included.
+  const report = await ingest(collection, sources, { encoders: [...DEFAULT_ENCODERS] }, progress);
   const photos = collection.photos();
   if (photos.length === 0) throw new DejaError('EMPTY_COLLECTION', 'none of the given files could be indexed', { file: sources[0], hint: 'see `deja info --skipped`' });
   const query = photos[Math.floor(photos.length / 3)];
