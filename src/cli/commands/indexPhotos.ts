@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_ENCODERS, ingest, type IngestReport } from '../../actions/ingest.ts';
+import { silentProgress, type Progress } from '../../core/progress.ts';
 import { assertSomeSourceExists } from '../../io/sources.ts';
 import { collectionDir, intOption, jsonOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
 
@@ -40,7 +41,7 @@ export function register(program: Command): void {
             rebuild: opts.rebuild ? splitSpecs(opts.rebuild) : [],
             limit: opts.limit,
           },
-          progressFor(opts),
+          ingestProgress(opts),
         );
         if (opts.json) return printJson({ collection: collectionDir(opts), ...report });
         const lines = [
@@ -64,6 +65,12 @@ export function register(program: Command): void {
         collection.close();
       }
     });
+}
+
+/** Progress as usual; with --json (and not --quiet) only the ETA line, on stderr. */
+function ingestProgress(opts: { json?: boolean; quiet?: boolean }): Progress {
+  if (opts.json && !opts.quiet) return { ...silentProgress, note: (text) => process.stderr.write(`${text}\n`) };
+  return progressFor(opts);
 }
 
 /** Counts of CSV rows that matched no photo of the sources or several, and the first few by line. */
