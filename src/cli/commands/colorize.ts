@@ -7,7 +7,7 @@ export function register(program: Command): void {
   withCollection(program.command('colorize'))
     .description('colorize a grayscale photo from the colour of its nearest photos in the collection')
     .argument('<photo>', 'photo to colorize (a colour photo is colorized from its luminance)')
-    .requiredOption('-o, --out <file>', 'output image (.png, .jpg or .webp)')
+    .requiredOption('-o, --out <file>', 'output image (.png, .jpg, .webp or .gif)')
     .option('-k, --k <n>', 'colour matches to use', intOption('--k', 1, 200), 20)
     .addOption(new Option('-m, --method <method>', 'mean (averaged chroma) or transfer (Welsh et al. 2002 + guided filter)').choices(['mean', 'transfer']).default('transfer'))
     .option('-e, --encoder <spec>', 'encoder that finds the matches', 'tiny-gray')
