@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { createImage, flipHorizontal, toGray, type Image } from '../core/image.ts';
 import { decodeImage } from '../io/decode.ts';
 import { writeImage } from '../io/encode.ts';
+import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { contactSheet, type SheetTile } from '../io/sheet.ts';
 import { colorizeFromMatches } from '../decoders/colorize/colorizeFromMatches.ts';
 import { COLORIZE_METHODS, COLORIZE_METHOD_NAMES, DEFAULT_COLORIZE_METHOD } from '../decoders/colorize/methods.ts';
@@ -75,7 +75,7 @@ export async function colorizeImage(collection: Collection, image: Image, rawOpt
   if (matches.length === 0)
     throw new DejaError('NO_DATA', `none of the ${hits.length} nearest photos of the collection has colour`, {
       file: collection.dir,
-      hint: 'colorization needs colour photos: index some (e.g. ../shared/data/intel-scenes) with --encoders tiny-gray',
+      hint: 'colorization needs colour photos: index some, e.g. deja index ../shared/data/intel-scenes/train.tar.gz',
     });
   const { image: result } = colorizeFromMatches(image, matches.map((m) => m.image), {
     method: options.method,
@@ -112,12 +112,14 @@ export async function colorizeFile(
   options: ColorizeOptions & { sheet?: string } = {},
 ): Promise<ColorizeReport> {
   const t0 = performance.now();
+  checkOutputFile(out, '--out', 'image');
+  const sheetFormat = options.sheet ? checkOutputFile(options.sheet, '--sheet', 'sheet') : null;
   const { sheet: _sheet, ...rest } = options;
   const parsed = parseOptions(ColorizeOptions, rest);
   const image = await queryImage(file, 1024);
   const r = await colorizeImage(collection, image, parsed, file);
   await writeImage(r.result, out);
-  if (options.sheet) await writeSheet(options.sheet, r, parsed.method);
+  if (options.sheet) writeOutputFile(options.sheet, await colorizeSheet(r, parsed.method, sheetFormat === 'png' ? 'png' : 'jpeg'));
   return {
     input: path.resolve(file),
     out: path.resolve(out),
@@ -131,13 +133,6 @@ export async function colorizeFile(
     skippedGray: r.skippedGray,
     seconds: (performance.now() - t0) / 1000,
   };
-}
-
-async function writeSheet(file: string, r: ColorizeOutcome, method: string): Promise<void> {
-  const format = file.toLowerCase().endsWith('.png') ? 'png' : 'jpeg';
-  const bytes = await colorizeSheet(r, method, format);
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, bytes);
 }
 
 /** How many matches the panels show (one row of the sheet). */

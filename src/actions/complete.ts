@@ -12,7 +12,7 @@ import { decodeFile, decodeImage } from '../io/decode.ts';
 import { writeImage } from '../io/encode.ts';
 import { contactSheet } from '../io/sheet.ts';
 import type { Collection } from '../store/collection.ts';
-import { upToDateIndex } from './vectorIndexCache.ts';
+import { upToDateIndex } from '../store/vectorIndexCache.ts';
 import { checkMask } from '../decoders/complete/checkMask.ts';
 import { bandRadius } from '../decoders/complete/contextBand.ts';
 import type { SceneCandidate } from '../decoders/complete/completeFromScenes.ts';

@@ -4,7 +4,7 @@ import { parseOptions } from '../core/parseOptions.ts';
 import { createEncoderResolved } from '../encoders/factory.ts';
 import { exactKnn } from '../index/flat.ts';
 import type { Collection } from '../store/collection.ts';
-import { upToDateIndex } from './vectorIndexCache.ts';
+import { upToDateIndex } from '../store/vectorIndexCache.ts';
 
 /** Options of `deja duplicates`. */
 export const DuplicatesOptions = z.object({

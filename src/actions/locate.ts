@@ -10,11 +10,13 @@ import { decodeImage } from '../io/decode.ts';
 import { readExif } from '../io/exif.ts';
 import { nearestPlace } from '../io/placeName.ts';
 import { listSources } from '../io/sources.ts';
+import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { renderLocateMap } from '../io/worldMap.ts';
 import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
 import type { Encoder } from '../encoders/encoder.ts';
 import { combinedKnn } from '../index/combined.ts';
 import type { Collection, PhotoRecord } from '../store/collection.ts';
+import { selfInCollection, type SelfInCollection } from '../store/selfInCollection.ts';
 import { defaultBandwidthKm } from '../decoders/locate/defaultBandwidthKm.ts';
 import { toUnitVectors } from '../decoders/locate/greatCircle.ts';
 import { kernelDensity } from '../decoders/locate/kernelDensity.ts';
@@ -34,6 +36,7 @@ export const LocateOptions = z.object({
   show: z.number().int().min(0).max(1000).default(10).describe('Nearest geotagged neighbours to list.'),
   map: z.string().optional().describe('Write a map PNG here (single photo only).'),
   mapRegion: z.enum(['auto', 'world']).default('auto').describe('`auto` zooms to the neighbours; `world` always draws the globe.'),
+  excludeSelf: z.boolean().default(true).describe('Leave the photo out of its neighbours when it is itself in the collection (its own position would answer).'),
 });
 export type LocateOptions = z.input<typeof LocateOptions>;
 
@@ -172,7 +175,9 @@ export interface LocateReport {
   nearestNeighbour: { latitude: number; longitude: number };
   modes: { latitude: number; longitude: number; support: number; count: number; place: string | null }[];
   neighbours: { id: number; path: string; latitude: number; longitude: number; distance: number; weight: number; voted: boolean }[];
-  /** The query's own record was left out of its neighbours (it is in the collection). */
+  /** The query's own record in the collection (found by content hash), or null. */
+  selfInCollection: SelfInCollection | null;
+  /** The query's own record was left out of its neighbours (it is in the collection and `excludeSelf` is set). */
   excludedSelf: boolean;
   /** The photo's own EXIF GPS, when it has one (to compare). */
   exifGps: { latitude: number; longitude: number } | null;
@@ -195,12 +200,12 @@ function placeLabel(latitude: number, longitude: number): string | null {
 export async function locatePhoto(collection: Collection, file: string, rawOptions: LocateOptions = {}, reference?: GeoReference): Promise<LocateReport> {
   const options = parseOptions(LocateOptions, rawOptions);
   const started = performance.now();
+  if (options.map) checkOutputFile(options.map, '--map', 'map');
   const located = await locateBytes(collection, readQueryFile(file), file, options, reference);
   const report = located.report;
   if (options.map) {
     const png = await located.mapPng(options.mapRegion);
-    fs.mkdirSync(path.dirname(path.resolve(options.map)), { recursive: true });
-    fs.writeFileSync(options.map, png);
+    writeOutputFile(options.map, png);
     report.map = path.resolve(options.map);
   }
   report.seconds = (performance.now() - started) / 1000;
@@ -224,14 +229,15 @@ export async function locateBytes(collection: Collection, bytes: Buffer, name: s
   const started = performance.now();
   const ref = reference ?? (await loadGeoReference(collection, options.encoder));
   const q = await describeQuery(ref, bytes, name, options.mirror);
-  const exclude = selfMask(ref, q.hash);
+  const self = selfInCollection(collection, bytes);
+  const exclude = options.excludeSelf ? selfMask(ref, self?.id) : undefined;
   const k = options.k ?? ref.k;
   const bandwidthKm = options.bandwidthKm ?? ref.bandwidthKm;
   const nb = queryNeighbours(ref, q, k, exclude);
   const found = estimateFromColumns(ref, nb.columns, nb.distances, { k, bandwidthKm, weighting: options.weighting, modes: options.modes });
   if (!found)
     throw new DejaError('NO_DATA', 'the only geotagged photo in the collection is this photo itself', { file: name, hint: 'add more geotagged photos with `deja index`' });
-  const report = toReport(ref, q, found, { k, bandwidthKm, show: options.show, excludedSelf: exclude !== undefined });
+  const report = toReport(ref, q, found, { k, bandwidthKm, show: options.show, excludedSelf: exclude !== undefined, self });
   report.seconds = (performance.now() - started) / 1000;
   return { report, mapPng: (region = options.mapRegion) => locateMapPng(ref, found, report, bandwidthKm, region) };
 }
@@ -244,8 +250,8 @@ function readQueryFile(file: string): Buffer {
   }
 }
 
-function selfMask(ref: GeoReference, hash: string): Uint8Array | undefined {
-  const i = ref.photos.findIndex((p) => p.hash === hash);
+function selfMask(ref: GeoReference, id: number | undefined): Uint8Array | undefined {
+  const i = id === undefined ? -1 : ref.photos.findIndex((p) => p.id === id);
   if (i < 0) return undefined;
   const mask = new Uint8Array(ref.photos.length);
   mask[i] = 1;
@@ -256,7 +262,7 @@ function toReport(
   ref: GeoReference,
   q: QueryPhoto,
   found: NonNullable<ReturnType<typeof estimateFromColumns>>,
-  o: { k: number; bandwidthKm: number; show: number; excludedSelf: boolean },
+  o: { k: number; bandwidthKm: number; show: number; excludedSelf: boolean; self: SelfInCollection | null },
 ): LocateReport {
   const { estimate, columns, neighbours } = found;
   const voted = new Set(estimate.modes[0].members);
@@ -277,6 +283,7 @@ function toReport(
       weight: estimate.weights[i],
       voted: voted.has(i),
     })),
+    selfInCollection: o.self,
     excludedSelf: o.excludedSelf,
     exifGps: q.gps,
     map: null,
@@ -376,8 +383,9 @@ export async function locateSequenceItems(
   progress.start(sources.length, 'locating');
   for (const item of sources) {
     try {
-      const q = await describeQuery(ref, item.read(), item.path, options.mirror);
-      const nb = queryNeighbours(ref, q, k, selfMask(ref, q.hash));
+      const bytes = item.read();
+      const q = await describeQuery(ref, bytes, item.path, options.mirror);
+      const nb = queryNeighbours(ref, q, k, options.excludeSelf ? selfMask(ref, selfInCollection(collection, bytes)?.id) : undefined);
       const found = estimateFromColumns(ref, nb.columns, nb.distances, { k, bandwidthKm, weighting: options.weighting, modes: options.modes });
       if (found) items.push({ path: item.path, q, found });
       else skipped.push({ path: item.path, reason: 'no other geotagged photo to match' });

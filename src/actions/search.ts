@@ -8,7 +8,7 @@ import type { Encoder } from '../encoders/encoder.ts';
 import { exactKnn } from '../index/flat.ts';
 import { combinedKnn, estimateDistanceScale } from '../index/combined.ts';
 import type { Collection, DescriptorMatrix } from '../store/collection.ts';
-import { upToDateIndex } from './vectorIndexCache.ts';
+import { upToDateIndex } from '../store/vectorIndexCache.ts';
 
 /** Options of `deja search`. */
 export const SearchOptions = z.object({

@@ -101,3 +101,15 @@ export function schemaOption(schema: z.ZodObject, field: string, flags: string, 
   if (facts.defaultValue !== undefined) option.default(facts.defaultValue);
   return option;
 }
+
+/** `--exclude-self`, the same on search, classify and locate. */
+export function excludeSelfOption(defaultOn = false): Option {
+  return new Option('--exclude-self', `leave the photo out of its neighbours when it is itself in the collection (found by content)${defaultOn ? '; on by default, --no-exclude-self keeps it' : ''}`);
+}
+
+/** The one line search, classify and locate print (on stderr) when the query photo is itself in the collection. */
+export function selfInCollectionNote(r: { selfInCollection: { id: number; path: string } | null; excludedSelf: boolean }): void {
+  if (!r.selfInCollection) return;
+  const what = `the photo is itself in the collection (#${r.selfInCollection.id} ${r.selfInCollection.path})`;
+  process.stderr.write(`deja: note: ${what}; ${r.excludedSelf ? 'it was left out of its neighbours' : 'it is among its neighbours (--exclude-self leaves it out)'}\n`);
+}

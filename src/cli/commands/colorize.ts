@@ -7,7 +7,7 @@ export function register(program: Command): void {
   withCollection(program.command('colorize'))
     .description('colorize a grayscale photo from the colour of its nearest photos in the collection')
     .argument('<photo>', 'photo to colorize (a colour photo is colorized from its luminance)')
-    .requiredOption('-o, --out <file>', 'output image (.png, .jpg or .webp)')
+    .requiredOption('-o, --out <file>', 'output image (.png, .jpg, .webp or .gif)')
     .addOption(schemaOption(ColorizeOptions, 'k', '-k, --k <n>', 'colour matches to use'))
     .addOption(schemaOption(ColorizeOptions, 'method', '-m, --method <method>', 'mean (averaged chroma) or transfer (Welsh et al. 2002 + guided filter)'))
     .addOption(schemaOption(ColorizeOptions, 'encoder', '-e, --encoder <spec>', 'encoder that finds the matches'))

@@ -2,7 +2,8 @@ import { assert } from '../../core/errors.ts';
 import type { Metric } from '../../core/metric.ts';
 import { Rng } from '../../core/rng.ts';
 import { estimateDistanceScale } from '../../index/combined.ts';
-import { dotBlock, dotsToDistances, rowSquaredNorms, TopK } from '../../index/distances.ts';
+import { dotBlock } from '../../math/dotBlock.ts';
+import { dotsToDistances, rowSquaredNorms, TopK } from '../../index/distances.ts';
 
 /** One descriptor of a combined scene distance: reference rows, query rows and its weight. */
 export interface SceneDescriptorPart {

@@ -3,6 +3,7 @@ import { CompleteUploadOptions, completeDecoded, completionGrid, decodePhotoAndM
 import { encodeImage } from '../../io/encode.ts';
 import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
+import { CompleteResult } from '../responses.ts';
 import { photoRef } from '../present.ts';
 import { heldEncoderSpec } from '../encoderCheck.ts';
 
@@ -41,7 +42,8 @@ export default defineRoute({
       return { ...c.report, photo: photoName, mask: decoded.maskName, original, query, grid, results };
     },
   },
-  returns: 'job; result: { method, width, height, holeFraction, collectionSize, scenesMatched, note, warnings, original, query, grid, results: [{ rank, source, score, terms, placement, image }] } (images are job file URLs)',
+  response: CompleteResult,
+  returns: 'the ranked completions with their sources and costs (images are job file URLs)',
   handle: async ({ ctx, fields, files }): Promise<CompleteInput> => {
     const encoder = fields.method === 'scene' ? heldEncoderSpec(ctx.collection, fields.encoder) : fields.encoder;
     const photo = files.find((f) => f.field === 'photo')!;

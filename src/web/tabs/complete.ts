@@ -11,6 +11,7 @@ import { jobProgress } from '../jobProgress.ts';
 import { maskPainter } from '../maskPainter.ts';
 import { methodSelect } from '../methodSelect.ts';
 import { photoPicker } from '../photoPicker.ts';
+import { downloadLink, viewable } from '../viewer.ts';
 import { figure, runButton, tabPanel, runOnSubmit, type Tab } from './common.ts';
 
 export function completeTab(): Tab {
@@ -55,6 +56,7 @@ export function completeTab(): Tab {
   }
 
   painter.onChange(() => {
+    error.clear(); // a new stroke answers "paint the hole first"
     const n = painter.holePixels();
     const total = photo ? photo.width * photo.height : 1;
     hole.textContent = n ? `hole: ${fmt.percent(n / total)} of the photo` : 'hole: none';
@@ -109,12 +111,23 @@ export function completeTab(): Tab {
       original,
       ...r.results.map((c) =>
         figure(
-          thumb(c.image, `Completion ${c.rank}`, 'complete-image'),
+          viewable(thumb(c.image, `Completion ${c.rank}`, 'complete-image'), () => ({
+            src: c.image,
+            title: `Completion #${c.rank}`,
+            facts: [
+              ['Method', r.method] as [string, string],
+              ['Score', c.score === null ? '—' : `${c.score.toFixed(3)} (lower is better)`] as [string, string],
+              ['Filled from', c.source ? `${c.source.name} (id ${c.source.id})` : 'the photo itself'] as [string, string],
+              ['Size', `${r.width}×${r.height} px`] as [string, string],
+            ],
+            download: { href: c.image, name: completionName(c.rank) },
+          })),
           el(
             'span',
             { class: 'caption-row' },
             el('span', {}, el('span', { class: 'rank' }, `#${c.rank} `), c.score === null ? '' : el('span', { class: 'distance', title: 'cost (lower is better)' }, `score ${c.score.toFixed(3)}`)),
             c.source ? el('span', { class: 'source' }, thumb(c.source.thumbnail, `Source: ${c.source.name}`), el('span', { class: 'name' }, c.source.name)) : null,
+            downloadLink(c.image, completionName(c.rank), 'complete-download'),
           ),
           'complete-result',
         ),
@@ -124,3 +137,5 @@ export function completeTab(): Tab {
 
   return { id: 'complete', title: 'Complete', node };
 }
+
+const completionName = (rank: number) => `completion-${String(rank).padStart(2, '0')}.png`;
