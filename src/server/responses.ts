@@ -152,7 +152,7 @@ export const CompleteResult = z.object({
   bandRadius: z.number(),
   collectionSize: z.number().int(),
   scenesMatched: z.number().int(),
-  note: z.string().optional().describe('set when the mask was stretched to a photo of another aspect ratio'),
+  note: z.string().nullable().describe('set when the mask was stretched to a photo of another aspect ratio'),
   warnings: z.array(z.string()),
   original: url('the working photo (PNG)'),
   query: url('the photo with its hole shown (PNG)'),
