@@ -24,8 +24,8 @@ import { exactKnnParallel } from '../src/index/flat.ts';
 import { knnPredict } from '../src/decoders/recognize/knnVote.ts';
 import { labelledSet } from '../src/actions/classify.ts';
 import { Collection } from '../src/store/collection.ts';
-import type { EncodeTask } from '../src/encoders/encodeWorker.ts';
-import type { EncodedPhoto } from '../src/encoders/encodePhoto.ts';
+import type { EncodeTask } from '../src/actions/encode/encodeWorker.ts';
+import type { EncodedPhoto } from '../src/actions/encode/encodePhoto.ts';
 import { machineLine, today } from './machine.ts';
 
 const { values } = parseArgs({
@@ -48,7 +48,7 @@ const log = (s: string) => process.stderr.write(s + '\n');
 async function encodeTests(): Promise<{ data: Float32Array; nq: number; dim: number; labels: string[] }> {
   const items: { bytes: Buffer; name: string; label: string }[] = [];
   for await (const it of listSources([values.test!])) items.push({ bytes: it.read(), name: it.path, label: it.folder ?? '' });
-  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../src/encoders/encodeWorker'), threads);
+  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../src/actions/encode/encodeWorker'), threads);
   let results: EncodedPhoto[];
   try {
     results = await Promise.all(items.map((it) => pool.run({ bytes: it.bytes, name: it.name, specs: [values.encoder!] })));

@@ -36,8 +36,8 @@ import { createEncoder } from '../src/encoders/factory.ts';
 import { colourfulness } from '../src/decoders/colorize/colorfulness.ts';
 import { colorizeFromMatches } from '../src/decoders/colorize/colorizeFromMatches.ts';
 import { GRAY_CHROMA_THRESHOLD, grayFromLightness, lightness, meanChroma, meanChromaMagnitude, recombineLab } from '../src/decoders/colorize/meanChroma.ts';
-import type { EncodeTask } from '../src/encoders/encodeWorker.ts';
-import type { EncodedPhoto } from '../src/encoders/encodePhoto.ts';
+import type { EncodeTask } from '../src/actions/encode/encodeWorker.ts';
+import type { EncodedPhoto } from '../src/actions/encode/encodePhoto.ts';
 import { machineLine, today } from './machine.ts';
 
 const data = path.resolve(import.meta.dirname, '../../shared/data');
@@ -66,7 +66,7 @@ async function read(source: string): Promise<Photo[]> {
 }
 
 async function encodeAll(photos: Photo[]): Promise<Float32Array> {
-  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../src/encoders/encodeWorker'), defaultThreads());
+  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../src/actions/encode/encodeWorker'), defaultThreads());
   const dim = createEncoder(SPEC).dim;
   const out = new Float32Array(photos.length * dim);
   try {

@@ -124,7 +124,9 @@ Leave-one-out: every geotagged photo is located from the others (never from itse
 weight 1, as \`deja search\`). *kNN mean-shift*: mean-shift on the sphere over the k nearest neighbours'
 positions, votes weighted by match distance, estimate = strongest mode (Hays & Efros 2008 §4). *Sequence*:
 the HMM over all photos' modes with the travel prior, Viterbi-decoded per trip (Kalogerakis et al. 2009).
-*Random guess*: the position of a random other photo of the collection (exact expectation over all pairs).
+*Random guess*: each test photo guessed at a random allowed collection photo's position (exact expectation).
+*Constant prior*: the collection's medoid for every test photo, the bar any estimate must beat; *+ collection
+prior*: the mode or the medoid by expected error under the votes/collection mixture (see the last section).
 *Query latency*: combined distance to every geotagged photo + kNN + mean-shift, descriptors precomputed.
 
 **How small this is.** im2gps matched against 6 million Flickr photos and PlaNet/later work train on

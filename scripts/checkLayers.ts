@@ -1,26 +1,51 @@
 /**
  * Import-rule lint: the layers of ARCHITECTURE.md, checked mechanically so the picture stays true.
  * A module may import from its own layer's folder, or from a lower layer; `onnxruntime-node` only from nn/,
- * `better-sqlite3` only from store/, `sharp` and `exifr` only from io/.
+ * `better-sqlite3` only from store/, `sharp` and `exifr` only from io/, `node:fs` only from io/ and
+ * store/ (plus the exceptions in FS_EXCEPTIONS, each with its reason). Encoders never import io/, and
+ * the CLI reaches the server only through `cli/commands/serve.ts → server/start.ts`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
 const LAYER: Record<string, number> = {
   core: 1,
-  imgproc: 2,
-  io: 3,
-  nn: 3,
-  encoders: 4,
-  index: 4,
-  store: 4,
-  decoders: 5,
-  sfm: 5,
-  actions: 6,
-  cli: 7,
-  server: 7,
-  web: 8,
+  math: 2,
+  imgproc: 3,
+  io: 4,
+  nn: 4,
+  encoders: 5,
+  index: 5,
+  store: 5,
+  decoders: 6,
+  sfm: 6,
+  actions: 7,
+  cli: 8,
+  server: 8,
+  web: 9,
 };
+/** Edges the layer numbers would allow but the house forbids: importer folder → imported folder. */
+const FORBIDDEN: Record<string, string[]> = {
+  encoders: ['io'], // encoders take decoded images, never files (decoding is actions/encode/)
+};
+/** The only edges between sibling layers, by file (importer → imported, both relative to src/). */
+const SIBLING_EDGES: { from: string; to: string; reason: string }[] = [
+  { from: 'cli/commands/serve.ts', to: 'server/start.ts', reason: '`deja serve` starts the server through one thin function' },
+  { from: 'store/vectorIndexCache.ts', to: 'index/', reason: 'the store owns the collection folder, the index files in it included' },
+];
+/** Modules that may import node:fs outside io/ and store/ (a file, or a folder ending in /), with why. */
+const FS_EXCEPTIONS: { path: string; reason: string }[] = [
+  { path: 'nn/', reason: 'nn/ owns the model files (ARCHITECTURE.md): reads and hashes them against the manifest, and probes for the CUDA provider library' },
+  { path: 'index/', reason: 'VectorIndex.save/load write and read their own files with checksummed sidecars (FAISS write_index); the store picks the paths' },
+  { path: 'server/', reason: 'job result files, uploads and the static web folder; to move into a server-side repository' },
+  { path: 'actions/builtIndexes.ts', reason: 'lists index sidecars in the collection folder; belongs in store/ next to vectorIndexCache' },
+  { path: 'actions/complete.ts', reason: 'writes the completions to a temporary folder and renames it into place (atomic output folder); to move into io/' },
+  { path: 'actions/evalLocate.ts', reason: 'reads a test folder or CSV given by the user; to move into io/sources' },
+  { path: 'actions/locate.ts', reason: 'reads the query photo; to use io/readRegularFile' },
+  { path: 'actions/quickstart.ts', reason: 'checks for the shared photo sets and writes the quickstart sheet' },
+];
+const usedFsExceptions = new Set<string>();
+const FS_MODULES = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises']);
 const ONLY_FROM: Record<string, string[]> = {
   'onnxruntime-node': ['nn'],
   'better-sqlite3': ['store'],
@@ -49,11 +74,19 @@ for (const file of walk(root)) {
     const spec = m[1] ?? m[2];
     if (spec.startsWith('.')) {
       const target = path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep)[0];
+      const targetRel = path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
       const tl = LAYER[target];
       if (tl !== undefined && tl > layer) problems.push(`${rel}: imports ${spec} (layer ${target}=${tl} above ${top}=${layer})`);
-      // One allowed edge between siblings: `deja serve` is the CLI's way to start the server.
-      const allowedSibling = top === 'cli' && target === 'server';
-      if (tl !== undefined && tl === layer && target !== top && !allowedSibling) problems.push(`${rel}: imports sibling layer ${target}`);
+      if (FORBIDDEN[top]?.includes(target)) problems.push(`${rel}: imports ${spec} (${top}/ never imports ${target}/)`);
+      const relPosix = rel.split(path.sep).join('/');
+      const allowedSibling = SIBLING_EDGES.some((e) => e.from === relPosix && (e.to.endsWith('/') ? targetRel.startsWith(e.to) : targetRel === e.to));
+      if (tl !== undefined && tl === layer && target !== top && !allowedSibling) problems.push(`${rel}: imports ${spec} (sibling layer ${target}; allowed sibling edges: ${SIBLING_EDGES.map((e) => `${e.from} → ${e.to}`).join(', ')})`);
+    } else if (FS_MODULES.has(spec)) {
+      const relPosix = rel.split(path.sep).join('/');
+      const exception = FS_EXCEPTIONS.find((e) => (e.path.endsWith('/') ? relPosix.startsWith(e.path) : relPosix === e.path));
+      if (exception) usedFsExceptions.add(exception.path);
+      const excepted = exception !== undefined;
+      if (top !== 'io' && top !== 'store' && !excepted) problems.push(`${rel}: imports ${spec}, allowed only in io/ and store/ (or listed in FS_EXCEPTIONS with a reason)`);
     } else {
       const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
       const allowed = ONLY_FROM[pkg];
@@ -61,6 +94,8 @@ for (const file of walk(root)) {
     }
   }
 }
+
+for (const e of FS_EXCEPTIONS) if (!usedFsExceptions.has(e.path)) problems.push(`FS_EXCEPTIONS: ${e.path} no longer imports node:fs; remove its entry`);
 
 if (problems.length) {
   console.error(`layer check: ${problems.length} problem(s)\n` + problems.join('\n'));

@@ -84,9 +84,9 @@ test('deja complete fills the hole from the collection and writes ranked complet
   fs.rmSync(out, { recursive: true });
 });
 
-test('a mask of another size and an empty collection are one-line errors with exit code 2 and write nothing', { skip }, () => {
+test('a mask of another size with --mask-fit refuse and an empty collection are one-line errors with exit code 2 and write nothing', { skip }, () => {
   const out = path.join(dir, 'bad-out');
-  const bad = deja(['complete', photo, '--mask', path.join(dir, 'small.png'), '-c', path.join(dir, 'scenes'), '--out', out]);
+  const bad = deja(['complete', photo, '--mask', path.join(dir, 'small.png'), '--mask-fit', 'refuse', '-c', path.join(dir, 'scenes'), '--out', out]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^deja: mask is 150x100 but the photo is 150x150 \(.*small\.png\) — make a 150x150 mask/);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
@@ -136,4 +136,42 @@ test('above the approximate threshold, HNSW candidates feed the same exact maske
   } finally {
     c.close();
   }
+});
+
+/** One 512×512 irregular mask of the shared set, written as a PNG file. */
+async function irregularMask(file: string): Promise<string> {
+  for await (const s of listSources([path.join(sharedData, 'irregular-masks/masks.tar')])) {
+    fs.writeFileSync(file, s.read());
+    return file;
+  }
+  throw new Error('no mask in masks.tar');
+}
+
+test('--mask-fit stretch (the default) completes a real photo with a 512x512 irregular mask, with a one-line note; refuse gives the old error', { skip }, async () => {
+  const mask = await irregularMask(path.join(dir, 'irregular.png'));
+  assert.deepEqual([(await sharp(mask).metadata()).width, (await sharp(mask).metadata()).height], [512, 512]);
+  const portrait = path.join(sharedData, 'geotagged-penn-campus/images/img_00000.jpg');
+  const { width, height } = await sharp(portrait).metadata();
+  assert.deepEqual([width, height], [480, 640]);
+  const out = path.join(dir, 'stretch-out');
+  const r = deja(['complete', portrait, '--mask', mask, '--method', 'diffusion', '--max-side', '96', '--out', out, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const notes = r.stderr.split('\n').filter((l) => l.startsWith('deja: note:'));
+  assert.equal(notes.length, 1, r.stderr);
+  assert.match(notes[0], /mask irregular\.png is 512x512: stretched to the photo's 480x640 \(aspect ratios differ by 33 %/);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.note, notes[0].replace('deja: note: ', ''));
+  assert.equal(report.results.length, 1);
+  assert.deepEqual([report.width, report.height], [96, 128]);
+  // The irregular masks cover roughly 1–60 % of the frame; a stretch keeps that fraction.
+  assert.ok(report.holeFraction > 0.005 && report.holeFraction < 0.7, `hole ${report.holeFraction}`);
+  assert.ok(fs.existsSync(path.join(out, 'completion-01.png')));
+  const refused = deja(['complete', portrait, '--mask', mask, '--mask-fit', 'refuse', '--method', 'diffusion']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /^deja: mask is 512x512 but the photo is 480x640 \(.*irregular\.png\) — make a 480x640 mask/);
+  assert.equal(refused.stderr.trim().split('\n').length, 1);
+  // Same aspect ratio (a square mask on a square photo): stretched without a note.
+  const square = await completePhoto(null, photo, { mask, method: 'diffusion' });
+  assert.equal(square.note, null);
+  assert.equal(square.results.length, 1);
 });

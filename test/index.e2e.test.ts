@@ -172,7 +172,8 @@ test('CLI: search --json follows the documented schema and --sheet writes a cont
   const r = deja(['search', query, '--collection', collection.dir, '--k', '4', '--json', '--sheet', sheet]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(out), ['query', 'encoder', 'results']);
+  assert.deepEqual(Object.keys(out), ['query', 'encoder', 'results', 'selfInCollection', 'excludedSelf']);
+  assert.equal(out.selfInCollection.id, collection.photos()[5].id, 'a copy of a collection photo is found by content');
   assert.equal(out.encoder, 'gist');
   assert.equal(out.results.length, 4);
   assert.deepEqual(Object.keys(out.results[0]), ['id', 'path', 'distance']);

@@ -74,6 +74,10 @@ test('deja eval locate prints the im2gps table with random, per-descriptor, comb
   assert.equal(out.tested, 61);
   const methods = out.rows.map((x: { method: string; descriptor: string }) => `${x.method} | ${x.descriptor}`);
   assert.ok(methods.includes('random guess (collection GPS) | -'));
+  assert.ok(methods.includes('constant prior (collection medoid) | -'));
+  assert.ok(methods.some((m: string) => m.startsWith('kNN mean-shift + collection prior') && m.endsWith('tiny+lab-hist')));
+  // --json: stdout is the JSON alone (parsed above), progress goes to stderr.
+  assert.match(r.stderr, /locating test photos: 61\/61/);
   assert.ok(methods.includes('1-NN | tiny'));
   assert.ok(methods.some((m: string) => m.startsWith('kNN mean-shift') && m.endsWith('tiny+lab-hist')));
   assert.ok(methods.some((m: string) => m.startsWith('sequence HMM')));

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Collection, type DescriptorMatrix } from '../src/store/collection.ts';
 import { ingest } from '../src/actions/ingest.ts';
-import { upToDateIndex } from '../src/actions/vectorIndexCache.ts';
+import { upToDateIndex } from '../src/store/vectorIndexCache.ts';
 import { exactKnn } from '../src/index/flat.ts';
 import { loadIndex } from '../src/index/factory.ts';
 import { readIndexMeta } from '../src/index/indexMeta.ts';
@@ -29,7 +29,7 @@ const src = (file: string) => JSON.stringify(pathToFileURL(path.join(repoRoot, f
 /** Child: opens the collection, searches the first NQ rows with the persisted HNSW32 index, prints photo ids. */
 const searchChild = `
 import { Collection } from ${src('src/store/collection.ts')};
-import { upToDateIndex } from ${src('src/actions/vectorIndexCache.ts')};
+import { upToDateIndex } from ${src('src/store/vectorIndexCache.ts')};
 const c = Collection.open(process.argv[2]);
 const m = c.descriptorMatrix('tiny');
 const nb = upToDateIndex(c, m, 'HNSW32', 'l2').search(m.data.subarray(0, ${NQ} * m.dim), ${NQ}, ${K});
@@ -40,7 +40,7 @@ console.log(JSON.stringify(Array.from(nb.labels, (r) => (r < 0 ? -1 : m.photoIds
 const folderSearchChild = `
 import fs from 'node:fs';
 import path from 'node:path';
-import { upToDateIndex } from ${src('src/actions/vectorIndexCache.ts')};
+import { upToDateIndex } from ${src('src/store/vectorIndexCache.ts')};
 const [folder, dataFile, idsFile, dim] = process.argv.slice(2);
 const data = new Float32Array(new Uint8Array(fs.readFileSync(dataFile)).buffer);
 const photoIds = new Int32Array(new Uint8Array(fs.readFileSync(idsFile)).buffer);

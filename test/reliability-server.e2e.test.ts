@@ -10,7 +10,7 @@ import { createServer } from '../src/server/app.ts';
 import type { ServeOptions } from '../src/server/serveOptions.ts';
 import { Collection, type NewPhoto } from '../src/store/collection.ts';
 import { createEncoder } from '../src/encoders/factory.ts';
-import { upToDateIndex } from '../src/actions/vectorIndexCache.ts';
+import { upToDateIndex } from '../src/store/vectorIndexCache.ts';
 import { hasSharedData, repoRoot, tmpDir } from './helpers.ts';
 import { buildServeCollection } from './serveFixture.ts';
 

@@ -15,7 +15,7 @@ import { searchPhotos } from '../src/actions/search.ts';
 import { verifyCollection } from '../src/actions/verify.ts';
 import { relinkPhotos } from '../src/actions/relink.ts';
 import { decodeImage } from '../src/io/decode.ts';
-import { CANONICAL_MIN_SIDE } from '../src/encoders/encodePhoto.ts';
+import { CANONICAL_MIN_SIDE } from '../src/actions/encode/encodePhoto.ts';
 import { createServer } from '../src/server/app.ts';
 import { deja, hasSharedData, repoRoot, sharedData, tmpDir } from './helpers.ts';
 

@@ -9,6 +9,7 @@ import { createServer } from '../src/server/app.ts';
 import type { ServeOptions } from '../src/server/serveOptions.ts';
 import { deja, hasSharedData, sharedData, tmpDir } from './helpers.ts';
 import { buildServeCollection } from './serveFixture.ts';
+import * as Responses from '../src/server/responses.ts';
 
 // The HTTP API end to end on a real listening server over a small real collection (world street view).
 const skip = !hasSharedData && 'needs ../shared/data';
@@ -79,18 +80,25 @@ function rawGet(url: string, rawPath: string): Promise<{ status: number; body: s
 test('collection routes: health, info, pages of photos, geotags, thumbnails', { skip }, async () => {
   const health = await (await fetch(`${base}/api/health`)).json();
   assert.deepEqual(health, { ok: true, photos: photos.length });
-  const info = await (await fetch(`${base}/api/info`)).json();
+  const info = Responses.Info.parse(await (await fetch(`${base}/api/info`)).json());
   assert.equal(info.photos, photos.length);
   assert.equal(info.geotagged, photos.length);
   assert.deepEqual(info.encoders.map((e: { spec: string }) => e.spec).sort(), ['gist', 'lab-hist', 'tiny', 'tiny-gray']);
-  const page1 = await (await fetch(`${base}/api/photos?offset=0&limit=10`)).json();
-  const page2 = await (await fetch(`${base}/api/photos?offset=10&limit=10`)).json();
+  const page1 = Responses.PhotoPage.parse(await (await fetch(`${base}/api/photos?offset=0&limit=10&order=id`)).json());
+  const page2 = Responses.PhotoPage.parse(await (await fetch(`${base}/api/photos?offset=10&limit=10&order=id`)).json());
   assert.equal(page1.total, photos.length);
   assert.equal(page1.photos.length, 10);
   assert.ok(page2.photos[0].id > page1.photos[9].id, 'pages follow each other');
+  // The default order is the one a person sorts names in: digit runs as numbers (2 before 10).
+  const byName = Responses.PhotoPage.parse(await (await fetch(`${base}/api/photos?limit=500`)).json());
+  assert.equal(byName.order, 'name');
+  const natural = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+  const paths = byName.photos.map((p) => p.path);
+  assert.deepEqual(paths, [...paths].sort(natural.compare), 'photos in natural name order');
+  assert.equal(new Set(byName.photos.map((p) => p.id)).size, photos.length, 'every photo once');
   assert.equal(typeof page1.photos[0].latitude, 'number');
   assert.ok(page1.photos[0].label, 'labelled with the country');
-  const geo = await (await fetch(`${base}/api/photos/geo`)).json();
+  const geo = Responses.GeoPhotos.parse(await (await fetch(`${base}/api/photos/geo`)).json());
   assert.equal(geo.photos.length, photos.length);
   const thumb = await fetch(`${base}${page1.photos[0].thumbnail}?size=64`);
   assert.equal(thumb.headers.get('content-type'), 'image/jpeg');
@@ -104,6 +112,7 @@ test('collection routes: health, info, pages of photos, geotags, thumbnails', { 
 test('search: an uploaded collection photo finds itself first; search by photoId as JSON', { skip }, async () => {
   const r = await post(`${base}/api/search`, form({ encoder: 'tiny', k: 5 }, { photo: [photoFile(3)] }));
   assert.equal(r.status, 200, JSON.stringify(r.json));
+  Responses.SearchResult.strict().parse(r.json);
   assert.equal(r.json.results.length, 5);
   assert.equal(r.json.results[0].path, photos[3]);
   assert.ok(r.json.results[0].distance < 1e-3);
@@ -129,7 +138,7 @@ test('bad input: malformed JSON, unknown encoder, unknown field, bad value, non-
   assert.match(field.json.error.hint, /\bk\b/);
   const value = await post(`${base}/api/search`, form({ k: 0 }, { photo: [photoFile()] }));
   assert.equal(value.status, 400);
-  assert.match(value.json.error.message, /^k: /);
+  assert.match(value.json.error.message, /^invalid option k: .*\(received 0\)$/);
   const notImage = await post(`${base}/api/search`, form({}, { photo: [{ bytes: Buffer.from('this is not a photo at all'), name: 'notes.jpg' }] }));
   assert.equal(notImage.status, 415);
   assertOneLineError(notImage.json, 'NOT_AN_IMAGE');
@@ -191,14 +200,19 @@ test('no file outside the collection is reachable: traversal and absolute paths 
   }
 });
 
-test('complete: a wrong-size mask is refused at once; a diffusion job returns its images', { skip }, async () => {
+test('complete: a wrong-size mask is refused at once with maskFit=refuse, stretched with a note by default; a diffusion job returns its images', { skip }, async () => {
   const photo = photoFile(5);
   const { width, height } = await sharp(photo.bytes).metadata();
   const wrong = await sharp({ create: { width: width! + 3, height: height!, channels: 3, background: '#000' } }).png().toBuffer();
-  const r = await post(`${base}/api/complete`, form({ method: 'diffusion' }, { photo: [photo], mask: [{ bytes: wrong, name: 'mask.png' }] }));
+  const r = await post(`${base}/api/complete`, form({ method: 'diffusion', maskFit: 'refuse' }, { photo: [photo], mask: [{ bytes: wrong, name: 'mask.png' }] }));
   assert.equal(r.status, 400);
   assertOneLineError(r.json, 'BAD_ARGUMENT');
   assert.match(r.json.error.message, /mask is .* but the photo is/);
+  const wide = await sharp({ create: { width: width! * 2, height: height!, channels: 3, background: '#000' } }).composite([{ input: { create: { width: 20, height: 20, channels: 3, background: '#fff' } }, left: width!, top: Math.floor(height! / 2) }]).png().toBuffer();
+  const stretched = await post(`${base}/api/complete?wait=true`, form({ method: 'diffusion' }, { photo: [photo], mask: [{ bytes: wide, name: 'wide.png' }] }));
+  assert.equal(stretched.status, 200, JSON.stringify(stretched.json));
+  assert.equal(stretched.json.state, 'done', JSON.stringify(stretched.json.error));
+  assert.match(stretched.json.result.note, /^mask wide\.png is \d+x\d+: stretched to the photo's/);
   const hole = Buffer.alloc(width! * height!);
   for (let y = Math.floor(height! * 0.4); y < height! * 0.6; y++) hole.fill(255, y * width! + Math.floor(width! * 0.4), y * width! + Math.floor(width! * 0.6));
   const mask = await sharp(hole, { raw: { width: width!, height: height!, channels: 1 } }).png().toBuffer();
@@ -305,6 +319,7 @@ test('scene completion runs in the job worker: the server answers meanwhile, and
   assert.notEqual(during.state, 'done', 'the page of photos was answered while the completion was still computing');
   const finished = await waitJob(accepted.json.url);
   assert.equal(finished.state, 'done', JSON.stringify(finished.error));
+  Responses.jobOf(Responses.CompleteResult.strict()).parse(finished);
   const r = finished.result;
   assert.equal(r.results.length, 3);
   assert.ok(r.results.every((x: { source: { id: number } | null; score: number }, i: number, a: { score: number }[]) => x.source && (i === 0 || x.score >= a[i - 1].score)));
@@ -330,6 +345,26 @@ test('/openapi.json documents every route with the request schemas that validate
   assert.equal(body.properties.k.type, 'integer');
   assert.equal(body.properties.k.maximum, 200, 'the same bound the validator applies');
   assert.match(body.properties.scenes.description, /scene matching/, 'fields carry their descriptions');
+});
+
+test('/openapi.json documents what each route answers, from the same schemas the page takes its types from', { skip }, async () => {
+  const doc = await (await fetch(`${base}/openapi.json`)).json();
+  const answer = (p: string, method = 'post', status = '200') => doc.paths[p][method].responses[status].content['application/json'].schema;
+  const search = answer('/api/search');
+  assert.deepEqual(Object.keys(search.properties).sort(), ['encoder', 'index', 'k', 'note', 'results', 'seconds']);
+  assert.deepEqual(search.properties.results.items.required.sort(), ['distance', 'id', 'mirrored', 'name', 'path', 'thumbnail']);
+  assert.ok(search.properties.note.anyOf || search.properties.note.type, 'note is documented');
+  assert.equal(answer('/api/info', 'get').properties.geotagged.type, 'integer');
+  assert.ok(answer('/api/photos', 'get').properties.photos.items.properties.takenAt);
+  const locate = answer('/api/locate');
+  assert.ok(locate.properties.result.anyOf.some((s: { properties?: Record<string, unknown> }) => s.properties?.estimate), 'a finished locate job shows its result schema');
+  assert.equal(answer('/api/locate', 'post', '202').$ref, '#/components/schemas/Job');
+  assert.deepEqual(doc.components.schemas.Error.required, ['error']);
+  for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: { type?: string } }> }> }>>))
+    for (const op of Object.values(ops)) {
+      const ok = op.responses['200'].content['application/json'];
+      if (ok) assert.notDeepEqual(ok.schema, { type: 'object' }, `${p} documents its answer`);
+    }
 });
 
 test('deja serve: a folder that is not a collection and a busy port are one-line errors', { skip }, async () => {

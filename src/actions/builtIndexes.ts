@@ -12,7 +12,7 @@ export interface BuiltIndex {
 }
 
 /**
- * The approximate indexes already built in the collection's index folder (`vectorIndexCache.ts`
+ * The approximate indexes already built in the collection's index folder (`store/vectorIndexCache.ts`
  * sidecars; other JSON files there are skipped). Reads only; a folder that cannot be read has none.
  */
 export function builtIndexes(collection: Collection): BuiltIndex[] {

@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
+import { checkPhotoSize, MIN_PHOTO_SIDE } from '../core/checkPhotoSize.ts';
 import type { Image } from '../core/image.ts';
 import { createCombinedEncoder } from '../encoders/combined.ts';
 import { concatenateCombined, type CombinedRows } from '../index/combined.ts';
@@ -8,7 +11,8 @@ import { pcaProject, trainPca, type PcaTransform } from '../index/pca.ts';
 import { knnScores } from '../decoders/recognize/knnVote.ts';
 import type { Collection } from '../store/collection.ts';
 import { combinedDescriptors } from './combinedDescriptors.ts';
-import { queryImage } from './photoImage.ts';
+import { selfInCollection, type SelfInCollection } from '../store/selfInCollection.ts';
+import { queryPhoto } from './photoImage.ts';
 
 /** Options of `deja classify`. */
 export const ClassifyOptions = z.object({
@@ -16,6 +20,7 @@ export const ClassifyOptions = z.object({
   k: z.number().int().min(1).max(1000).default(10).describe('Neighbours that vote (Torralba et al. 2008 §5 vote among the nearest tiny images).'),
   weighting: z.enum(['uniform', 'inverse', 'kernel']).default('kernel').describe('How votes are weighted by distance (see knnVote.ts).'),
   pca: z.number().int().min(1).optional().describe('Reduce descriptors to this many principal components before the search (Torralba et al. 2008 §5 compare tiny images after PCA); the search stays exact, in the reduced space. Default: off.'),
+  excludeIds: z.array(z.number().int()).default([]).describe('Photo ids that never vote (the query\'s own record when it is in the collection).'),
 });
 export type ClassifyOptions = z.input<typeof ClassifyOptions>;
 
@@ -172,11 +177,15 @@ export interface ClassifyResult {
  * @throws DejaError EMPTY_COLLECTION, NO_DATA, TOO_SMALL
  */
 export async function classifyImage(collection: Collection, image: Image, rawOptions: ClassifyOptions = {}, set?: LabelledSet): Promise<ClassifyResult> {
-  const options = ClassifyOptions.parse(rawOptions);
+  const options = parseOptions(ClassifyOptions, rawOptions);
   const s = set ?? (await labelledSet(collection, options.encoder, { pca: options.pca }));
   const q = s.toSearchSpace(await s.encode(image), 1);
-  const k = Math.min(options.k, s.n);
-  const nb = exactKnn(s.data, s.n, s.dim, q, 1, k, 'l2');
+  const exclude = new Set(options.excludeIds);
+  const raw = exactKnn(s.data, s.n, s.dim, q, 1, Math.min(options.k + exclude.size, s.n), 'l2');
+  const keep = Array.from(raw.labels.keys()).filter((j) => raw.labels[j] >= 0 && !exclude.has(s.photoIds[raw.labels[j]])).slice(0, options.k);
+  if (keep.length === 0) throw new DejaError('NO_DATA', 'no labelled photo is left to vote once the photo itself is left out', { hint: 'label more photos with `deja index --label-from-folder`' });
+  const nb = { labels: Int32Array.from(keep, (j) => raw.labels[j]), distances: Float32Array.from(keep, (j) => raw.distances[j]) };
+  const k = keep.length;
   const classes = Int32Array.from(nb.labels, (r) => (r < 0 ? -1 : s.rowClass[r]));
   const scores = knnScores(classes, nb.distances, k, s.classNames.length, options.weighting);
   const votes = new Int32Array(s.classNames.length);
@@ -193,24 +202,23 @@ export async function classifyImage(collection: Collection, image: Image, rawOpt
   return { label: ranked[0].label, scores: ranked, neighbours, encoder: s.spec, k, weighting: options.weighting, collectionSize: s.n, pca: s.pca?.outDim ?? null };
 }
 
-/** Smallest photo side accepted: below the 32×32 thumbnail every encoder starts from, there is nothing to compare. */
-export const MIN_PHOTO_SIDE = 32;
+export { checkPhotoSize, MIN_PHOTO_SIDE } from '../core/checkPhotoSize.ts';
 
 /**
  * Reads a photo file and classifies it.
  * @throws DejaError NOT_FOUND, NOT_AN_IMAGE, TOO_SMALL and those of `classifyImage`
  */
-export async function classifyFile(collection: Collection, file: string, options: ClassifyOptions = {}): Promise<ClassifyResult & { query: string }> {
-  const image = await queryImage(file);
+export async function classifyFile(
+  collection: Collection,
+  file: string,
+  options: ClassifyOptions & { excludeSelf?: boolean } = {},
+): Promise<ClassifyResult & { query: string; selfInCollection: SelfInCollection | null; excludedSelf: boolean }> {
+  const { image, bytes } = await queryPhoto(file);
   checkPhotoSize(image, file);
-  return { query: file, ...(await classifyImage(collection, image, options)) };
+  const self = selfInCollection(collection, bytes);
+  const excludedSelf = !!options.excludeSelf && self !== null;
+  const { excludeSelf: _, ...rest } = options;
+  const result = await classifyImage(collection, image, { ...rest, excludeIds: [...(rest.excludeIds ?? []), ...(excludedSelf ? [self.id] : [])] });
+  return { query: path.resolve(file), ...result, selfInCollection: self, excludedSelf };
 }
 
-/** @throws DejaError TOO_SMALL for a photo smaller than the 32×32 thumbnail. */
-export function checkPhotoSize(image: Image, file: string): void {
-  if (Math.min(image.width, image.height) < MIN_PHOTO_SIDE)
-    throw new DejaError('TOO_SMALL', `photo is ${image.width}×${image.height}, smaller than the ${MIN_PHOTO_SIDE}×${MIN_PHOTO_SIDE} thumbnail it is compared by`, {
-      file,
-      hint: `use a photo at least ${MIN_PHOTO_SIDE} pixels on each side`,
-    });
-}

@@ -1,23 +1,26 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { createImage, flipHorizontal, toGray, type Image } from '../core/image.ts';
 import { decodeImage } from '../io/decode.ts';
 import { writeImage } from '../io/encode.ts';
+import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { contactSheet, type SheetTile } from '../io/sheet.ts';
 import { colorizeFromMatches } from '../decoders/colorize/colorizeFromMatches.ts';
+import { COLORIZE_METHODS, COLORIZE_METHOD_NAMES, DEFAULT_COLORIZE_METHOD } from '../decoders/colorize/methods.ts';
+import { describeMethods } from '../core/methodRegistry.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { GRAY_CHROMA_THRESHOLD, grayFromLightness, meanChromaMagnitude, meanImage } from '../decoders/colorize/meanChroma.ts';
 import type { Collection } from '../store/collection.ts';
-import { checkPhotoSize } from './classify.ts';
+import { checkPhotoSize } from '../core/checkPhotoSize.ts';
 import { queryImage } from './photoImage.ts';
 import { searchPhotos, type SearchHit } from './search.ts';
-import { displayName } from './searchFile.ts';
+import { displayName } from '../core/displayName.ts';
 
 /** Options of `deja colorize`. */
 export const ColorizeOptions = z.object({
   k: z.number().int().min(1).max(200).default(20).describe('Colour photos whose colour is transferred (the lecture\'s example averages about 20).'),
-  method: z.enum(['mean', 'transfer']).default('transfer').describe('`mean`: averaged a*, b* of the matches; `transfer`: Welsh et al. 2002 transfer with guided upsampling.'),
+  method: z.enum(COLORIZE_METHOD_NAMES).default(DEFAULT_COLORIZE_METHOD).describe(`Colorization method: ${describeMethods(COLORIZE_METHODS)}.`),
   encoder: z.string().default('tiny-gray').describe('Encoder that finds the matches: the 32×32 intensity thumbnail by default (it ignores colour, as the query has none).'),
   mirror: z.boolean().default(true).describe('Also match the mirrored photo (mirrored matches are flipped back before their colour is used).'),
   transferSources: z.number().int().min(1).max(200).default(12).describe('`transfer`: how many of the best matches give colour samples.'),
@@ -47,10 +50,10 @@ export interface ColorizeOutcome {
  * Colorizes a photo from its nearest colour photos in a collection (the lecture's encoder–decoder
  * example: encoder = intensity thumbnail, decoder = the matches' colour; Torralba, Fergus & Freeman,
  * PAMI 2008; transfer after Welsh, Ashikhmin & Mueller, SIGGRAPH 2002).
- * @throws DejaError EMPTY_COLLECTION, NO_DATA (no colour photos, encoder not indexed), TOO_SMALL
+ * @throws DejaError BAD_ARGUMENT (options), EMPTY_COLLECTION, NO_DATA (no colour photos, encoder not indexed), TOO_SMALL
  */
 export async function colorizeImage(collection: Collection, image: Image, rawOptions: ColorizeOptions = {}, name = 'photo'): Promise<ColorizeOutcome> {
-  const options = ColorizeOptions.parse(rawOptions);
+  const options = parseOptions(ColorizeOptions, rawOptions);
   checkPhotoSize(image, name);
   const inputHadColour = meanChromaMagnitude(image) > GRAY_CHROMA_THRESHOLD;
   const gray = grayFromLightness(image);
@@ -72,7 +75,7 @@ export async function colorizeImage(collection: Collection, image: Image, rawOpt
   if (matches.length === 0)
     throw new DejaError('NO_DATA', `none of the ${hits.length} nearest photos of the collection has colour`, {
       file: collection.dir,
-      hint: 'colorization needs colour photos: index some (e.g. ../shared/data/intel-scenes) with --encoders tiny-gray',
+      hint: 'colorization needs colour photos: index some, e.g. deja index ../shared/data/intel-scenes/train.tar.gz',
     });
   const { image: result } = colorizeFromMatches(image, matches.map((m) => m.image), {
     method: options.method,
@@ -109,11 +112,14 @@ export async function colorizeFile(
   options: ColorizeOptions & { sheet?: string } = {},
 ): Promise<ColorizeReport> {
   const t0 = performance.now();
+  checkOutputFile(out, '--out', 'image');
+  const sheetFormat = options.sheet ? checkOutputFile(options.sheet, '--sheet', 'sheet') : null;
+  const { sheet: _sheet, ...rest } = options;
+  const parsed = parseOptions(ColorizeOptions, rest);
   const image = await queryImage(file, 1024);
-  const r = await colorizeImage(collection, image, options, file);
+  const r = await colorizeImage(collection, image, parsed, file);
   await writeImage(r.result, out);
-  const parsed = ColorizeOptions.parse(options);
-  if (options.sheet) await writeSheet(options.sheet, r, parsed.method);
+  if (options.sheet) writeOutputFile(options.sheet, await colorizeSheet(r, parsed.method, sheetFormat === 'png' ? 'png' : 'jpeg'));
   return {
     input: path.resolve(file),
     out: path.resolve(out),
@@ -127,13 +133,6 @@ export async function colorizeFile(
     skippedGray: r.skippedGray,
     seconds: (performance.now() - t0) / 1000,
   };
-}
-
-async function writeSheet(file: string, r: ColorizeOutcome, method: string): Promise<void> {
-  const format = file.toLowerCase().endsWith('.png') ? 'png' : 'jpeg';
-  const bytes = await colorizeSheet(r, method, format);
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, bytes);
 }
 
 /** How many matches the panels show (one row of the sheet). */

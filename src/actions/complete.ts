@@ -3,28 +3,35 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { createImage, toRgb, type Image } from '../core/image.ts';
+import { describeMethods } from '../core/methodRegistry.ts';
+import { parseOptions } from '../core/parseOptions.ts';
+import { displayName } from '../core/displayName.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
-import { rgbToLab } from '../imgproc/color.ts';
 import { resize } from '../imgproc/resample.ts';
 import { decodeFile, decodeImage } from '../io/decode.ts';
 import { writeImage } from '../io/encode.ts';
 import { contactSheet } from '../io/sheet.ts';
-import { createEncoderResolved, parseEncoderSpec } from '../encoders/factory.ts';
-import { DEFAULT_GIST, gistCellWeights } from '../encoders/gist.ts';
-import type { Collection, DescriptorMatrix } from '../store/collection.ts';
-import { upToDateIndex } from './vectorIndexCache.ts';
+import type { Collection } from '../store/collection.ts';
+import { upToDateIndex } from '../store/vectorIndexCache.ts';
 import { checkMask } from '../decoders/complete/checkMask.ts';
 import { bandRadius } from '../decoders/complete/contextBand.ts';
-import { completeFromScenes, type SceneCandidate } from '../decoders/complete/completeFromScenes.ts';
-import { combineSceneDistances, labThumbnail, smallest, thumbnailDistance, weightedDistances } from '../decoders/complete/sceneMatch.ts';
-import { diffusionFill } from '../decoders/complete/diffusionFill.ts';
-import { textureSynthesis } from '../decoders/complete/textureSynthesis.ts';
+import type { SceneCandidate } from '../decoders/complete/completeFromScenes.ts';
+import { matchScenes, type SceneSource } from '../decoders/complete/matchScenes.ts';
+import { COMPLETE_METHODS, COMPLETE_METHOD_NAMES, DEFAULT_COMPLETE_METHOD, type CompleteMethodName } from '../decoders/complete/methods.ts';
 import { collectionImage } from './photoImage.ts';
+
+/** How a mask of another size than the photo's is treated. */
+export const MASK_FITS = ['stretch', 'refuse'] as const;
+export type MaskFit = (typeof MASK_FITS)[number];
+
+/** Aspect ratios further apart than this (relative) are stretched with a note. */
+const ASPECT_NOTE_ABOVE = 0.1;
 
 /** Options of `deja complete`, validated once at the boundary. */
 export const CompleteOptions = z.object({
   mask: z.string().min(1).describe('Hole mask file (white = missing), the photo\'s size.'),
-  method: z.enum(['scene', 'diffusion', 'texture']).default('scene').describe('`scene` (Hays & Efros 2007), or the baselines `diffusion` (membrane fill) and `texture` (Efros & Leung 1999).'),
+  method: z.enum(COMPLETE_METHOD_NAMES).default(DEFAULT_COMPLETE_METHOD).describe(`Completion method: ${describeMethods(COMPLETE_METHODS)}.`),
+  maskFit: z.enum(MASK_FITS).default('stretch').describe('A mask of another size than the photo\'s: `stretch` it to the photo (with a note when the aspect ratios differ by more than 10 %), or `refuse` it.'),
   k: z.number().int().min(1).max(200).default(20).describe('Completions returned, best first (scene: the top k of the ranking; texture: k seeds, at most 5; diffusion: 1).'),
   scenes: z.number().int().min(1).max(2000).default(200).describe('Scenes kept by scene matching for context matching (§3: the 200 nearest).'),
   encoder: z.string().default('gist').describe('Scene-matching gist encoder stored in the collection.'),
@@ -54,7 +61,7 @@ export interface CompletionResult {
 export interface CompleteReport {
   photo: string;
   mask: string;
-  method: 'scene' | 'diffusion' | 'texture';
+  method: CompleteMethodName;
   width: number;
   height: number;
   holeFraction: number;
@@ -62,6 +69,8 @@ export interface CompleteReport {
   /** Scenes considered (collection size after filtering) and kept by scene matching. */
   collectionSize: number;
   scenesMatched: number;
+  /** Set when the mask was stretched to a photo of another aspect ratio (`maskFit: stretch`). */
+  note: string | null;
   warnings: string[];
   results: CompletionResult[];
   grid: string | null;
@@ -69,7 +78,7 @@ export interface CompleteReport {
 }
 
 /** Library-level options for `completeImage` (the action's options minus file names). */
-export type CompleteImageOptions = Omit<z.output<typeof CompleteOptions>, 'mask' | 'out' | 'maxSide'> & {
+export type CompleteImageOptions = Omit<z.output<typeof CompleteOptions>, 'mask' | 'out' | 'maxSide' | 'maskFit'> & {
   /** Keep only these collection photos as scene candidates (the benchmark's collection sizes and held-out queries). */
   photoFilter?: (id: number) => boolean;
 };
@@ -92,19 +101,30 @@ export interface CompleteOutcome {
   completions: CompletedImage[];
 }
 
+/** A decoded photo and its mask, fitted to the photo's size. */
+export interface PhotoAndMask {
+  photo: Image;
+  mask: Image;
+  maskName: string;
+  /** Set when the mask was stretched to another aspect ratio. */
+  note: string | null;
+}
+
 /**
- * Completes a photo file: loads photo and mask, checks them, fills the hole with the chosen method and,
- * with `out`, writes `completion-01.png…` (ranked) and `grid.jpg` (query with the hole, then the completions).
- * Files are written to a temporary folder first and moved into place only when all succeeded.
- * @throws DejaError for a mask of another size, an empty or all-white mask, a tiny photo, an empty
- *   collection or one without the gist descriptors (scene method)
+ * Completes a photo file: loads photo and mask, fits and checks them, fills the hole with the chosen
+ * method and, with `out`, writes `completion-01.png…` (ranked) and `grid.jpg` (query with the hole,
+ * then the completions). Files are written to a temporary folder first and moved into place only when
+ * all succeeded.
+ * @throws DejaError for bad options, a mask of another size with `maskFit: refuse`, an empty or
+ *   all-white mask, a tiny photo, an empty collection or one without the gist descriptors (scene method)
  */
 export async function completePhoto(collection: Collection | null, photo: string, rawOptions: CompleteOptions, progress: Progress = silentProgress): Promise<CompleteReport> {
-  const options = CompleteOptions.parse(rawOptions);
+  const options = parseOptions(CompleteOptions, rawOptions);
   const started = Date.now();
   const decodedPhoto = (await decodeFile(photo)).image;
   const decodedMask = (await decodeFile(options.mask, { gray: true })).image;
-  const outcome = await completeWithMask(collection, decodedPhoto, decodedMask, options.mask, options, progress);
+  const fitted = fitMask(decodedPhoto, decodedMask, options.mask, options.maskFit);
+  const outcome = await completeWithMask(collection, fitted, options, progress);
   const results = outcome.report.results;
   let grid: string | null = null;
   if (options.out) {
@@ -116,32 +136,29 @@ export async function completePhoto(collection: Collection | null, photo: string
 }
 
 /**
- * Decodes an uploaded photo and mask and checks that their sizes agree (cheap: call it before
- * queueing the work, so a wrong mask is refused at once).
- * @throws DejaError NOT_AN_IMAGE / CORRUPT_IMAGE / TOO_MANY_PIXELS for either upload, BAD_ARGUMENT for a mask of another size
+ * Decodes an uploaded photo and mask and fits the mask to the photo (cheap: call it before queueing
+ * the work, so a refused mask is refused at once).
+ * @param maskFit `stretch` (default) or `refuse` a mask of another size
+ * @throws DejaError NOT_AN_IMAGE / CORRUPT_IMAGE / TOO_MANY_PIXELS for either upload, BAD_ARGUMENT for a refused mask
  */
 export async function decodePhotoAndMask(
   photo: { bytes: Buffer; name: string },
   mask: { bytes: Buffer; name: string },
   pixelLimit?: number,
-): Promise<{ photo: Image; mask: Image; maskName: string }> {
+  maskFit: MaskFit = 'stretch',
+): Promise<PhotoAndMask> {
   const image = (await decodeImage(photo.bytes, { name: photo.name, pixelLimit })).image;
   const maskImage = (await decodeImage(mask.bytes, { name: mask.name, gray: true, pixelLimit })).image;
-  checkMaskSize(image, maskImage, mask.name);
-  return { photo: image, mask: maskImage, maskName: mask.name };
+  return fitMask(image, maskImage, mask.name, maskFit);
 }
 
 /**
- * Completes a decoded photo with its mask image (from `decodePhotoAndMask`): the library function
+ * Completes a decoded photo with its fitted mask (from `decodePhotoAndMask`): the library function
  * behind the HTTP API's completions.
+ * @throws DejaError for bad options, and as `completePhoto`
  */
-export async function completeDecoded(
-  collection: Collection | null,
-  decoded: { photo: Image; mask: Image; maskName: string },
-  rawOptions: CompleteUploadOptions,
-  progress: Progress = silentProgress,
-): Promise<CompleteOutcome> {
-  return completeWithMask(collection, decoded.photo, decoded.mask, decoded.maskName, CompleteUploadOptions.parse(rawOptions), progress);
+export async function completeDecoded(collection: Collection | null, decoded: PhotoAndMask, rawOptions: CompleteUploadOptions, progress: Progress = silentProgress): Promise<CompleteOutcome> {
+  return completeWithMask(collection, decoded, parseOptions(CompleteUploadOptions, rawOptions), progress);
 }
 
 /** @throws DejaError BAD_ARGUMENT when the mask's size differs from the photo's */
@@ -150,20 +167,31 @@ export function checkMaskSize(photo: Image, maskImage: Image, maskFile: string):
   if (maskImage.width !== w || maskImage.height !== h)
     throw new DejaError('BAD_ARGUMENT', `mask is ${maskImage.width}x${maskImage.height} but the photo is ${w}x${h}`, {
       file: maskFile,
-      hint: `make a ${w}x${h} mask (white = hole)`,
+      hint: `make a ${w}x${h} mask (white = hole), or stretch this one with --mask-fit stretch`,
     });
 }
 
-async function completeWithMask(
-  collection: Collection | null,
-  photo: Image,
-  maskImage: Image,
-  maskName: string,
-  options: z.output<typeof CompleteUploadOptions>,
-  progress: Progress,
-): Promise<CompleteOutcome> {
+/**
+ * Fits a mask to its photo: `refuse` one of another size, or `stretch` it to the photo's size (a note
+ * says so when the aspect ratios differ by more than 10 %).
+ * @throws DejaError BAD_ARGUMENT for a mask of another size with `refuse`
+ */
+export function fitMask(photo: Image, maskImage: Image, maskName: string, maskFit: MaskFit): PhotoAndMask {
+  const { width: w, height: h } = photo;
+  if (maskImage.width === w && maskImage.height === h) return { photo, mask: maskImage, maskName, note: null };
+  if (maskFit === 'refuse') checkMaskSize(photo, maskImage, maskName);
+  const aspects = maskImage.width / maskImage.height / (w / h);
+  const differ = Math.max(aspects, 1 / aspects) - 1; // the larger aspect ratio over the smaller, minus one
+  const note =
+    differ > ASPECT_NOTE_ABOVE
+      ? `mask ${path.basename(maskName)} is ${maskImage.width}x${maskImage.height}: stretched to the photo's ${w}x${h} (aspect ratios differ by ${Math.round(100 * differ)} %; --mask-fit refuse to refuse it)`
+      : null;
+  return { photo, mask: resize(maskImage, w, h), maskName, note };
+}
+
+async function completeWithMask(collection: Collection | null, fitted: PhotoAndMask, options: z.output<typeof CompleteUploadOptions>, progress: Progress): Promise<CompleteOutcome> {
   const started = Date.now();
-  const { image, mask, warnings } = photoAndMask(photo, maskImage, maskName, options.maxSide);
+  const { image, mask, warnings } = workingPhotoAndMask(fitted, options.maxSide);
   const completed = await completeImage(collection, image, mask, options, progress, warnings);
   const results: CompletionResult[] = completed.results.map((c, i) => ({ rank: i + 1, ...c.result, file: null }));
   let hole = 0;
@@ -180,6 +208,7 @@ async function completeWithMask(
       bandRadius: bandRadius(image.width, image.height),
       collectionSize: completed.collectionSize,
       scenesMatched: completed.scenesMatched,
+      note: fitted.note,
       warnings,
       results,
       seconds: (Date.now() - started) / 1000,
@@ -187,9 +216,10 @@ async function completeWithMask(
   };
 }
 
-/** Checks the mask's size against the photo, shrinks both to the working resolution, binarises the mask. */
-function photoAndMask(photo: Image, maskImage: Image, maskFile: string, maxSide: number): { image: Image; mask: Uint8Array; warnings: string[] } {
-  checkMaskSize(photo, maskImage, maskFile);
+/** Shrinks a photo and its fitted mask to the working resolution and binarises the mask. */
+function workingPhotoAndMask(fitted: PhotoAndMask, maxSide: number): { image: Image; mask: Uint8Array; warnings: string[] } {
+  const { photo, mask: maskImage, maskName } = fitted;
+  checkMaskSize(photo, maskImage, maskName);
   const { width: w, height: h } = photo;
   const f = Math.min(1, maxSide / Math.min(w, h));
   const tw = Math.max(1, Math.round(w * f));
@@ -198,16 +228,29 @@ function photoAndMask(photo: Image, maskImage: Image, maskFile: string, maxSide:
   const small = f < 1 ? resize(maskImage, tw, th) : maskImage;
   const mask = new Uint8Array(tw * th);
   for (let i = 0; i < mask.length; i++) mask[i] = small.data[i] >= 0.5 ? 1 : 0;
-  const warnings = checkMask(mask, tw, th, maskFile);
+  const warnings = checkMask(mask, tw, th, maskName);
   if (f < 1) warnings.unshift(`working at ${tw}x${th} (photo is ${w}x${h}; --max-side ${maxSide})`);
   return { image, mask, warnings };
 }
 
+/** The collection as scene matching reads it: descriptors, the persisted HNSW index, decoded photos. */
+export function sceneSource(collection: Collection): SceneSource {
+  return {
+    dir: collection.dir,
+    count: () => collection.count(),
+    encoders: () => collection.encoders(),
+    descriptorMatrix: (spec) => collection.descriptorMatrix(spec),
+    nearestRows: (m, query, k, indexSpec) => upToDateIndex(collection, m, indexSpec, 'l2').search(query, 1, k).labels.filter((r) => r >= 0),
+    image: (id, minSide) => collectionImage(collection, id, minSide),
+  };
+}
+
 /**
- * Fills the hole of an in-memory photo with one method; the library function behind `deja complete`
- * and the benchmark.
+ * Fills the hole of an in-memory photo with one method of `COMPLETE_METHODS`; the library function
+ * behind `deja complete` and the benchmark. Methods that use scenes get them from scene matching first.
  * @param collection needed by the scene method (null is fine for the baselines)
  * @param mask `w*h`, 1 = hole (checked with `checkMask`)
+ * @throws DejaError EMPTY_COLLECTION for a scene method without a collection or scenes
  */
 export async function completeImage(
   collection: Collection | null,
@@ -218,32 +261,32 @@ export async function completeImage(
   warnings: string[] = [],
 ): Promise<{ results: CompletedImage[]; collectionSize: number; scenesMatched: number }> {
   const rgb = toRgb(image);
-  if (options.method === 'diffusion') {
-    return { results: [{ image: diffusionFill(rgb, mask).image, result: baseline() }], collectionSize: 0, scenesMatched: 0 };
+  const method = COMPLETE_METHODS[options.method];
+  let scenes: SceneCandidate[] = [];
+  let collectionSize = 0;
+  if (method.usesScenes) {
+    if (!collection) throw new DejaError('EMPTY_COLLECTION', `${options.method} completion needs a photo collection`, { hint: `pass --collection <dir> or use --method ${COMPLETE_METHOD_NAMES.filter((m) => !COMPLETE_METHODS[m].usesScenes).join('|')}` });
+    ({ scenes, collectionSize } = await matchScenes(sceneSource(collection), rgb, mask, options, progress));
+    if (scenes.length === 0) throw new DejaError('EMPTY_COLLECTION', 'no scene of the collection is available for matching', { file: collection.dir, hint: 'add photos with `deja index <photos>`' });
   }
-  if (options.method === 'texture') {
-    const results: CompletedImage[] = [];
-    for (let s = 0; s < Math.min(options.k, 5); s++) results.push({ image: textureSynthesis(rgb, mask, { seed: options.seed + s }).image, result: baseline() });
-    return { results, collectionSize: 0, scenesMatched: 0 };
-  }
-  if (!collection) throw new DejaError('EMPTY_COLLECTION', 'scene completion needs a photo collection', { hint: 'pass --collection <dir> or use --method diffusion|texture' });
-  const { scenes, collectionSize } = await matchScenes(collection, rgb, mask, options, progress);
-  if (scenes.length === 0) throw new DejaError('EMPTY_COLLECTION', 'no scene of the collection is available for matching', { file: collection.dir, hint: 'add photos with `deja index <photos>`' });
   const nearCopies: number[] = [];
-  const completions = completeFromScenes(rgb, mask, scenes, { k: options.k, progress, onNearCopy: (id) => nearCopies.push(id) });
+  const fills = method.complete({ image: rgb, mask, k: options.k, seed: options.seed, scenes, progress, onNearCopy: (id) => nearCopies.push(id) });
+  if (!method.usesScenes) return { results: fills.map((f) => ({ image: f.image, result: baseline() })), collectionSize: 0, scenesMatched: 0 };
   progress.stop();
   if (nearCopies.length)
     warnings.push(`left out ${nearCopies.length} scene${nearCopies.length > 1 ? 's' : ''} whose context is a copy of the photo's own (photo ${nearCopies.join(', ')}: the photo itself is in the collection)`);
-  if (completions.length < options.k) warnings.push(`only ${completions.length} of ${scenes.length} scenes could cover the hole's context`);
-  const results = completions.map((c) => ({
-    image: c.image,
-    result: {
-      source: { id: c.id, path: collection.photo(c.id)?.path ?? '' },
-      placement: { scale: c.placement.scale, factor: round(c.placement.factor), dx: c.placement.dx, dy: c.placement.dy },
-      terms: { scene: round(c.terms.scene), context: round(c.terms.context), contextColor: round(c.placement.colorSsd), contextTexture: round(c.placement.textureSsd), seam: round(c.terms.seam) },
-      normalised: { scene: round(c.normalised.scene), context: round(c.normalised.context), seam: round(c.normalised.seam) },
-      score: round(c.score),
-    },
+  if (fills.length < options.k) warnings.push(`only ${fills.length} of ${scenes.length} scenes could cover the hole's context`);
+  const results = fills.map(({ image: filled, scene: c }) => ({
+    image: filled,
+    result: c
+      ? {
+          source: { id: c.id, path: collection!.photo(c.id)?.path ?? '' },
+          placement: { scale: c.placement.scale, factor: round(c.placement.factor), dx: c.placement.dx, dy: c.placement.dy },
+          terms: { scene: round(c.terms.scene), context: round(c.terms.context), contextColor: round(c.placement.colorSsd), contextTexture: round(c.placement.textureSsd), seam: round(c.terms.seam) },
+          normalised: { scene: round(c.normalised.scene), context: round(c.normalised.context), seam: round(c.normalised.seam) },
+          score: round(c.score),
+        }
+      : baseline(),
   }));
   return { results, collectionSize, scenesMatched: scenes.length };
 }
@@ -254,68 +297,6 @@ function baseline(): Omit<CompletionResult, 'rank' | 'file'> {
 
 function round(v: number): number {
   return Math.round(v * 1e4) / 1e4;
-}
-
-/**
- * Scene matching (§3): masked gist distance to every collection photo (exact; cells weighted by their
- * known fraction, the hole diffusion-filled first so it adds no edges), then the best 3·scenes are
- * decoded and re-ranked with the 2:1 gist + L*a*b* thumbnail distance; the best `scenes` are returned.
- */
-async function matchScenes(collection: Collection, image: Image, mask: Uint8Array, options: CompleteImageOptions, progress: Progress): Promise<{ scenes: SceneCandidate[]; collectionSize: number }> {
-  if (collection.count() === 0) throw new DejaError('EMPTY_COLLECTION', 'the collection has no photos', { file: collection.dir, hint: 'add some with `deja index <photos>`' });
-  const encoder = await createEncoderResolved(options.encoder);
-  if (!encoder.name.startsWith('gist')) throw new DejaError('BAD_ARGUMENT', `scene matching needs a gist encoder, not ${encoder.spec}`, { hint: 'pass --encoder gist' });
-  if (!collection.encoders().some((e) => e.spec === encoder.spec && e.rows > 0))
-    throw new DejaError('NO_DATA', `the collection has no ${encoder.spec} descriptors`, { file: collection.dir, hint: `add them with: deja index --encoders ${encoder.spec} <photos>` });
-  const m = collection.descriptorMatrix(encoder.spec);
-  const { width: w, height: h } = image;
-  const query = await encoder.encode(diffusionFill(image, mask).image);
-  const weights = gistWeights(mask, w, h, encoder.spec, encoder.inputSize, m.dim);
-  const candidates = sceneCandidates(collection, m, query, options.scenes, options.approximateAbove);
-  const rows = candidates.filter((r) => !options.photoFilter || options.photoFilter(m.photoIds[r]));
-  const gist = weightedDistances(query, m.data, m.n, m.dim, weights, rows);
-  const pre = smallest(gist, Math.min(rows.length, 3 * options.scenes));
-  const queryThumb = labThumbnail(rgbToLab(image), mask);
-  progress.start(pre.length, 'scene matching');
-  const decoded: { id: number; image: Image; color: number; gist: number }[] = [];
-  for (const j of pre) {
-    const id = m.photoIds[rows[j]];
-    const img = await collectionImage(collection, id, Math.min(w, h));
-    decoded.push({ id, image: img, gist: gist[j], color: thumbnailDistance(queryThumb, labThumbnail(rgbToLab(img), null)) });
-    progress.tick();
-  }
-  progress.stop();
-  const combined = combineSceneDistances(decoded.map((d) => d.gist), decoded.map((d) => d.color), options.gistWeight, options.colorWeight);
-  const scenes = smallest(combined, options.scenes).map((i) => ({ id: decoded[i].id, image: decoded[i].image, sceneDistance: combined[i] }));
-  // With the approximate stage the photo filter saw only the candidates: report the whole collection then.
-  return { scenes, collectionSize: candidates.length === m.n ? rows.length : m.n };
-}
-
-/**
- * Rows to score with the exact masked gist distance: all of them in a small collection; in a large one
- * (Hays & Efros match against millions), the nearest `max(5000, 25·scenes)` by the persisted HNSW index
- * on the unmasked gist of the hole-filled query, so the exact re-rank costs the same at any size.
- */
-function sceneCandidates(collection: Collection, m: DescriptorMatrix, query: Float32Array, scenes: number, approximateAbove: number): Int32Array {
-  if (m.n <= approximateAbove) return Int32Array.from({ length: m.n }, (_, r) => r);
-  const k = Math.min(m.n, Math.max(5000, 25 * scenes));
-  // The search breadth (ef ≥ k) is part of the persisted index's spec: round it up to 5000·2^i so a few
-  // index files serve every `scenes` (one per distinct k would fill the collection folder).
-  const ef = 5000 * 2 ** Math.max(0, Math.ceil(Math.log2(k / 5000)));
-  const nb = upToDateIndex(collection, m, `HNSW32_ef${ef}`, 'l2').search(query, 1, k);
-  return nb.labels.filter((r) => r >= 0);
-}
-
-/** Per-dimension gist weights: the known fraction of each dimension's cell (the gist layout repeats cells fastest). */
-function gistWeights(mask: Uint8Array, w: number, h: number, spec: string, imageSize: number, dim: number): Float32Array {
-  const grid = Number(parseEncoderSpec(spec).options.grid ?? DEFAULT_GIST.grid);
-  const m255 = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i++) m255[i] = mask[i] ? 255 : 0;
-  const cellsOnly = gistCellWeights(m255, w, h, { ...DEFAULT_GIST, imageSize, grid, orientationsPerScale: [1], color: false });
-  const cells = grid * grid;
-  const out = new Float32Array(dim);
-  for (let i = 0; i < dim; i++) out[i] = cellsOnly[i % cells];
-  return out;
 }
 
 /** Writes ranked completions and the grid to a temporary folder, then moves them into `out`. */
@@ -339,15 +320,9 @@ async function writeOutputs(out: string, image: Image, mask: Uint8Array, results
 export async function completionGrid(image: Image, mask: Uint8Array, results: CompletedImage[], photoName: string, method: string): Promise<Buffer> {
   const tiles = [{ image: showHole(image, mask), caption: `query\n${photoName}` }];
   results.forEach((r, i) =>
-    tiles.push({ image: r.image, caption: r.result.source ? `#${i + 1} score ${r.result.score}\n${shortName(r.result.source.path)}` : `#${i + 1} ${method}` }),
+    tiles.push({ image: r.image, caption: r.result.source ? `#${i + 1} score ${r.result.score}\n${displayName(r.result.source.path)}` : `#${i + 1} ${method}` }),
   );
   return contactSheet(tiles, { columns: Math.min(6, tiles.length), tileSize: 200, title: `deja complete --method ${method}` });
-}
-
-/** Last two path parts (or the archive member), for captions. */
-function shortName(p: string): string {
-  const member = p.includes('#') ? p.slice(p.indexOf('#') + 1) : p;
-  return member.split(/[\\/]/).slice(-2).join('/');
 }
 
 /** The query with its hole painted magenta, for the grid. */

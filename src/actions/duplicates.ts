@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { createEncoderResolved } from '../encoders/factory.ts';
 import { exactKnn } from '../index/flat.ts';
 import type { Collection } from '../store/collection.ts';
-import { upToDateIndex } from './vectorIndexCache.ts';
+import { upToDateIndex } from '../store/vectorIndexCache.ts';
 
 /** Options of `deja duplicates`. */
 export const DuplicatesOptions = z.object({
@@ -25,7 +26,7 @@ export interface DuplicateGroup {
  * (union–find), each group listed from its first photo with distances to it.
  */
 export async function findDuplicates(collection: Collection, rawOptions: DuplicatesOptions = {}): Promise<DuplicateGroup[]> {
-  const options = DuplicatesOptions.parse(rawOptions);
+  const options = parseOptions(DuplicatesOptions, rawOptions);
   const groups: DuplicateGroup[] = collection.exactDuplicateGroups().map((g) => ({
     kind: 'exact',
     photos: g.paths.map((p, i) => ({ id: i === 0 ? g.photoId : null, path: p, distance: 0 })),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { decodeImage } from '../io/decode.ts';
@@ -11,7 +12,8 @@ import { knnPredict } from '../decoders/recognize/knnVote.ts';
 import { accuracy, confusionMatrix, confusionMarkdown, perClassAccuracy } from '../decoders/recognize/confusionMatrix.ts';
 import type { Collection } from '../store/collection.ts';
 import { PathMatcher } from './matchPath.ts';
-import { labelledSet, MIN_PHOTO_SIDE, PCA_SAMPLE_DEFAULT } from './classify.ts';
+import { labelledSet, PCA_SAMPLE_DEFAULT } from './classify.ts';
+import { MIN_PHOTO_SIDE } from '../core/checkPhotoSize.ts';
 
 /** Options of `deja eval classify`. */
 export const EvalClassifyOptions = z.object({
@@ -81,7 +83,7 @@ interface TestPhoto {
  * @throws DejaError NO_DATA (no labelled photos / no test photos), NOT_FOUND
  */
 export async function evalClassify(collection: Collection, rawOptions: EvalClassifyOptions, progress: Progress = silentProgress): Promise<EvalClassifyReport> {
-  const options = EvalClassifyOptions.parse(rawOptions);
+  const options = parseOptions(EvalClassifyOptions, rawOptions);
   const t0 = performance.now();
   const set = await labelledSet(collection, options.encoder, { pca: options.pca, pcaSample: options.pcaSample });
   let tests = await listTestPhotos(options.test, options.labels);

@@ -2,16 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { readGeoCsv } from '../io/geoCsv.ts';
 import { listSources } from '../io/sources.ts';
 import { combinedDistanceMatrix } from '../index/combined.ts';
 import type { Collection } from '../store/collection.ts';
-import { GEO_THRESHOLDS_KM, geoErrorsKm, randomGuessBaseline, summariseGeoErrors, type GeoSummary } from '../decoders/locate/geoEvaluation.ts';
+import { constantPriorEstimates, randomGuessAgainstTest } from '../decoders/locate/chanceBaselines.ts';
+import { crossFitPrior } from '../decoders/locate/crossFitPrior.ts';
+import { GEO_THRESHOLDS_KM, geoErrorsKm, summariseGeoErrors, type GeoSummary } from '../decoders/locate/geoEvaluation.ts';
+import { collectionMedoid, geoPrior, type GeoPrior } from '../decoders/locate/geoPrior.ts';
+import { priorChoice, type PriorChoice } from '../decoders/locate/locateWithPrior.ts';
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
-import { describeQuery, estimateFromDistances, loadGeoReference, parseLocateOptions, takenAtMs, type GeoReference, type QueryPhoto } from './locate.ts';
+import { describeQuery, estimateFromDistances, loadGeoReference, takenAtMs, type GeoReference, type QueryPhoto } from './locate.ts';
 
 /** Options of `deja eval locate`. */
 export const EvalLocateOptions = z.object({
@@ -70,15 +75,17 @@ interface TestSet {
 
 /**
  * The im2gps evaluation: share of test photos within 50 m / 100 m / 1 / 25 / 200 / 750 / 2500 km and the
- * median error, for random guessing, 1-NN and kNN mean-shift with each descriptor alone and combined,
- * and single photos vs the HMM sequence model; plus per-query latency.
+ * median error, for random guessing (a random allowed collection photo's position against each test photo's
+ * truth), the constant prior (the collection's medoid), 1-NN and kNN mean-shift with each descriptor alone and
+ * combined, kNN mean-shift with the collection prior (`chooseWithPrior`, γ cross-fitted over two folds of the
+ * test photos split by trip), and single photos vs the HMM sequence model; plus per-query latency.
  * @throws DejaError NO_DATA (no geotagged photos / no usable test photo), NOT_FOUND (test path)
  *
  * References: Hays & Efros, IM2GPS, CVPR 2008, §4 and Fig. 6; Weyand et al., PlaNet, ECCV 2016, Table 1;
  * Kalogerakis et al., ICCV 2009, §5 (sequence vs single-photo accuracy).
  */
 export async function evalLocate(collection: Collection, rawOptions: EvalLocateOptions = {}, progress: Progress = silentProgress): Promise<EvalLocateReport> {
-  const options = parseLocateOptions(EvalLocateOptions, rawOptions);
+  const options = parseOptions(EvalLocateOptions, rawOptions);
   const started = performance.now();
   const ref = await loadGeoReference(collection, options.encoders.join('+'));
   const n = ref.photos.length;
@@ -90,7 +97,10 @@ export async function evalLocate(collection: Collection, rawOptions: EvalLocateO
   const truth = { latitude: test.latitude, longitude: test.longitude };
   const rows: EvalLocateRow[] = [];
   const thresholds = options.thresholdsKm;
-  if (n >= 2) rows.push({ method: 'random guess (collection GPS)', descriptor: '-', ...randomGuessBaseline(ref.latitude, ref.longitude, thresholds) });
+  const prior = geoPrior(ref.latitude, ref.longitude);
+  const medoids = medoidPerTest(prior, test);
+  rows.push({ method: 'random guess (collection GPS)', descriptor: '-', ...randomGuessAgainstTest(ref.latitude, ref.longitude, test, thresholds) });
+  rows.push({ method: 'constant prior (collection medoid)', descriptor: '-', ...summariseGeoErrors(geoErrorsKm(constantPriorEstimates(ref.latitude, ref.longitude, m, (q) => medoids[q]), truth), thresholds) });
   const names = [...ref.parts.map((p) => p.encoder.spec), ...(ref.parts.length > 1 ? [ref.encoder] : [])];
   const est = { k, bandwidthKm, weighting: options.weighting, modes: 5 };
   const results = runVariants(ref, test, names.length, est, progress);
@@ -99,6 +109,9 @@ export async function evalLocate(collection: Collection, rawOptions: EvalLocateO
     rows.push({ method: `kNN mean-shift (k=${k})`, descriptor: name, ...summariseGeoErrors(geoErrorsKm(results[v].modeEstimate, truth), thresholds) });
   });
   const lastFound = results[names.length - 1];
+  const withPrior = crossFitPrior(priorChoices(prior, test, lastFound), truth, priorFolds(test, options.maxGapHours));
+  const gammas = withPrior.gammaPerFold.map((g) => (g < 0 ? 'off' : g === Infinity ? '∞' : String(g))).join(', ');
+  rows.push({ method: `kNN mean-shift + collection prior (k=${k}; γ per fold ${gammas})`, descriptor: names[names.length - 1], ...summariseGeoErrors(geoErrorsKm(withPrior, truth), thresholds) });
   const trips = sequenceRows(ref, test, lastFound, names[names.length - 1], bandwidthKm, options.maxGapHours, thresholds, rows);
   return {
     collection: collection.dir,
@@ -175,6 +188,48 @@ function sum(ds: Float32Array[]): Float32Array {
 function fillMissing(p: { latitude: Float64Array; longitude: Float64Array }) {
   for (let i = 0; i < p.latitude.length; i++) if (Number.isNaN(p.latitude[i])) (p.latitude[i] = 90), (p.longitude[i] = 0);
   return p;
+}
+
+/** The collection's medoid for each test photo, without the photos held out for it (one computation per distinct hold-out). */
+function medoidPerTest(prior: GeoPrior, test: TestSet): Int32Array {
+  const n = prior.latitude.length;
+  const out = new Int32Array(test.latitude.length);
+  const cache = new Map<string, number>();
+  const mask = new Uint8Array(n);
+  for (let q = 0; q < out.length; q++) {
+    const ex = Array.from(test.exclude(q)).sort((a, b) => a - b);
+    const key = ex.join(',');
+    let j = cache.get(key);
+    if (j === undefined) {
+      for (const e of ex) mask[e] = 1;
+      cache.set(key, (j = collectionMedoid(prior, mask)));
+      for (const e of ex) mask[e] = 0;
+    }
+    out[q] = j;
+  }
+  return out;
+}
+
+/** The two candidates (strongest mode, medoid) of each test photo under the combined descriptor (`priorChoice`). */
+function priorChoices(prior: GeoPrior, test: TestSet, found: VariantResult): PriorChoice[] {
+  const mask = new Uint8Array(prior.latitude.length);
+  return found.found.map((f, q) => {
+    const ex = test.exclude(q);
+    for (let e = 0; e < ex.length; e++) mask[ex[e]] = 1;
+    // No allowed neighbour: the North Pole, a miss, as the rows above.
+    const c = f ? priorChoice(f.estimate, f.neighbours, prior, mask) : { confidence: 0, latitude: Float64Array.of(90), longitude: Float64Array.of(0), voteErrorKm: Float64Array.of(0), priorErrorKm: Float64Array.of(0) };
+    for (let e = 0; e < ex.length; e++) mask[ex[e]] = 0;
+    return c;
+  });
+}
+
+/** Two folds for cross-fitting the prior's γ: whole trips alternate between folds (photos with times), other photos alternate by index. */
+function priorFolds(test: TestSet, maxGapHours: number): Int32Array {
+  const m = test.latitude.length;
+  const fold = Int32Array.from({ length: m }, (_, q) => q % 2);
+  const timed = Array.from(test.timesMs.keys()).filter((i) => Number.isFinite(test.timesMs[i]));
+  if (timed.length >= 2) splitTrips(timed.map((i) => test.timesMs[i]), maxGapHours).forEach((t, ti) => t.forEach((r) => (fold[timed[r]] = ti % 2)));
+  return fold;
 }
 
 /** Single vs sequence rows over the test photos that have capture times; returns the number of trips. */

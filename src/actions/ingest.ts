@@ -2,23 +2,31 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
-import { silentProgress, type Progress } from '../core/progress.ts';
+import { parseOptions } from '../core/parseOptions.ts';
+import { formatDuration, silentProgress, type Progress } from '../core/progress.ts';
 import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.ts';
 import { deserializeError, type SerializedError } from '../core/workerTask.ts';
 import { PHOTO_EXTENSIONS, listSourcePaths, listSources, type SourceItem } from '../io/sources.ts';
 import { readGeoCsv } from '../io/geoCsv.ts';
 import { DEFAULT_PIXEL_LIMIT } from '../io/decode.ts';
 import { createEncoderResolved } from '../encoders/factory.ts';
-import type { EncodeTask } from '../encoders/encodeWorker.ts';
-import type { EncodedPhoto } from '../encoders/encodePhoto.ts';
+import type { EncodeTask } from './encode/encodeWorker.ts';
+import type { EncodedPhoto } from './encode/encodePhoto.ts';
 import type { Collection, NewPhoto } from '../store/collection.ts';
 import { applyGeoCsv, applyLabelsCsv, readLabelsCsv, runPhotos } from './csvMetadata.ts';
 import type { CsvRowProblem } from './csvRowMatch.ts';
 
+/**
+ * Encoders computed by default: enough for every command and web tab (gist for completion, gist + tiny
+ * + lab-hist for geolocation, tiny for recognition, tiny-gray for colorization; tiny-gray costs about a
+ * tenth of a decode). Rerunning `deja index` on a collection made with fewer backfills the rest.
+ */
+export const DEFAULT_ENCODERS: readonly string[] = Object.freeze(['gist', 'tiny', 'lab-hist', 'tiny-gray']);
+
 /** Options of `deja index`, validated once at the boundary. */
 export const IngestOptions = z.object({
-  /** Encoder specs to compute for every photo (see `deja encoders`). */
-  encoders: z.array(z.string()).min(1).default(['gist', 'tiny', 'lab-hist']),
+  /** Encoder specs to compute for every photo (see `deja encoders`; default `DEFAULT_ENCODERS`). */
+  encoders: z.array(z.string()).min(1).default([...DEFAULT_ENCODERS]),
   /** Label each photo with the name of the folder (or archive folder) holding it. */
   labelFromFolder: z.boolean().default(false),
   /** CSV with columns file,label. */
@@ -83,7 +91,7 @@ const BATCH_MS = 2000;
  * the uncommitted batch (redone on the next run).
  */
 export async function ingest(collection: Collection, sources: string[], rawOptions: IngestOptions = {}, progress: Progress = silentProgress): Promise<IngestReport> {
-  const options = IngestOptions.parse(rawOptions);
+  const options = parseOptions(IngestOptions, rawOptions);
   const started = Date.now();
   if (sources.length === 0) throw new DejaError('BAD_ARGUMENT', 'nothing to index', { hint: 'pass photo folders, files, .tar/.tar.gz archives or a list file' });
   // One writer at a time: a second ingest is refused here, before it reads a single photo.
@@ -116,7 +124,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
   };
 
   const threads = options.threads ?? defaultThreads();
-  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../encoders/encodeWorker'), threads);
+  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, './encode/encodeWorker'), threads);
   const inFlight = new Set<Promise<void>>();
   const pendingHashes = new Map<string, string[]>(); // hash → alias paths waiting for the photo's id
   const batcher = new Batcher(collection, report, pendingHashes);
@@ -126,6 +134,9 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     });
 
   let dispatched = 0;
+  let listed = 0; // source items looked at so far
+  let encodedDone = 0;
+  let firstEncodedAt = 0;
   let found: { path: string; relPath: string }[] = []; // every photo path of these sources, for the CSVs
   try {
     found = await listSourcePaths(sources);
@@ -143,8 +154,10 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     // A changed photo is encoded again by every encoder the collection holds, not only this run's.
     const allSpecs = [...new Set([...options.encoders, ...collection.encoders().map((e) => e.spec)])];
     progress.start(total, 'indexing');
+    const firstBatch = Math.max(8, threads * 3 + 1);
     for await (const item of listSources(sources)) {
       if (options.limit !== undefined && dispatched >= options.limit) break;
+      listed++;
       const state = collection.pathState(item.path);
       let changedId: number | undefined;
       if (state?.kind === 'alias') {
@@ -216,6 +229,13 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
         .finally(() => {
           inFlight.delete(job);
           progress.tick();
+          // After the first batch, the rate between completions (worker start-up left out) gives the ETA.
+          if (++encodedDone === 1) firstEncodedAt = Date.now();
+          else if (encodedDone === firstBatch && progress.note) {
+            const rate = (firstBatch - 1) / Math.max(1e-3, (Date.now() - firstEncodedAt) / 1000);
+            const toIndex = Math.min(options.limit ?? Infinity, dispatched + Math.max(0, total - listed));
+            progress.note(`indexing ${toIndex} photos, about ${formatDuration(toIndex / rate)} at ${rate.toFixed(1)} photos/s`);
+          }
         });
       inFlight.add(job);
       if (inFlight.size >= threads * 3) await Promise.race(inFlight);

@@ -3,15 +3,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { flipHorizontal } from '../core/image.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { decodeImage } from '../io/decode.ts';
 import { readExif } from '../io/exif.ts';
 import { nearestPlace } from '../io/placeName.ts';
 import { listSources } from '../io/sources.ts';
+import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { renderLocateMap } from '../io/worldMap.ts';
 import { combinedKnn } from '../index/combined.ts';
 import type { Collection, PhotoRecord } from '../store/collection.ts';
+import { selfInCollection, type SelfInCollection } from '../store/selfInCollection.ts';
 import { defaultBandwidthKm } from '../decoders/locate/defaultBandwidthKm.ts';
 import { toUnitVectors } from '../decoders/locate/greatCircle.ts';
 import { kernelDensity } from '../decoders/locate/kernelDensity.ts';
@@ -32,6 +35,7 @@ export const LocateOptions = z.object({
   show: z.number().int().min(0).max(1000).default(10).describe('Nearest geotagged neighbours to list.'),
   map: z.string().optional().describe('Write a map PNG here (single photo only).'),
   mapRegion: z.enum(['auto', 'world']).default('auto').describe('`auto` zooms to the neighbours; `world` always draws the globe.'),
+  excludeSelf: z.boolean().default(true).describe('Leave the photo out of its neighbours when it is itself in the collection (its own position would answer).'),
 });
 export type LocateOptions = z.input<typeof LocateOptions>;
 
@@ -40,17 +44,6 @@ export const LocateSequenceOptions = LocateOptions.extend({
   maxGapHours: z.number().positive().default(24).describe('A gap longer than this (hours) starts a new trip (Kalogerakis et al. 2009 §4 split by time).'),
 });
 export type LocateSequenceOptions = z.input<typeof LocateSequenceOptions>;
-
-/**
- * Validates options against a schema; a bad field becomes a one-line DejaError naming it.
- * @throws DejaError BAD_ARGUMENT
- */
-export function parseLocateOptions<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new DejaError('BAD_ARGUMENT', `invalid option ${issue.path.join('.') || '(options)'}: ${issue.message}`);
-}
 
 /** The collection's geotagged photos with their descriptors: what every estimate rests on. */
 export interface GeoReference {
@@ -180,7 +173,9 @@ export interface LocateReport {
   nearestNeighbour: { latitude: number; longitude: number };
   modes: { latitude: number; longitude: number; support: number; count: number; place: string | null }[];
   neighbours: { id: number; path: string; latitude: number; longitude: number; distance: number; weight: number; voted: boolean }[];
-  /** The query's own record was left out of its neighbours (it is in the collection). */
+  /** The query's own record in the collection (found by content hash), or null. */
+  selfInCollection: SelfInCollection | null;
+  /** The query's own record was left out of its neighbours (it is in the collection and `excludeSelf` is set). */
   excludedSelf: boolean;
   /** The photo's own EXIF GPS, when it has one (to compare). */
   exifGps: { latitude: number; longitude: number } | null;
@@ -201,14 +196,14 @@ function placeLabel(latitude: number, longitude: number): string | null {
  * References: Hays & Efros, "IM2GPS", CVPR 2008, §3–4.
  */
 export async function locatePhoto(collection: Collection, file: string, rawOptions: LocateOptions = {}, reference?: GeoReference): Promise<LocateReport> {
-  const options = parseLocateOptions(LocateOptions, rawOptions);
+  const options = parseOptions(LocateOptions, rawOptions);
   const started = performance.now();
+  if (options.map) checkOutputFile(options.map, '--map', 'map');
   const located = await locateBytes(collection, readQueryFile(file), file, options, reference);
   const report = located.report;
   if (options.map) {
     const png = await located.mapPng(options.mapRegion);
-    fs.mkdirSync(path.dirname(path.resolve(options.map)), { recursive: true });
-    fs.writeFileSync(options.map, png);
+    writeOutputFile(options.map, png);
     report.map = path.resolve(options.map);
   }
   report.seconds = (performance.now() - started) / 1000;
@@ -228,18 +223,19 @@ export interface Located {
  * @throws DejaError NOT_AN_IMAGE, CORRUPT_IMAGE, NO_DATA (no geotagged photos)
  */
 export async function locateBytes(collection: Collection, bytes: Buffer, name: string, rawOptions: LocateOptions = {}, reference?: GeoReference): Promise<Located> {
-  const options = parseLocateOptions(LocateOptions, rawOptions);
+  const options = parseOptions(LocateOptions, rawOptions);
   const started = performance.now();
   const ref = reference ?? (await loadGeoReference(collection, options.encoder));
   const q = await describeQuery(ref, bytes, name, options.mirror);
-  const exclude = selfMask(ref, q.hash);
+  const self = selfInCollection(collection, bytes);
+  const exclude = options.excludeSelf ? selfMask(ref, self?.id) : undefined;
   const k = options.k ?? ref.k;
   const bandwidthKm = options.bandwidthKm ?? ref.bandwidthKm;
   const nb = queryNeighbours(ref, q, k, exclude);
   const found = estimateFromColumns(ref, nb.columns, nb.distances, { k, bandwidthKm, weighting: options.weighting, modes: options.modes });
   if (!found)
     throw new DejaError('NO_DATA', 'the only geotagged photo in the collection is this photo itself', { file: name, hint: 'add more geotagged photos with `deja index`' });
-  const report = toReport(ref, q, found, { k, bandwidthKm, show: options.show, excludedSelf: exclude !== undefined });
+  const report = toReport(ref, q, found, { k, bandwidthKm, show: options.show, excludedSelf: exclude !== undefined, self });
   report.seconds = (performance.now() - started) / 1000;
   return { report, mapPng: (region = options.mapRegion) => locateMapPng(ref, found, report, bandwidthKm, region) };
 }
@@ -252,8 +248,8 @@ function readQueryFile(file: string): Buffer {
   }
 }
 
-function selfMask(ref: GeoReference, hash: string): Uint8Array | undefined {
-  const i = ref.photos.findIndex((p) => p.hash === hash);
+function selfMask(ref: GeoReference, id: number | undefined): Uint8Array | undefined {
+  const i = id === undefined ? -1 : ref.photos.findIndex((p) => p.id === id);
   if (i < 0) return undefined;
   const mask = new Uint8Array(ref.photos.length);
   mask[i] = 1;
@@ -264,7 +260,7 @@ function toReport(
   ref: GeoReference,
   q: QueryPhoto,
   found: NonNullable<ReturnType<typeof estimateFromColumns>>,
-  o: { k: number; bandwidthKm: number; show: number; excludedSelf: boolean },
+  o: { k: number; bandwidthKm: number; show: number; excludedSelf: boolean; self: SelfInCollection | null },
 ): LocateReport {
   const { estimate, columns, neighbours } = found;
   const voted = new Set(estimate.modes[0].members);
@@ -285,6 +281,7 @@ function toReport(
       weight: estimate.weights[i],
       voted: voted.has(i),
     })),
+    selfInCollection: o.self,
     excludedSelf: o.excludedSelf,
     exifGps: q.gps,
     map: null,
@@ -374,7 +371,7 @@ export async function locateSequenceItems(
   rawOptions: LocateSequenceOptions = {},
   progress: Progress = silentProgress,
 ): Promise<LocateSequenceReport> {
-  const options = parseLocateOptions(LocateSequenceOptions, rawOptions);
+  const options = parseOptions(LocateSequenceOptions, rawOptions);
   const started = performance.now();
   const ref = await loadGeoReference(collection, options.encoder);
   const k = options.k ?? ref.k;
@@ -384,8 +381,9 @@ export async function locateSequenceItems(
   progress.start(sources.length, 'locating');
   for (const item of sources) {
     try {
-      const q = await describeQuery(ref, item.read(), item.path, options.mirror);
-      const nb = queryNeighbours(ref, q, k, selfMask(ref, q.hash));
+      const bytes = item.read();
+      const q = await describeQuery(ref, bytes, item.path, options.mirror);
+      const nb = queryNeighbours(ref, q, k, options.excludeSelf ? selfMask(ref, selfInCollection(collection, bytes)?.id) : undefined);
       const found = estimateFromColumns(ref, nb.columns, nb.distances, { k, bandwidthKm, weighting: options.weighting, modes: options.modes });
       if (found) items.push({ path: item.path, q, found });
       else skipped.push({ path: item.path, reason: 'no other geotagged photo to match' });

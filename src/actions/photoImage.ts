@@ -1,4 +1,4 @@
-import { decodeFile, decodeImage } from '../io/decode.ts';
+import { decodeFile, decodeImage, readFileOrThrow } from '../io/decode.ts';
 import type { Image } from '../core/image.ts';
 import type { Collection } from '../store/collection.ts';
 
@@ -6,6 +6,12 @@ import type { Collection } from '../store/collection.ts';
 export async function collectionImage(collection: Collection, id: number, minSide?: number): Promise<Image> {
   const photo = collection.photo(id);
   return (await decodeImage(collection.readPhotoBytes(id), { minSide, name: photo?.path })).image;
+}
+
+/** A query photo from a file, shrunk for encoding, with the file's bytes (to find it in the collection by content). */
+export async function queryPhoto(file: string, minSide = 256): Promise<{ image: Image; bytes: Buffer }> {
+  const bytes = readFileOrThrow(file);
+  return { image: (await decodeImage(bytes, { minSide, name: file })).image, bytes };
 }
 
 /** A query photo from a file, shrunk for encoding. */

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DejaError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
+import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { contactSheet } from '../io/sheet.ts';
 import type { Collection } from '../store/collection.ts';
-import { ingest, type IngestReport } from './ingest.ts';
+import { DEFAULT_ENCODERS, ingest, type IngestReport } from './ingest.ts';
 import { searchPhotos, type SearchHit } from './search.ts';
 import { collectionImage } from './photoImage.ts';
-import { displayName } from './searchFile.ts';
+import { displayName } from '../core/displayName.ts';
 
 /** Photo sets used when `deja quickstart` is given none: the shared data beside a clone of the repo. */
 export function defaultQuickstartSources(repoRoot: string): string[] {
@@ -27,10 +28,11 @@ export interface QuickstartReport {
  * collection with one of its photos and write a contact sheet of what it found.
  */
 export async function quickstart(collection: Collection, sources: string[], sheet: string, progress: Progress): Promise<QuickstartReport> {
+  const sheetFormat = checkOutputFile(sheet, '--sheet', 'sheet');
   if (sources.length === 0)
     throw new DejaError('NOT_FOUND', 'no photos given and no shared data beside this checkout', { hint: 'run `deja quickstart <your photo folder>`' });
-  // tiny-gray too (it costs a fifth of a decode), so `deja serve` can colorize with this collection.
-  const report = await ingest(collection, sources, { encoders: ['gist', 'tiny', 'lab-hist', 'tiny-gray'] }, progress);
+  // The default encoders serve every page of `deja serve`, colorize included.
+  const report = await ingest(collection, sources, { encoders: [...DEFAULT_ENCODERS] }, progress);
   const photos = collection.photos();
   if (photos.length === 0) throw new DejaError('EMPTY_COLLECTION', 'none of the given files could be indexed', { file: sources[0], hint: 'see `deja info --skipped`' });
   const query = photos[Math.floor(photos.length / 3)];
@@ -38,6 +40,6 @@ export async function quickstart(collection: Collection, sources: string[], shee
   const results = await searchPhotos(collection, image, { encoder: 'gist', k: 8 });
   const tiles = [{ image, caption: `query\n${displayName(query.path)}` }];
   for (const h of results) tiles.push({ image: await collectionImage(collection, h.id, 180), caption: `${h.distance.toFixed(3)}\n${displayName(h.path)}` });
-  fs.writeFileSync(sheet, await contactSheet(tiles, { columns: 5, tileSize: 180, title: 'deja quickstart: gist nearest neighbours' }));
+  writeOutputFile(sheet, await contactSheet(tiles, { columns: 5, tileSize: 180, title: 'deja quickstart: gist nearest neighbours' }, sheetFormat === 'png' ? 'png' : 'jpeg'));
   return { ingest: report, query: query.path, results, sheet: path.resolve(sheet) };
 }

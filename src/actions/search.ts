@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { flipHorizontal, type Image } from '../core/image.ts';
 import { createCombinedEncoder } from '../encoders/combined.ts';
 import type { Encoder } from '../encoders/encoder.ts';
@@ -7,7 +8,7 @@ import { exactKnn } from '../index/flat.ts';
 import { combinedKnn } from '../index/combined.ts';
 import type { Collection, DescriptorMatrix } from '../store/collection.ts';
 import { combinedDescriptors, type CombinedDescriptors } from './combinedDescriptors.ts';
-import { upToDateIndex } from './vectorIndexCache.ts';
+import { upToDateIndex } from '../store/vectorIndexCache.ts';
 
 /** Options of `deja search`. */
 export const SearchOptions = z.object({
@@ -35,7 +36,7 @@ export const EXACT_BELOW = 5000;
  * @throws DejaError EMPTY_COLLECTION, NO_DATA (encoder not indexed), UNKNOWN_NAME
  */
 export async function searchPhotos(collection: Collection, image: Image, rawOptions: SearchOptions = {}): Promise<SearchHit[]> {
-  const options = SearchOptions.parse(rawOptions);
+  const options = parseOptions(SearchOptions, rawOptions);
   if (collection.count() === 0)
     throw new DejaError('EMPTY_COLLECTION', 'the collection has no photos', { file: collection.dir, hint: 'add some with `deja index <photos>`' });
   const encoder = await createCombinedEncoder(options.encoder);

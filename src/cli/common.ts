@@ -33,7 +33,7 @@ export function intOption(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min || n > max)
-      throw new DejaError('BAD_ARGUMENT', `Expected integer between ${min} and ${max} for ${name} but received ${JSON.stringify(value)}`);
+      throw new DejaError('BAD_ARGUMENT', `Expected ${range('integer', min, max)} for ${name} but received ${JSON.stringify(value)}`);
     return n;
   };
 }
@@ -42,19 +42,74 @@ export function numberOption(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n < min || n > max)
-      throw new DejaError('BAD_ARGUMENT', `Expected number between ${min} and ${max} for ${name} but received ${JSON.stringify(value)}`);
+      throw new DejaError('BAD_ARGUMENT', `Expected ${range('number', min, max)} for ${name} but received ${JSON.stringify(value)}`);
     return n;
   };
+}
+
+/** "integer between 1 and 200", "number of at least 0", … */
+function range(kind: string, min: number, max: number): string {
+  if (Number.isFinite(min) && Number.isFinite(max)) return `${kind} between ${min} and ${max}`;
+  if (Number.isFinite(min)) return `${kind} of at least ${min}`;
+  if (Number.isFinite(max)) return `${kind} of at most ${max}`;
+  return kind;
 }
 
 export function jsonOption(): Option {
   return new Option('--json', 'print the result as JSON on stdout');
 }
 
-/** zod error → DejaError naming the field. */
-export function parseOptions<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new DejaError('BAD_ARGUMENT', `invalid option ${issue.path.join('.') || '(options)'}: ${issue.message}`);
+interface FieldFacts {
+  description?: string;
+  defaultValue?: unknown;
+  choices?: string[];
+  number?: { int: boolean; min: number; max: number };
+}
+
+/** What a zod object field says about itself: description, default, enum values, number bounds. */
+export function schemaField(schema: z.ZodObject, field: string): FieldFacts {
+  let t = schema.shape[field] as z.ZodType | undefined;
+  if (!t) throw new Error(`schema has no field ${field}`);
+  const facts: FieldFacts = { description: t.description };
+  for (;;) {
+    const def = t.def as { type: string; innerType?: z.ZodType; defaultValue?: unknown };
+    if (def.type === 'default') facts.defaultValue = def.defaultValue;
+    if (!def.innerType || !['default', 'optional', 'prefault', 'nullable'].includes(def.type)) break;
+    t = def.innerType;
+    facts.description ??= t.description;
+  }
+  if (t instanceof z.ZodEnum) facts.choices = t.options.map(String);
+  if (t instanceof z.ZodNumber) facts.number = { int: t.isInt, min: t.minValue ?? -Infinity, max: t.maxValue ?? Infinity };
+  return facts;
+}
+
+/**
+ * A commander option for one field of a task's options schema: its default, its choices (an enum's
+ * values, e.g. a method registry's names) and its number bounds come from the schema, so the CLI never
+ * re-declares them; the description too, unless a shorter one for `--help` is given.
+ * @example cmd.addOption(schemaOption(CompleteOptions, 'k', '-k, --k <n>', 'number of ranked completions'))
+ */
+export function schemaOption(schema: z.ZodObject, field: string, flags: string, description?: string): Option {
+  const facts = schemaField(schema, field);
+  const option = new Option(flags, description ?? facts.description ?? '');
+  const name = option.long ?? flags;
+  if (facts.choices) option.choices(facts.choices);
+  if (facts.number) {
+    const { int, min, max } = facts.number;
+    option.argParser(int ? intOption(name, min, max) : numberOption(name, min, max));
+  }
+  if (facts.defaultValue !== undefined) option.default(facts.defaultValue);
+  return option;
+}
+
+/** `--exclude-self`, the same on search, classify and locate. */
+export function excludeSelfOption(defaultOn = false): Option {
+  return new Option('--exclude-self', `leave the photo out of its neighbours when it is itself in the collection (found by content)${defaultOn ? '; on by default, --no-exclude-self keeps it' : ''}`);
+}
+
+/** The one line search, classify and locate print (on stderr) when the query photo is itself in the collection. */
+export function selfInCollectionNote(r: { selfInCollection: { id: number; path: string } | null; excludedSelf: boolean }): void {
+  if (!r.selfInCollection) return;
+  const what = `the photo is itself in the collection (#${r.selfInCollection.id} ${r.selfInCollection.path})`;
+  process.stderr.write(`deja: note: ${what}; ${r.excludedSelf ? 'it was left out of its neighbours' : 'it is among its neighbours (--exclude-self leaves it out)'}\n`);
 }

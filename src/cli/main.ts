@@ -1,7 +1,27 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { isDejaError } from '../core/errors.ts';
 import { fileSystemError } from '../core/fileSystemError.ts';
 import { registerCommands } from './commands/index.ts';
+
+/**
+ * A commander parse error ("error: missing required argument 'photo'", sometimes with a "(Did you
+ * mean …?)" line) as Deja's one line: `deja: <message> — see \`deja <command> --help\``.
+ */
+export function commanderErrorLine(text: string, cmd: Command): string {
+  const message = text.replace(/^error:\s*/, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  const name = names.join(' ');
+  return `deja: ${message} — see \`${name} --help\`\n`;
+}
+
+const plainHelp = new Help();
+
+/** `--help` text of an option, starting with "required:" for the options a command cannot run without. */
+function markRequired(option: Option): string {
+  const text = plainHelp.optionDescription(option);
+  return option.mandatory ? `required: ${text}` : text;
+}
 
 /**
  * The `deja` command line. Returns the exit code: 0 ok, 2 bad input (one-line message, no stack),
@@ -11,9 +31,11 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('deja')
     .description('Data-driven computational photography: find the most similar photos in a collection and transfer what they know.')
     .version('0.1.0')
-    .showHelpAfterError('(add --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .configureHelp({ optionDescription: markRequired });
   registerCommands(program);
+  const all = (cmd: Command): Command[] => [cmd, ...cmd.commands.flatMap(all)];
+  for (const cmd of all(program)) cmd.configureOutput({ outputError: (text) => process.stderr.write(commanderErrorLine(text, cmd)) });
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

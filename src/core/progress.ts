@@ -10,6 +10,8 @@ export interface Progress {
   /** Total became known or changed (e.g. a tar archive was scanned). */
   setTotal(total: number): void;
   stop(): void;
+  /** A one-line message for the person waiting (e.g. the ETA of an ingest); on stderr, never in --json output. */
+  note?(text: string): void;
 }
 
 export const silentProgress: Progress = { start() {}, tick() {}, setTotal() {}, stop() {} };
@@ -17,6 +19,16 @@ export const silentProgress: Progress = { start() {}, tick() {}, setTotal() {}, 
 /** A bar with count, rate and ETA on a terminal; a plain line every few seconds otherwise. */
 export function consoleProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   return stream.isTTY ? barProgress(stream) : lineProgress(stream);
+}
+
+/**
+ * Seconds as a person reads them: `40 s`, `6 min`, `1.8 h`.
+ * @example formatDuration(370) // '6 min'
+ */
+export function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 function barProgress(stream: NodeJS.WriteStream): Progress {
@@ -47,6 +59,9 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
     },
     stop() {
       bar.stop();
+    },
+    note(text) {
+      stream.write(`\r\x1b[K${text}\n`); // above the bar, which redraws on its next update
     },
   };
 }
@@ -83,6 +98,9 @@ function lineProgress(stream: NodeJS.WriteStream, everyMs = 5000): Progress {
     },
     stop() {
       if (started) line();
+    },
+    note(text) {
+      stream.write(`${text}\n`);
     },
   };
 }

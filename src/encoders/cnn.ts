@@ -1,86 +1,98 @@
-import fs from 'node:fs';
-import crypto from 'node:crypto';
-import path from 'node:path';
 import { onnxModel } from '../nn/onnxSession.ts';
+import { parseExecutionProvider } from '../nn/executionProvider.ts';
 import { resizeCropSquare } from '../imgproc/resample.ts';
-import { toRgb, type Image } from '../core/image.ts';
+import { toGray, toRgb, type Image } from '../core/image.ts';
 import { DejaError } from '../core/errors.ts';
 import { canonicalSpec, type Encoder, type EncoderFactory } from './encoder.ts';
+import { IMAGENET_MEAN, IMAGENET_STD, modelSpecName, resolveCnnContract, type CnnContract } from './cnnContract.ts';
 
 /**
- * Embedding from a user-supplied ONNX model (a CNN trunk exported from PyTorch, say): the photo is
- * resized (shorter side) and centre-cropped to `size`×`size`, normalised per channel with `mean` and `std`
- * (ImageNet's by default), fed as NCHW float32, and the chosen output flattened and L2-normalised
- * (compared with cosine distance).
- * Options: `model` (path, required), `size` (224), `mean` / `std` (`0.485/0.456/0.406`, `0.229/0.224/0.225`),
- * `output` (first output), `dim` (the embedding size; probed from the model when omitted).
+ * Embedding from an ONNX model (a CNN trunk exported from PyTorch, say): the photo is resized (shorter
+ * side) and centre-cropped to `size`×`size`, normalised per channel with `mean` and `std`, fed as
+ * float32 in the model's layout, and the chosen output flattened and L2-normalised (compared with
+ * cosine distance).
+ *
+ * Options: `model` (a path, or a model name from `deja models`), `size`, `mean` / `std`, `output`, `dim`;
+ * their defaults come from the model's card in `manifest.json` when it has one, else from the ONNX
+ * graph's input and output shapes (size, dim) and ImageNet's statistics. So the dimension is known at
+ * creation, without running the model. `threads` (1), `provider` (`cpu` or `cuda`) and `batch` (photos
+ * per run, 16, for models with a dynamic batch) choose how it runs and are not part of the spec.
  * The spec records the model file's sha256 prefix, so descriptors from another model are refused.
  */
 export const cnnFactory: EncoderFactory = {
   name: 'cnn',
-  description: 'embedding from an ONNX model: cnn(model=path.onnx,size=224,mean=…,std=…,output=name)',
-  options: ['model', 'size', 'mean', 'std', 'output', 'dim'],
+  description: 'embedding from an ONNX model: cnn(model=path.onnx|name,size=224,mean=…,std=…,output=name,threads=1,provider=cpu|cuda)',
+  options: ['model', 'size', 'mean', 'std', 'output', 'dim', 'threads', 'provider', 'batch'],
   create(options): Encoder {
-    const file = options.model;
-    if (!file) throw new DejaError('BAD_ARGUMENT', 'the cnn encoder needs a model', { hint: 'use --encoder "cnn(model=path/to/model.onnx)"' });
-    if (!fs.existsSync(file)) throw new DejaError('NOT_FOUND', 'ONNX model file not found', { file, hint: 'check the model= path' });
-    const size = Number(options.size ?? 224);
-    const mean = triple(options.mean ?? '0.485/0.456/0.406', 'mean');
-    const std = triple(options.std ?? '0.229/0.224/0.225', 'std');
-    if (std.some((s) => s <= 0)) throw new DejaError('BAD_ARGUMENT', `Expected positive std for cnn but received ${options.std}`);
-    if (!Number.isInteger(size) || size < 8 || size > 1024)
-      throw new DejaError('BAD_ARGUMENT', `Expected integer between 8 and 1024 for cnn size but received ${options.size}`);
-    const dim = Number(options.dim ?? 0);
-    const model = onnxModel(path.resolve(file));
-    const digest = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 12);
-    const specOptions: Record<string, string> = { model: path.basename(file), sha: digest };
-    if (size !== 224) specOptions.size = String(size);
-    if (options.mean) specOptions.mean = mean.join('/');
-    if (options.std) specOptions.std = std.join('/');
-    if (options.output) specOptions.output = options.output;
+    const contract = resolveCnnContract(options);
+    const threads = Number(options.threads ?? 1);
+    const provider = parseExecutionProvider(options.provider ?? 'cpu');
+    const batch = Number(options.batch ?? 16);
+    if (!Number.isInteger(batch) || batch < 1 || batch > 1024)
+      throw new DejaError('BAD_ARGUMENT', `Expected integer between 1 and 1024 for cnn batch but received ${options.batch}`);
+    const model = onnxModel(contract.file, { threads, provider });
+    const perRun = contract.dynamicBatch ? batch : 1;
+    const encodeBatch = async (images: readonly Image[]): Promise<Float32Array[]> => {
+      const out: Float32Array[] = [];
+      for (let i = 0; i < images.length; i += perRun) out.push(...(await runChunk(images.slice(i, i + perRun))));
+      return out;
+    };
+    const runChunk = async (images: readonly Image[]): Promise<Float32Array[]> => {
+      const { size, channels, layout } = contract;
+      const dims = layout === 'NCHW' ? [images.length, channels, size, size] : [images.length, size, size, channels];
+      const data = new Float32Array(images.length * channels * size * size);
+      images.forEach((image, i) => data.set(toTensor(image, contract), i * channels * size * size));
+      const { data: values } = (await model.runBatch({ [contract.input]: { data, dims } }, [contract.output]))[contract.output];
+      if (values.length !== images.length * contract.dim)
+        throw new DejaError('MODEL_ERROR', `model output has ${values.length / images.length} values per photo, expected dim=${contract.dim}`, { file: contract.file });
+      return images.map((_, i) => l2Normalise(values.slice(i * contract.dim, (i + 1) * contract.dim)));
+    };
     return {
       name: 'cnn',
-      spec: canonicalSpec('cnn', specOptions),
+      spec: canonicalSpec('cnn', specOptions(contract, options)),
       version: 1,
-      dim,
-      inputSize: size,
+      dim: contract.dim,
+      inputSize: contract.size,
       metric: 'cosine',
       async encode(image: Image) {
-        const input = toTensor(resizeCropSquare(toRgb(image), size), mean, std);
-        const { data } = await model.run(input, [1, 3, size, size], options.output);
-        if (dim && data.length !== dim)
-          throw new DejaError('MODEL_ERROR', `model output has ${data.length} values, expected dim=${dim}`, { file });
-        let ss = 0;
-        for (let i = 0; i < data.length; i++) ss += data[i] * data[i];
-        const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-        for (let i = 0; i < data.length; i++) data[i] *= inv;
-        return data;
+        return (await runChunk([image]))[0];
       },
+      encodeBatch,
     };
   },
 };
 
-function triple(text: string, what: string): number[] {
-  const v = text.split('/').map(Number);
-  if (v.length !== 3 || v.some((x) => !Number.isFinite(x)))
-    throw new DejaError('BAD_ARGUMENT', `Expected three numbers like 0.5/0.5/0.5 for cnn ${what} but received ${text}`);
-  return v;
+/** The options that change the output: the model (name and sha256 prefix), and size, mean, std and output where not the defaults. */
+function specOptions(c: CnnContract, options: Readonly<Record<string, string>>): Record<string, string> {
+  const spec: Record<string, string> = { model: modelSpecName(c), sha: c.sha256.slice(0, 12) };
+  if (c.size !== 224) spec.size = String(c.size);
+  if (options.mean || c.mean.join('/') !== IMAGENET_MEAN.join('/')) spec.mean = c.mean.join('/');
+  if (options.std || c.std.join('/') !== IMAGENET_STD.join('/')) spec.std = c.std.join('/');
+  if (options.output) spec.output = c.output;
+  return spec;
 }
 
-function toTensor(image: Image, mean: number[], std: number[]): Float32Array {
+/** Resized, centre-cropped, normalised values of one photo in the contract's layout. */
+function toTensor(photo: Image, c: CnnContract): Float32Array {
+  const image = resizeCropSquare(c.channels === 3 ? toRgb(photo) : toGray(photo), c.size);
   const n = image.width * image.height;
-  const out = new Float32Array(3 * n);
-  for (let c = 0; c < 3; c++) {
-    const m = mean[c];
-    const s = 1 / std[c];
-    for (let i = 0; i < n; i++) out[c * n + i] = (image.data[c * n + i] - m) * s;
+  const out = new Float32Array(c.channels * n);
+  for (let ch = 0; ch < c.channels; ch++) {
+    const m = c.mean[ch];
+    const s = 1 / c.std[ch];
+    for (let i = 0; i < n; i++) {
+      const v = (image.data[ch * n + i] - m) * s;
+      if (c.layout === 'NCHW') out[ch * n + i] = v;
+      else out[i * c.channels + ch] = v;
+    }
   }
   return out;
 }
 
-/** Probes the embedding size by running the model once on a gray image. */
-export async function probeCnnDim(encoder: Encoder): Promise<number> {
-  const size = encoder.inputSize;
-  const data = new Float32Array(3 * size * size).fill(0.5);
-  return (await encoder.encode({ width: size, height: size, channels: 3, data })).length;
+function l2Normalise(v: Float32Array): Float32Array {
+  let ss = 0;
+  for (let i = 0; i < v.length; i++) ss += v[i] * v[i];
+  const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+  for (let i = 0; i < v.length; i++) v[i] *= inv;
+  return v;
 }

@@ -23,6 +23,23 @@ export interface Encoder {
   readonly metric: Metric;
   /** Descriptor of one decoded photo (values are finite). */
   encode(image: Image): Float32Array | Promise<Float32Array>;
+  /**
+   * Descriptors of several photos at once, in order (one network run per batch, for instance).
+   * Optional: `encodeBatch(encoder, images)` loops over `encode` for encoders without it.
+   */
+  encodeBatch?(images: readonly Image[]): Promise<Float32Array[]>;
+}
+
+/**
+ * Descriptors of several decoded photos, in order: the encoder's own `encodeBatch` when it has one,
+ * else `encode` on each photo in turn. Both give the same values.
+ * @example const [a, b] = await encodeBatch(createEncoder('gist'), [photoA, photoB]);
+ */
+export async function encodeBatch(encoder: Encoder, images: readonly Image[]): Promise<Float32Array[]> {
+  if (encoder.encodeBatch) return encoder.encodeBatch(images);
+  const out: Float32Array[] = [];
+  for (const image of images) out.push(await encoder.encode(image));
+  return out;
 }
 
 /** Builds an encoder from its options (the key=value pairs of a spec string). */

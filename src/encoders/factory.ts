@@ -1,7 +1,6 @@
 import { DejaError } from '../core/errors.ts';
 import type { Encoder } from './encoder.ts';
 import { encoderFactory } from './registry.ts';
-import { probeCnnDim } from './cnn.ts';
 
 /**
  * Parses one encoder spec: `name` or `name(key=value,key=value)`, e.g. `gist`, `tiny(size=16)`,
@@ -31,12 +30,14 @@ export function createEncoder(spec: string): Encoder {
   return factory.create(options);
 }
 
-/** Like `createEncoder`, and also learns the dimension of encoders that only know it after a first run (cnn). */
+/**
+ * `createEncoder` behind a promise, for the callers written when a cnn encoder learned its dimension on
+ * a first run. Every encoder now knows `dim` at creation (the cnn encoder from its model card or the
+ * ONNX graph's output shape), so this runs nothing.
+ * @deprecated call `createEncoder`
+ */
 export async function createEncoderResolved(spec: string): Promise<Encoder> {
-  const e = createEncoder(spec);
-  if (e.dim > 0) return e;
-  const dim = await probeCnnDim(e);
-  return { ...e, dim, encode: e.encode.bind(e) };
+  return createEncoder(spec);
 }
 
 /** One part of a combined spec with its weight. */

@@ -1,7 +1,8 @@
 import { assert, DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
 import { Rng } from '../core/rng.ts';
-import { dotBlock, dotsToDistances, pairDistance, rowSquaredNorms, TopK } from './distances.ts';
+import { dotsToDistances, pairDistance, rowSquaredNorms, TopK } from './distances.ts';
+import { dotBlock } from '../math/dotBlock.ts';
 import type { Neighbours } from './vectorIndex.ts';
 
 /**

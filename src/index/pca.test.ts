@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../core/rng.ts';
 import { exactKnn, FlatIndex } from './flat.ts';
-import { jacobiEigen, PcaIndex, pcaProject, trainPca } from './pca.ts';
+import { PcaIndex, pcaProject, trainPca } from './pca.ts';
 
 /** Random orthonormal rows (`rows × dim`) by Gram–Schmidt on Gaussian vectors. */
 function orthonormalRows(rows: number, dim: number, rng: Rng): Float64Array {
@@ -73,21 +73,6 @@ test('PCA recovers the axes and variances of an anisotropic Gaussian, in decreas
     assert.ok(Math.abs(pca.variances[j] - want) / want < 0.06, `variance ${j}: ${pca.variances[j]} vs ${want}`);
   }
   assert.ok(pca.variances[0] > pca.variances[1] && pca.variances[1] > pca.variances[2]);
-});
-
-test('jacobiEigen reconstructs a symmetric matrix from its eigenpairs', () => {
-  const rng = new Rng(2);
-  const size = 12;
-  const a = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) for (let j = i; j < size; j++) a[i * size + j] = a[j * size + i] = rng.normal();
-  const { values, vectors } = jacobiEigen(Float64Array.from(a), size);
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < size; j++) {
-      let s = 0;
-      for (let e = 0; e < size; e++) s += vectors[i * size + e] * values[e] * vectors[j * size + e];
-      assert.ok(Math.abs(s - a[i * size + j]) < 1e-9, `A[${i}][${j}]`);
-    }
-  }
 });
 
 test('PCA handles 1536-D descriptors from 3,000 samples in a few seconds', () => {

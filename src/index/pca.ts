@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import { assert, DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
 import { Rng } from '../core/rng.ts';
-import { fastDotBlock } from './fastDotBlock.ts';
+import { covariance } from '../math/covariance.ts';
+import { fastDotBlock } from '../math/fastDotBlock.ts';
+import { identity, jacobiEigen } from '../math/symmetricEigen.ts';
 import { checkNewLabels } from './flat.ts';
 import type { FileDigest } from './digest.ts';
 import { readIndexMeta, readVerifiedIndexFile, saveIndexFiles, type IndexMeta, type IndexSource } from './indexMeta.ts';
@@ -116,34 +118,6 @@ function sampleRows(n: number, count: number, rng: Rng): Int32Array {
   return all.subarray(0, count).sort();
 }
 
-/** Sample covariance (dim × dim, float32, symmetric) of the chosen rows around `mean`. */
-function covariance(data: Float32Array, dim: number, rows: Int32Array, mean: Float64Array): Float32Array {
-  const s = rows.length;
-  const xt = new Float32Array(dim * s); // centred sample, transposed: one row per coordinate
-  for (let i = 0; i < s; i++) {
-    const o = rows[i] * dim;
-    for (let t = 0; t < dim; t++) xt[t * s + i] = data[o + t] - mean[t];
-  }
-  const cov = new Float32Array(dim * dim);
-  const b = 512;
-  const tile = new Float64Array(b * b);
-  for (let i0 = 0; i0 < dim; i0 += b) {
-    const ib = Math.min(b, dim - i0);
-    for (let j0 = i0; j0 < dim; j0 += b) {
-      const jb = Math.min(b, dim - j0);
-      fastDotBlock(xt, i0, ib, xt, j0, jb, s, tile);
-      for (let i = 0; i < ib; i++) {
-        for (let j = 0; j < jb; j++) {
-          const v = tile[i * jb + j] / (s - 1);
-          cov[(i0 + i) * dim + j0 + j] = v;
-          cov[(j0 + j) * dim + i0 + i] = v;
-        }
-      }
-    }
-  }
-  return cov;
-}
-
 /** Rows of (C Q) for Q given by rows: `out_j = C q_j` (C symmetric, float32; accumulation float64). */
 function multiplyRows(cov: Float32Array, dim: number, basis: Float64Array, l: number): Float64Array {
   const q32 = Float32Array.from(basis);
@@ -177,51 +151,6 @@ function orthonormalizeRows(m: Float64Array, rows: number, dim: number, rng: Rng
   }
 }
 
-/**
- * Eigen-decomposition of a symmetric `size × size` matrix by cyclic Jacobi rotations (Golub & Van Loan §8.5.3).
- * `a` is destroyed. Returns eigenvalues and eigenvectors as the columns of `vectors` (row-major).
- */
-export function jacobiEigen(a: Float64Array, size: number): { values: Float64Array; vectors: Float64Array } {
-  const v = identity(size);
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0, diag = 0;
-    for (let p = 0; p < size; p++) {
-      diag += a[p * size + p] ** 2;
-      for (let q = p + 1; q < size; q++) off += a[p * size + q] ** 2;
-    }
-    if (off <= 1e-30 * Math.max(diag, 1e-300)) break;
-    for (let p = 0; p < size - 1; p++) for (let q = p + 1; q < size; q++) rotate(a, v, size, p, q);
-  }
-  const values = new Float64Array(size);
-  for (let i = 0; i < size; i++) values[i] = a[i * size + i];
-  return { values, vectors: v };
-}
-
-/** One Jacobi rotation zeroing a[p][q] (Golub & Van Loan, Algorithm 8.5.1), applied to a and v. */
-function rotate(a: Float64Array, v: Float64Array, size: number, p: number, q: number): void {
-  const apq = a[p * size + q];
-  if (Math.abs(apq) < 1e-300) return;
-  const tau = (a[q * size + q] - a[p * size + p]) / (2 * apq);
-  const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-  const c = 1 / Math.sqrt(1 + t * t);
-  const s = t * c;
-  for (let k = 0; k < size; k++) {
-    const akp = a[k * size + p], akq = a[k * size + q];
-    a[k * size + p] = c * akp - s * akq;
-    a[k * size + q] = s * akp + c * akq;
-  }
-  for (let k = 0; k < size; k++) {
-    const apk = a[p * size + k], aqk = a[q * size + k];
-    a[p * size + k] = c * apk - s * aqk;
-    a[q * size + k] = s * apk + c * aqk;
-  }
-  for (let k = 0; k < size; k++) {
-    const vkp = v[k * size + p], vkq = v[k * size + q];
-    v[k * size + p] = c * vkp - s * vkq;
-    v[k * size + q] = s * vkp + c * vkq;
-  }
-}
-
 /** Components = Ritz vectors (basisᵀ · eigenvector) of the outDim largest Ritz values. */
 function assemble(
   ritz: { values: Float64Array; vectors: Float64Array },
@@ -244,12 +173,6 @@ function assemble(
     }
   }
   return { dim, outDim, mean: Float32Array.from(mean), components, variances };
-}
-
-function identity(size: number): Float64Array {
-  const m = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) m[i * size + i] = 1;
-  return m;
 }
 
 function dot64(a: Float64Array, ao: number, b: Float64Array, bo: number, dim: number): number {

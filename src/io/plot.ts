@@ -137,7 +137,7 @@ export async function svgToPng(svg: string): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-/** Writes an SVG plot as PNG (`.png`) or as the SVG itself (`.svg`); creates the folder. */
+/** Writes an SVG plot as PNG (`.png`) or as the SVG itself (`.svg`); creates the folder (benchmarks write their own tree). */
 export async function writePlot(svg: string, file: string): Promise<void> {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   if (file.toLowerCase().endsWith('.svg')) fs.writeFileSync(file, svg);

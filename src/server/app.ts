@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { parseIndexSpec } from '../index/factory.ts';
 import { Collection } from '../store/collection.ts';
-import { errorResponse, zodToDejaError } from './httpErrors.ts';
+import { errorResponse } from './httpErrors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
 import { JobQueue } from './jobs.ts';
 import { collectionCache } from './collectionCache.ts';
 import { FifoGate } from './fifoGate.ts';
@@ -31,9 +32,7 @@ const NoFields = z.object({});
  * @throws DejaError for bad options or a folder that is not a collection
  */
 export async function createServer(rawOptions: ServeOptions): Promise<FastifyInstance> {
-  const parsed = ServeOptions.safeParse(rawOptions);
-  if (!parsed.success) throw zodToDejaError(parsed.error, 'options');
-  const settings = parsed.data;
+  const settings = parseOptions(ServeOptions, rawOptions);
   for (const spec of settings.indexes) parseIndexSpec(spec);
   const collection = Collection.open(path.resolve(settings.collection));
   const jobs = new JobQueue(settings, createJobFilesDir());
@@ -121,26 +120,4 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
     timer = setTimeout(() => reject(new DejaError('TIME_LIMIT', `${what} took longer than ${ms / 1000} s`, { hint: 'ask for fewer results, or raise deja serve --request-timeout' })), ms);
   });
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
-}
-
-/** Starts `deja serve`: creates the server and listens; resolves with its address. */
-export async function startServer(rawOptions: ServeOptions): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await createServer(rawOptions);
-  const settings = ServeOptions.parse(rawOptions);
-  try {
-    await app.listen({ port: settings.port, host: settings.host });
-  } catch (e) {
-    await app.close();
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new DejaError('BAD_ARGUMENT', `port ${settings.port} is already in use`, { hint: 'pick another with --port, or stop the other server' });
-    if (code === 'EACCES') throw new DejaError('BAD_ARGUMENT', `not allowed to listen on port ${settings.port}`, { hint: 'use a port above 1023' });
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new DejaError('BAD_ARGUMENT', `cannot listen on host ${settings.host}`, { hint: 'use 127.0.0.1, 0.0.0.0 or an address of this machine' });
-    throw e;
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : settings.port;
-  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  // A wildcard address is not a name to browse to (nor one the Host check accepts): print loopback.
-  const shown = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host === '::' ? '[::1]' : host;
-  return { app, url: `http://${shown}:${port}/` };
 }

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { DejaError, isDejaError, type ErrorCode } from '../core/errors.ts';
+import { isDejaError, type DejaError, type ErrorCode } from '../core/errors.ts';
+import { optionsError } from '../core/parseOptions.ts';
+
+/** Where an API client finds the accepted fields. */
+export const FIELDS_HINT = 'see /openapi.json for the accepted fields';
 
 /** HTTP status for each kind of bad input: the client's fault is 4xx, the server's state 5xx. */
 const STATUS: Record<ErrorCode, number> = {
@@ -34,13 +38,6 @@ function statusOf(e: DejaError): number {
   return STATUS[e.code] ?? 400;
 }
 
-/** A zod failure as one DejaError line naming the field, like the CLI's option errors. */
-export function zodToDejaError(error: z.ZodError, where: string): DejaError {
-  const issue = error.issues[0];
-  const field = issue.path.length ? issue.path.join('.') : where;
-  return new DejaError('BAD_ARGUMENT', `${field}: ${issue.message}`, { hint: 'see /openapi.json for the accepted fields' });
-}
-
 /**
  * Any error thrown while answering, as status + body. DejaErrors keep their code, file and hint;
  * fastify's own client errors (malformed JSON, body too large, wrong content type) keep their 4xx;
@@ -48,7 +45,7 @@ export function zodToDejaError(error: z.ZodError, where: string): DejaError {
  */
 export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
   if (isDejaError(e)) return { status: statusOf(e), body: { error: e.toJSON() } };
-  if (e instanceof z.ZodError) return errorResponse(zodToDejaError(e, 'request'));
+  if (e instanceof z.ZodError) return errorResponse(optionsError(e, undefined, FIELDS_HINT));
   const fe = e as { statusCode?: number; code?: string; message?: string };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, body: { error: { code: fastifyCode(fe.code, fe.statusCode), message: oneLine(fe.message ?? 'bad request'), hint: fastifyHint(fe.code) } } };

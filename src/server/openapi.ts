@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RouteSpec } from './route.ts';
+import { ErrorResponse, Job, jobOf } from './responses.ts';
 
 type Json = Record<string, unknown>;
 
@@ -9,32 +10,11 @@ function inputSchema(schema: z.ZodObject): { properties: Record<string, Json>; r
   return { properties: js.properties ?? {}, required: js.required ?? [] };
 }
 
-const ERROR = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, file: { type: 'string' }, hint: { type: 'string' } },
-    },
-  },
-};
-
-const JOB = {
-  type: 'object',
-  required: ['id', 'kind', 'state', 'progress', 'url', 'events'],
-  properties: {
-    id: { type: 'string', pattern: '^[0-9a-f]{32}$' },
-    kind: { type: 'string' },
-    state: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
-    progress: { type: 'object', properties: { stage: { type: 'string' }, done: { type: 'number' }, total: { type: 'number' } } },
-    result: { description: 'the task result once done' },
-    error: { oneOf: [{ type: 'null' }, { $ref: '#/components/schemas/Error/properties/error' }] },
-    url: { type: 'string' },
-    events: { type: 'string' },
-  },
-};
+/** JSON Schema of an answer as the server sends it. */
+function outputSchema(schema: z.ZodType): Json {
+  const { $schema: _, ...js } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Json;
+  return js;
+}
 
 /**
  * The OpenAPI 3.1 document of the routes, generated from the same zod schemas that validate requests
@@ -72,9 +52,13 @@ export function openApiDocument(routes: RouteSpec[], version: string): Json {
       if (!files.some((x) => x.required)) content['application/json'] = { schema: { type: 'object', additionalProperties: false, properties: f.properties, required: f.required } };
       op.requestBody = { required: true, content };
     }
+    const json = (schema: Json) => ({ 'application/json': { schema } });
     const ok = r.job
-      ? { '202': { description: `job accepted (${r.returns})`, content: { 'application/json': { schema: { $ref: '#/components/schemas/Job' } } } }, '200': { description: 'with ?wait=true: the finished job', content: { 'application/json': { schema: { $ref: '#/components/schemas/Job' } } } } }
-      : { '200': { description: r.returns, content: { [r.produces ?? 'application/json']: { schema: r.produces ? { type: 'string', format: 'binary' } : { type: 'object' } } } } };
+      ? {
+          '202': { description: `job accepted; its result once done: ${r.returns}`, content: json({ $ref: '#/components/schemas/Job' }) },
+          '200': { description: 'with ?wait=true: the finished job', content: json(outputSchema(jobOf(r.response))) },
+        }
+      : { '200': { description: r.returns, content: r.produces ? { [r.produces]: { schema: { type: 'string', format: 'binary' } } } : json(r.response ? outputSchema(r.response) : { type: 'object' }) } };
     const err = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
     op.responses = {
       ...ok,
@@ -89,7 +73,7 @@ export function openApiDocument(routes: RouteSpec[], version: string): Json {
     openapi: '3.1.0',
     info: { title: 'Deja HTTP API', version, description: 'Data-driven computational photography over a photo collection: the same tasks as the deja CLI.' },
     paths,
-    components: { schemas: { Error: ERROR, Job: JOB } },
+    components: { schemas: { Error: outputSchema(ErrorResponse), Job: outputSchema(Job) } },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { PhotoRecord } from '../store/collection.ts';
-import { displayName } from '../actions/searchFile.ts';
+import { displayName } from '../core/displayName.ts';
 
 /** How the API refers to a collection photo: id, a short name, its source path and its thumbnail URL. */
 export function photoRef(photo: Pick<PhotoRecord, 'id' | 'path'>): { id: number; name: string; path: string; thumbnail: string } {

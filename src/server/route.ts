@@ -25,9 +25,9 @@ export interface ServerContext extends JobEnv {
  * The work of a job route. It runs in the job worker thread (so the server keeps answering while it
  * computes) on the input the route's handler returned: plain data, Buffers and typed arrays only.
  */
-export interface JobSpec<I = unknown> {
+export interface JobSpec<I = unknown, O = unknown> {
   kind: string;
-  run(env: JobEnv, input: I, job: JobContext): Promise<unknown>;
+  run(env: JobEnv, input: I, job: JobContext): Promise<O>;
 }
 
 /** A handler's input, parsed and validated before it runs. */
@@ -41,11 +41,10 @@ export interface RouteInput<Q, F> {
   reply: FastifyReply;
 }
 
-/**
- * One HTTP route, described once: fastify registers it from this and the OpenAPI document is
- * generated from it, so the schemas that validate a request are the ones the document shows.
- */
-export interface RouteSpec<Q extends z.ZodObject = z.ZodObject, F extends z.ZodObject = z.ZodObject> {
+type Awaitable<T> = T | Promise<T>;
+
+/** What every route declares: where it is, what it takes, and how the OpenAPI document shows it. */
+interface RouteBase<Q extends z.ZodObject, F extends z.ZodObject> {
   method: 'GET' | 'POST';
   /** fastify syntax: `/api/photos/:id/thumbnail`. */
   url: string;
@@ -57,18 +56,41 @@ export interface RouteSpec<Q extends z.ZodObject = z.ZodObject, F extends z.ZodO
   /** Text fields of the request body (multipart fields or a JSON object). */
   fields?: F;
   files?: FileField[];
-  /** Runs as a job: the handler validates and returns the job's input; 202 with the job (200 with the finished job when `?wait=true`). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route's own input type
-  job?: JobSpec<any>;
   /** Media type of a non-JSON response (thumbnails, job files, events). */
   produces?: string;
-  /** What the response holds (shown in the OpenAPI document). */
+  /** What the response holds, in a line (the OpenAPI description of the 200 answer). */
   returns: string;
-  /** Handler: the answer of a direct route; for a job route, the input of its work. */
-  handle(input: RouteInput<z.output<Q>, z.output<F>>): Promise<unknown> | unknown;
 }
 
-/** Keeps the generic types of one route while the route list holds them all. */
-export function defineRoute<Q extends z.ZodObject, F extends z.ZodObject>(spec: RouteSpec<Q, F>): RouteSpec {
-  return spec as unknown as RouteSpec;
+/** A route answered at once: `response` is the schema of its JSON answer (none for `produces` routes). */
+export interface DirectRoute<Q extends z.ZodObject, F extends z.ZodObject, R extends z.ZodType> extends RouteBase<Q, F> {
+  job?: undefined;
+  response?: R;
+  handle(input: RouteInput<z.output<Q>, z.output<F>>): Awaitable<z.input<R>>;
+}
+
+/**
+ * A route run as a job: the handler validates and returns the job's input; 202 with the job (200 with
+ * the finished job when `?wait=true`). `response` is the schema of the job's result.
+ */
+export interface JobRoute<Q extends z.ZodObject, F extends z.ZodObject, R extends z.ZodType, I> extends RouteBase<Q, F> {
+  job: JobSpec<I, z.input<R>>;
+  response: R;
+  handle(input: RouteInput<z.output<Q>, z.output<F>>): Awaitable<I>;
+}
+
+/**
+ * One HTTP route, described once: fastify registers it from this and the OpenAPI document is
+ * generated from it, so the schemas that validate a request, and the one its answer is checked
+ * against at compile time, are the ones the document shows.
+ */
+export type RouteSpec = (DirectRoute<z.ZodObject, z.ZodObject, z.ZodType> | JobRoute<z.ZodObject, z.ZodObject, z.ZodType, unknown>) & {
+  handle(input: RouteInput<unknown, unknown>): Awaitable<unknown>;
+};
+
+/** Keeps the generic types of one route (its answer checked against `response`) while the route list holds them all. */
+export function defineRoute<Q extends z.ZodObject, F extends z.ZodObject, R extends z.ZodType, I>(spec: JobRoute<Q, F, R, I>): RouteSpec;
+export function defineRoute<Q extends z.ZodObject, F extends z.ZodObject, R extends z.ZodType = z.ZodType>(spec: DirectRoute<Q, F, R>): RouteSpec;
+export function defineRoute(spec: unknown): RouteSpec {
+  return spec as RouteSpec;
 }

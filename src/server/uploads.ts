@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
 import { probeImage } from '../io/decode.ts';
-import { zodToDejaError } from './httpErrors.ts';
+import { parseOptions } from '../core/parseOptions.ts';
+import { FIELDS_HINT } from './httpErrors.ts';
 
 /** One uploaded file. */
 export interface Upload {
@@ -161,9 +162,7 @@ export function parseFields<T extends z.ZodObject>(schema: T, fields: Record<str
     if (!prop) throw new DejaError('BAD_ARGUMENT', `unknown field "${key}"`, { hint: `accepted fields: ${Object.keys(props).join(', ') || 'none'}` });
     value[key] = typeof raw === 'string' ? coerce(raw, prop) : raw;
   }
-  const r = schema.safeParse(value);
-  if (!r.success) throw zodToDejaError(r.error, 'fields');
-  return r.data;
+  return parseOptions(schema, value, FIELDS_HINT);
 }
 
 interface JsonProp {

@@ -453,7 +453,7 @@ export class Collection {
 
   private descriptorFile(spec: string): DescriptorFile {
     const e = this.db.prepare('SELECT dim, dtype, file FROM encoders WHERE spec = ?').get(spec) as EncoderFile | undefined;
-    if (!e) throw new DejaError('NO_DATA', `the collection has no ${spec} descriptors`, { file: this.dir, hint: `add them with: deja index --encoders "${spec}"` });
+    if (!e) throw new DejaError('NO_DATA', `the collection has no ${spec} descriptors`, { file: this.dir, hint: `add them by indexing the same photos again: deja index --encoders "${spec}" <their folders or archives>` });
     return this.openFile(spec, e);
   }
 
@@ -615,7 +615,7 @@ export class Collection {
       const rows = e ? (this.db.prepare('SELECT row, photo_id FROM descriptors WHERE spec = ? ORDER BY row').raw().all(spec) as [number, number][]) : [];
       return { e, rows };
     })();
-    if (!snapshot.e) throw new DejaError('NO_DATA', `the collection has no ${spec} descriptors`, { file: this.dir, hint: `add them with: deja index --encoders "${spec}"` });
+    if (!snapshot.e) throw new DejaError('NO_DATA', `the collection has no ${spec} descriptors`, { file: this.dir, hint: `add them by indexing the same photos again: deja index --encoders "${spec}" <their folders or archives>` });
     const f = this.openFile(spec, snapshot.e);
     const prefix = cached && cached.file === snapshot.e.file && isAppendOf(cached, snapshot.rows) ? cached : undefined;
     if (prefix && snapshot.rows.length === prefix.n) {

@@ -21,7 +21,7 @@ function fakeFetch(bodies: [number, unknown][]): string[] {
 }
 
 function job(state: Job['state'], done: number, result: unknown = null, error: Job['error'] = null): Job<{ answer: number }> {
-  return { id: 'ab12', kind: 'locate', state, progress: { stage: 'matching', done, total: 3 }, result: result as { answer: number } | null, error, url: '/api/jobs/ab12', events: '/api/jobs/ab12/events' };
+  return { id: 'ab12', kind: 'locate', state, progress: { stage: 'matching', done, total: 3 }, result: result as { answer: number } | null, error, url: '/api/jobs/ab12', events: '/api/jobs/ab12/events', queuedAt: '2024-01-01T00:00:00.000Z', startedAt: null, finishedAt: null };
 }
 
 test('a server error becomes an ApiError whose line is the message, then the hint', async () => {

@@ -7,6 +7,7 @@ import type {
   ApiErrorBody, ClassifyResult, ColorizeResult, CompleteResult, GeoPhotos, Health, Info, Job, LocateResult,
   LocateSequenceResult, PhotoPage, SearchResult,
 } from './apiTypes.ts';
+import type { MethodMenus } from '../actions/methods.ts';
 
 /** A failed request, carrying the server's error code, message and hint. */
 export class ApiError extends Error {
@@ -85,6 +86,8 @@ const post = <T>(url: string, fields: FormFields) => request<T>(url, { method: '
 export const api = {
   health: () => request<Health>('/api/health'),
   info: () => request<Info>('/api/info'),
+  /** Each capability's methods, from the server's method registries (the menus of Complete and Colorize). */
+  methods: () => request<MethodMenus>('/api/methods'),
   photos: (offset: number, limit: number) => request<PhotoPage>(`/api/photos?offset=${offset}&limit=${limit}`),
   geo: () => request<GeoPhotos>('/api/photos/geo'),
   thumbnail: (id: number, size = 256) => `/api/photos/${id}/thumbnail?size=${size}`,

@@ -1,185 +1,32 @@
 /**
- * The JSON shapes of the Deja HTTP API (`deja serve`), as the page reads them. URLs in these
- * objects (thumbnails, job files) are absolute paths on the same server.
+ * The JSON shapes of the Deja HTTP API (`deja serve`), as the page reads them: inferred from the
+ * server's own response schemas (src/server/responses.ts, also shown in /openapi.json), never copied
+ * by hand. Type-only: nothing of the server reaches the page's bundle.
  */
-import type { CollectionInfo } from '../actions/info.ts';
+import type { z } from 'zod';
+import type * as S from '../server/responses.ts';
 
 /** Body of every 4xx/5xx answer. */
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-  file?: string;
-  hint?: string;
-}
-
-export interface Health {
-  ok: boolean;
-  photos: number;
-}
-
-/** `GET /api/info`: the action's own summary, plus the collection folder's name. */
-export type Info = CollectionInfo & { name: string };
-
-export interface PhotoSummary {
-  id: number;
-  name: string;
-  width: number;
-  height: number;
-  label: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  takenAt: string | null;
-  thumbnail: string;
-}
-
-export interface PhotoPage {
-  total: number;
-  offset: number;
-  limit: number;
-  photos: PhotoSummary[];
-}
-
-export interface LatLon {
-  latitude: number;
-  longitude: number;
-}
-
-export interface GeoPhotos {
-  photos: (LatLon & { id: number })[];
-}
-
-export interface SearchHit {
-  id: number;
-  name: string;
-  path: string;
-  distance: number;
-  mirrored: boolean;
-  thumbnail: string;
-}
-
-export interface SearchResult {
-  encoder: string;
-  k: number;
-  seconds: number;
-  results: SearchHit[];
-}
-
-export interface ClassifyResult {
-  label: string | null;
-  scores: { label: string; score: number; votes: number }[];
-  neighbours: { id: number; name: string; path: string; label: string | null; distance: number; thumbnail: string }[];
-  encoder: string;
-  k: number;
-  weighting: string;
-  collectionSize: number;
-  pca: number | null;
-  seconds: number;
-}
-
-export type JobState = 'queued' | 'running' | 'done' | 'failed';
+export type ApiErrorBody = z.infer<typeof S.ApiErrorBody>;
+export type Health = z.infer<typeof S.Health>;
+/** `GET /api/info`: the collection summary, plus the collection folder's name. */
+export type Info = z.infer<typeof S.Info>;
+export type PhotoSummary = z.infer<typeof S.PhotoSummary>;
+export type PhotoPage = z.infer<typeof S.PhotoPage>;
+export type GeoPhotos = z.infer<typeof S.GeoPhotos>;
+export type LatLon = { latitude: number; longitude: number };
+export type SearchResult = z.infer<typeof S.SearchResult>;
+export type SearchHit = SearchResult['results'][number];
+export type ClassifyResult = z.infer<typeof S.ClassifyResult>;
+export type LocateResult = z.infer<typeof S.LocateResult>;
+export type LocateNeighbour = LocateResult['neighbours'][number];
+export type LocateMode = LocateResult['modes'][number];
+export type LocateSequencePhoto = z.infer<typeof S.LocateSequencePhoto>;
+export type LocateSequenceResult = z.infer<typeof S.LocateSequenceResult>;
+export type CompleteResult = z.infer<typeof S.CompleteResult>;
+export type Completion = z.infer<typeof S.Completion>;
+export type ColorizeResult = z.infer<typeof S.ColorizeResult>;
+export type JobState = z.infer<typeof S.JobState>;
 
 /** A long task on the server; `result` is set once `state` is `done`, `error` once it is `failed`. */
-export interface Job<R = unknown> {
-  id: string;
-  kind: string;
-  state: JobState;
-  progress: { stage: string; done: number; total: number };
-  result: R | null;
-  error: ApiErrorBody | null;
-  url: string;
-  events: string;
-}
-
-export interface LocateNeighbour extends LatLon {
-  id: number;
-  name: string;
-  path: string;
-  distance: number;
-  weight: number;
-  voted: boolean;
-  thumbnail: string;
-}
-
-export interface LocateMode extends LatLon {
-  support: number;
-  count: number;
-  place: string | null;
-}
-
-export interface LocateResult {
-  encoder: string;
-  k: number;
-  bandwidthKm: number;
-  estimate: LatLon & { confidence: number; place: string | null };
-  nearestNeighbour: LatLon;
-  modes: LocateMode[];
-  neighbours: LocateNeighbour[];
-  excludedSelf: boolean | number;
-  exifGps: LatLon | null;
-  map: string;
-  seconds: number;
-}
-
-export type CompleteMethod = 'scene' | 'diffusion' | 'texture';
-
-export interface Completion {
-  rank: number;
-  source: { id: number; name: string; thumbnail: string } | null;
-  score: number | null;
-  image: string;
-}
-
-export interface CompleteResult {
-  method: CompleteMethod;
-  width: number;
-  height: number;
-  holeFraction: number;
-  collectionSize: number;
-  scenesMatched: number;
-  warnings: string[];
-  query: string;
-  original: string;
-  grid: string;
-  results: Completion[];
-  seconds: number;
-}
-
-export interface ColorizeResult {
-  method: 'transfer' | 'mean';
-  encoder: string;
-  width: number;
-  height: number;
-  note: string | null;
-  skippedGray: number;
-  matches: { id: number; name: string; distance: number; mirrored: boolean; thumbnail: string }[];
-  panels: { gray: string; average: string; result: string; sheet: string };
-}
-
-/** One photo of a located sequence. */
-export interface LocateSequencePhoto {
-  /** The uploaded file's name. */
-  path: string;
-  /** EXIF capture time, ISO 8601 with the photo's own UTC offset when it has one. */
-  takenAt: string | null;
-  /** Index of its trip (0-based), or null for a photo without capture time. */
-  trip: number | null;
-  /** The photo's estimate on its own (kNN mean shift). */
-  single: LatLon & { confidence: number; place: string | null };
-  /** The estimate decoded along its trip with the travel prior; null without a trip. */
-  sequence: (LatLon & { place: string | null }) | null;
-  exifGps: LatLon | null;
-}
-
-/** Result of `POST /api/locate/sequence` (as `deja locate --sequence --json`). */
-export interface LocateSequenceResult {
-  folder: string;
-  encoder: string;
-  k: number;
-  bandwidthKm: number;
-  trips: number;
-  /** In time order per trip, trip after trip, then the photos without capture time. */
-  photos: LocateSequencePhoto[];
-  withoutTime: string[];
-  skipped: { path: string; reason: string }[];
-  seconds: number;
-}
+export type Job<R = unknown> = Omit<z.infer<typeof S.Job>, 'result'> & { result: R | null };

@@ -137,16 +137,69 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
     await done('search');
   });
 
-  test("search: the server's error shows as one line, message and hint", async () => {
+  test("search: the server's error shows as one line, and choosing another photo clears it", async () => {
+    const notPhoto = path.join(dir, 'not-a-photo.jpg');
+    fs.writeFileSync(notPhoto, 'these are not the pixels you are looking for\n');
     const { page, done } = await openTab('search');
-    await page.getByTestId('search-file').setInputFiles(photos[5]);
-    await page.getByTestId('search-encoder').fill('gist-gray'); // a known encoder the fixture did not index
+    await page.getByTestId('search-file').setInputFiles(notPhoto);
     await page.getByTestId('search-run').click();
     const error = page.getByTestId('search-error');
     await error.waitFor();
-    assert.equal(await error.innerText(), 'the collection has no gist-gray descriptors — add them with: deja index --encoders "gist-gray"');
+    const line = await error.innerText();
+    assert.ok(line.length > 0 && !line.includes('\n'), `one line: ${line}`);
+    assert.match(line, /not-a-photo\.jpg|image/i, 'it says what was wrong');
     assert.equal(await page.getByTestId('search-result').count(), 0);
-    await done('search-error', /status of 409/); // the browser logs the failed request itself
+    await page.screenshot({ path: path.join(artifacts, 'search-error.png'), fullPage: true });
+    await page.getByTestId('search-file').setInputFiles(photos[5]);
+    assert.ok(await error.isHidden(), 'the stale error is gone as soon as the input is fixed');
+    await page.getByTestId('search-run').click();
+    await page.getByTestId('search-result').first().waitFor();
+    assert.ok(await error.isHidden());
+    await done('search-error-cleared', /status of 4\d\d/); // the browser logs the failed request itself
+  });
+
+  test('search: the encoder is chosen from a menu of the collection\'s encoders, and a result opens full size with a download', async () => {
+    const { page, done } = await openTab('search');
+    const menu = page.getByTestId('search-encoder');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=search-encoder] option').length > 1);
+    const options = await menu.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual([...options].sort(), ['gist', 'gist+lab-hist', 'gist+tiny', 'gist+tiny+lab-hist', 'lab-hist', 'tiny', 'tiny-gray'], 'the stored encoders and their combinations');
+    assert.equal(await menu.inputValue(), 'gist', "the task's default is selected");
+    assert.equal(await menu.evaluate((e) => e.tagName), 'SELECT', 'a menu, not a text box');
+    await menu.selectOption('tiny');
+    await page.getByTestId('search-file').setInputFiles(photos[5]);
+    await page.getByTestId('search-run').click();
+    await page.getByTestId('search-result').first().waitFor();
+    assert.match(await page.getByTestId('search-summary').innerText(), /by tiny,/);
+    await page.getByTestId('search-result').nth(1).getByTestId('open-photo').click();
+    const viewer = page.getByTestId('viewer');
+    await viewer.waitFor();
+    const [large] = await loadedWidths(page, '[data-testid=viewer-image]');
+    const [small] = await loadedWidths(page, '[data-testid=search-result] img');
+    assert.ok(large > small, `shown larger than its thumbnail (${large} vs ${small} px wide)`);
+    assert.match(await page.getByTestId('viewer-facts').innerText(), /Distance[\s\S]*Photo[\s\S]*id \d+/);
+    const link = page.getByTestId('viewer-download');
+    assert.match((await link.getAttribute('download')) ?? '', /\.jpg$/);
+    const got = await fetch(new URL((await link.getAttribute('href'))!, base));
+    assert.equal(got.headers.get('content-type'), 'image/jpeg');
+    await page.screenshot({ path: path.join(artifacts, 'search-viewer.png') });
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'hidden' });
+    await done('search-encoder-menu');
+  });
+
+  test('header: the photo count and what the collection can do, not its encoders and megabytes', async () => {
+    const { page, done } = await openTab('search');
+    const counts = await page.getByTestId('header-counts').innerText();
+    assert.match(counts, /^\d+ photos · all geotagged · all labelled \(\d+ labels\)$/);
+    const header = await page.locator('header').innerText();
+    assert.doesNotMatch(header, /encoders|MB|kB|gist/);
+    const can = await page.getByTestId('header-capability').evaluateAll((els) => els.map((e) => [e.getAttribute('data-tab'), e.getAttribute('data-ready')]));
+    assert.deepEqual(can, ['search', 'complete', 'locate', 'colorize', 'classify'].map((t) => [t, 'true']), 'the fixture serves every task');
+    await page.getByTestId('header-capability').filter({ hasText: 'Locate' }).locator('a').click();
+    assert.ok(await page.getByTestId('panel-locate').isVisible(), 'a capability opens its tab');
+    await page.screenshot({ path: path.join(artifacts, 'header.png'), clip: { x: 0, y: 0, width: 1280, height: 160 } });
+    await done('header');
   });
 
   test('complete: paint, undo, paint again, and the ranked completions appear beside the original', async () => {
@@ -188,6 +241,14 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
       }),
     );
     assert.ok(Math.abs(original.y - first.y) < 2 && first.x > original.x, `the first completion sits beside the original: ${JSON.stringify([original, first])}`);
+    const downloads = await page.getByTestId('complete-download').evaluateAll((as) => as.map((a) => [a.getAttribute('download'), a.getAttribute('href')]));
+    assert.deepEqual(downloads.map(([name]) => name), ['completion-01.png', 'completion-02.png', 'completion-03.png'], 'each completion can be downloaded');
+    assert.equal((await fetch(new URL(downloads[0][1]!, base))).headers.get('content-type'), 'image/png');
+    await page.getByTestId('complete-result').first().getByTestId('open-photo').click();
+    await page.getByTestId('viewer').waitFor();
+    assert.match(await page.getByTestId('viewer-facts').innerText(), /Score[\s\S]*Filled from/);
+    assert.equal(await page.getByTestId('viewer-download').getAttribute('download'), 'completion-01.png');
+    await page.getByTestId('viewer-close').click();
     await done('complete');
   });
 
@@ -255,6 +316,9 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
     const phone = await openTab('locate', PHONE);
     await locateTrip(phone.page);
     assert.equal(await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0, 'trip mode fits a 390 px screen');
+    // Far below a phone's fold, and inside the table's scroll box: every thumbnail still loads, unscrolled.
+    const thumbs = await loadedWidths(phone.page, '[data-testid=locate-trip-thumb]');
+    assert.ok(thumbs.length >= 5 && thumbs.every((w) => w > 0), `every trip thumbnail loaded: ${thumbs}`);
     await phone.done('phone-locate-trip');
   });
 
@@ -270,7 +334,24 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
       assert.ok((await loadedWidths(page, `[data-testid=${panel}]`))[0] > 0, `${panel} loaded`);
     }
     assert.ok((await page.getByTestId('colorize-match').count()) >= 1, 'the matches are shown');
+    const download = page.getByTestId('colorize-result-download');
+    assert.match((await download.getAttribute('download')) ?? '', /^colorized-.*\.png$/, 'the colorization can be downloaded');
+    assert.equal((await fetch(new URL((await download.getAttribute('href'))!, base))).headers.get('content-type'), 'image/png');
     await done('colorize');
+
+    const phone = await openTab('colorize', PHONE);
+    await phone.page.getByTestId('colorize-file').setInputFiles(gray);
+    await phone.page.getByTestId('colorize-k').fill('8');
+    await phone.page.getByTestId('colorize-run').click();
+    await phone.page.getByTestId('colorize-result').waitFor({ timeout: 60_000 });
+    await loadedWidths(phone.page, '[data-testid=colorize-result]');
+    const box = await phone.page.getByTestId('colorize-result').evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: innerHeight };
+    });
+    assert.ok(box.top >= 0 && box.top < box.height / 2, `on a phone the result comes up into view: ${JSON.stringify(box)}`);
+    await phone.page.screenshot({ path: path.join(artifacts, 'phone-colorize-result.png') });
+    await phone.done('phone-colorize-result-full');
   });
 
   test('classify: score bars per label, the top one the verdict', async () => {
@@ -292,6 +373,10 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
     const grid = page.getByTestId('browse-photo');
     await page.getByTestId('browse-page').filter({ hasText: 'page 1 of 2' }).waitFor();
     assert.equal(await grid.count(), 48);
+    const names = await page.locator('[data-testid=browse-grid] .name').allInnerTexts();
+    const natural = new Intl.Collator('en', { numeric: true });
+    assert.deepEqual(names, [...names].sort(natural.compare), `natural order, 2 before 10: ${names.slice(0, 8)}`);
+    assert.notDeepEqual(names, [...names].sort(), 'not character order (0, 109, 127, …, 22)');
     const firstId = await grid.first().getAttribute('data-id');
     await page.locator('svg[data-testid=browse-map] [data-testid=map-photo]').first().waitFor();
     const points = await page.locator('svg[data-testid=browse-map] [data-testid=map-photo]').count();

@@ -9,7 +9,7 @@ import { header } from './header.ts';
 import { browseTab } from './tabs/browse.ts';
 import { classifyTab } from './tabs/classify.ts';
 import { colorizeTab } from './tabs/colorize.ts';
-import { encoderSuggestions, type Tab, type TabId } from './tabs/common.ts';
+import { fillEncoderMenus, type Tab, type TabId } from './tabs/common.ts';
 import { completeTab } from './tabs/complete.ts';
 import { locateTab } from './tabs/locate.ts';
 import { searchTab } from './tabs/search.ts';
@@ -66,7 +66,7 @@ open(fromHash());
 api.info().then(
   (info) => {
     top.show(info);
-    document.body.append(encoderSuggestions(info));
+    fillEncoderMenus(info);
   },
   (err) => top.fail(errorLine(err)),
 );

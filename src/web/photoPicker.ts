@@ -39,6 +39,8 @@ export function photoPicker(prefix: string, onPick: (file: File) => void, option
     preview.src = previewUrl;
     preview.hidden = false;
     onPick(file);
+    // A drop is a new choice too: the form hears it as input (and clears a stale error).
+    zone.dispatchEvent(new Event('input', { bubbles: true }));
   };
 
   // A drop may carry other files too: take its first image.

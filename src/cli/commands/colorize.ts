@@ -1,17 +1,17 @@
-import { Option, type Command } from 'commander';
-import { colorizeFile } from '../../actions/colorize.ts';
-import { intOption, jsonOption, numberOption, openCollection, printJson, withCollection } from '../common.ts';
+import type { Command } from 'commander';
+import { ColorizeOptions, colorizeFile } from '../../actions/colorize.ts';
+import { jsonOption, openCollection, printJson, schemaOption, withCollection } from '../common.ts';
 
-/** `deja colorize <photo> --out <file>`: colour for a gray photo from its nearest colour photos. */
+/** `deja colorize <photo> --out <file>`: colour for a gray photo from its nearest colour photos; defaults, choices and bounds from `ColorizeOptions`. */
 export function register(program: Command): void {
   withCollection(program.command('colorize'))
     .description('colorize a grayscale photo from the colour of its nearest photos in the collection')
     .argument('<photo>', 'photo to colorize (a colour photo is colorized from its luminance)')
-    .requiredOption('-o, --out <file>', 'output image (.png, .jpg or .webp)')
-    .option('-k, --k <n>', 'colour matches to use', intOption('--k', 1, 200), 20)
-    .addOption(new Option('-m, --method <method>', 'mean (averaged chroma) or transfer (Welsh et al. 2002 + guided filter)').choices(['mean', 'transfer']).default('transfer'))
-    .option('-e, --encoder <spec>', 'encoder that finds the matches', 'tiny-gray')
-    .option('--spatial-weight <w>', 'transfer: weight of position in the frame (0 = global matching)', numberOption('--spatial-weight', 0, 10), 0.2)
+    .requiredOption('-o, --out <file>', 'output image (.png, .jpg, .webp or .gif)')
+    .addOption(schemaOption(ColorizeOptions, 'k', '-k, --k <n>', 'colour matches to use'))
+    .addOption(schemaOption(ColorizeOptions, 'method', '-m, --method <method>', 'mean (averaged chroma) or transfer (Welsh et al. 2002 + guided filter)'))
+    .addOption(schemaOption(ColorizeOptions, 'encoder', '-e, --encoder <spec>', 'encoder that finds the matches'))
+    .addOption(schemaOption(ColorizeOptions, 'spatialWeight', '--spatial-weight <w>', 'transfer: weight of position in the frame (0 = global matching)'))
     .option('--no-mirror', 'do not also match the mirrored photo')
     .option('--sheet <file>', 'write the panels: input, matches (gray), matches (colour), average colour, result')
     .addOption(jsonOption())

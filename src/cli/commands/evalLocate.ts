@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { evalLocate, type EvalLocateReport } from '../../actions/evalLocate.ts';
-import { intOption, jsonOption, numberOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
+import { consoleProgress } from '../../core/progress.ts';
+import { intOption, jsonOption, numberOption, openCollection, printJson, withCollection } from '../common.ts';
 
 /** `deja eval locate`: the im2gps accuracy table (Hays & Efros 2008 §4; PlaNet thresholds). */
 export function registerEvalLocate(evalCommand: Command): void {
@@ -21,7 +22,8 @@ export function registerEvalLocate(evalCommand: Command): void {
         const r = await evalLocate(
           collection,
           { test: opts.test, encoders: String(opts.encoders).split(',').map((s) => s.trim()).filter(Boolean), k: opts.k, bandwidthKm: opts.bandwidth, weighting: opts.uniform ? 'uniform' : 'match', holdOut: opts.holdOut, maxGapHours: opts.maxGap, sample: opts.sample },
-          progressFor(opts),
+          // Progress on stderr also with --json (a bar on a terminal, a line every few seconds otherwise): stdout stays pure JSON.
+          consoleProgress(),
         );
         if (opts.json) printJson(r);
         else process.stdout.write(evalLocateTable(r));

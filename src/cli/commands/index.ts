@@ -13,6 +13,7 @@ import { register as classify } from './classify.ts';
 import { register as serve } from './serve.ts';
 import { register as verify } from './verify.ts';
 import { register as relink } from './relink.ts';
+import { register as models } from './models.ts';
 
 /** Every command, one line each. */
 export function registerCommands(program: Command): void {
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   serve(program);
   verify(program);
   relink(program);
+  models(program);
 }

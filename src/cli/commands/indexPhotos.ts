@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ingest, type IngestReport } from '../../actions/ingest.ts';
+import { DEFAULT_ENCODERS, ingest, type IngestReport } from '../../actions/ingest.ts';
+import { silentProgress, type Progress } from '../../core/progress.ts';
 import { assertSomeSourceExists } from '../../io/sources.ts';
 import { collectionDir, intOption, jsonOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
 
@@ -7,7 +8,7 @@ export function register(program: Command): void {
   withCollection(program.command('index'))
     .description('add photos to the collection: folders, files, .tar/.tar.gz archives or a list file (resumable)')
     .argument('<sources...>', 'photo folders, files, archives or .txt list files')
-    .option('-e, --encoders <specs>', 'comma-separated encoder specs (see `deja encoders`)', 'gist,tiny,lab-hist')
+    .option('-e, --encoders <specs>', 'comma-separated encoder specs (see `deja encoders`); the default serves every command', DEFAULT_ENCODERS.join(','))
     .option('--label-from-folder', 'label each photo with its folder name')
     .option('--labels <csv>', 'CSV of file,label')
     .option('--label-column <name>', 'column of the --labels CSV that holds the label (e.g. country)')
@@ -40,7 +41,7 @@ export function register(program: Command): void {
             rebuild: opts.rebuild ? splitSpecs(opts.rebuild) : [],
             limit: opts.limit,
           },
-          progressFor(opts),
+          ingestProgress(opts),
         );
         if (opts.json) return printJson({ collection: collectionDir(opts), ...report });
         const lines = [
@@ -64,6 +65,12 @@ export function register(program: Command): void {
         collection.close();
       }
     });
+}
+
+/** Progress as usual; with --json (and not --quiet) only the ETA line, on stderr. */
+function ingestProgress(opts: { json?: boolean; quiet?: boolean }): Progress {
+  if (opts.json && !opts.quiet) return { ...silentProgress, note: (text) => process.stderr.write(`${text}\n`) };
+  return progressFor(opts);
 }
 
 /** Counts of CSV rows that matched no photo of the sources or several, and the first few by line. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { locatePhoto, locateSequence, type LocateReport, type LocateSequenceReport } from '../../actions/locate.ts';
 import { DejaError } from '../../core/errors.ts';
 import { haversineKm } from '../../decoders/locate/greatCircle.ts';
-import { intOption, jsonOption, numberOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
+import { excludeSelfOption, intOption, jsonOption, numberOption, openCollection, printJson, progressFor, selfInCollectionNote, withCollection } from '../common.ts';
 
 /** `deja locate <photo>` and `deja locate --sequence <folder>`: where photos were taken (IM2GPS; Kalogerakis et al. 2009). */
 export function register(program: Command): void {
@@ -18,11 +18,13 @@ export function register(program: Command): void {
     .option('--max-gap <hours>', 'with --sequence: a longer gap starts a new trip', numberOption('--max-gap', 1e-3, 1e6), 24)
     .option('--map <png>', 'write a map of the neighbours, modes and estimate')
     .option('--world', 'draw the whole world on the map instead of zooming')
+    .addOption(excludeSelfOption(true))
+    .option('--no-exclude-self', 'keep the photo among its neighbours when it is in the collection (its own position then votes)')
     .addOption(jsonOption())
     .action(async (photo: string | undefined, opts) => {
       if (!photo === !opts.sequence) throw new DejaError('BAD_ARGUMENT', 'give either a photo or --sequence <folder>', { hint: 'deja locate photo.jpg  or  deja locate --sequence trip/' });
       const collection = openCollection(opts);
-      const common = { encoder: opts.encoder, k: opts.k, bandwidthKm: opts.bandwidth, weighting: opts.uniform ? 'uniform' : 'match', mirror: opts.mirror } as const;
+      const common = { encoder: opts.encoder, k: opts.k, bandwidthKm: opts.bandwidth, weighting: opts.uniform ? 'uniform' : 'match', mirror: opts.mirror, excludeSelf: opts.excludeSelf !== false } as const;
       try {
         if (opts.sequence) {
           const r = await locateSequence(collection, opts.sequence, { ...common, maxGapHours: opts.maxGap }, progressFor(opts));
@@ -31,8 +33,9 @@ export function register(program: Command): void {
           return;
         }
         const r = await locatePhoto(collection, photo!, { ...common, map: opts.map, mapRegion: opts.world ? 'world' : 'auto' });
-        if (opts.json) printJson(r);
-        else process.stdout.write(photoText(r));
+        if (opts.json) return printJson(r);
+        selfInCollectionNote(r);
+        process.stdout.write(photoText(r));
       } finally {
         collection.close();
       }
@@ -45,7 +48,7 @@ const km = (v: number) => (v >= 1 ? `${v.toFixed(v >= 100 ? 0 : 1)} km` : `${Mat
 function photoText(r: LocateReport): string {
   const lines = [
     `${r.query}: ${pos(r.estimate)}${r.estimate.place ? ` (${r.estimate.place})` : ''}, confidence ${(r.estimate.confidence * 100).toFixed(0)}%`,
-    `  from k=${r.k} geotagged neighbours by ${r.encoder}, bandwidth ${km(r.bandwidthKm)}; 1-NN at ${pos(r.nearestNeighbour)}${r.excludedSelf ? '; the photo itself was left out' : ''}`,
+    `  from k=${r.k} geotagged neighbours by ${r.encoder}, bandwidth ${km(r.bandwidthKm)}; 1-NN at ${pos(r.nearestNeighbour)}`,
     `  modes:`,
     ...r.modes.map((m, i) => `   ${i + 1}. ${pos(m)}  ${(m.support * 100).toFixed(0)}% (${m.count})${m.place ? `  ${m.place}` : ''}`),
     `  nearest neighbours:`,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { searchFile } from '../../actions/searchFile.ts';
-import { intOption, jsonOption, openCollection, printJson, withCollection } from '../common.ts';
+import { excludeSelfOption, intOption, jsonOption, openCollection, printJson, selfInCollectionNote, withCollection } from '../common.ts';
 
 export function register(program: Command): void {
   withCollection(program.command('search'))
@@ -12,12 +12,14 @@ export function register(program: Command): void {
     .option('--no-mirror', 'do not also match the mirrored query')
     .option('--index <spec>', 'approximate index spec, e.g. HNSW32 or PCA128,HNSW32', 'HNSW32')
     .option('--sheet <file>', 'write a contact sheet (query + neighbours with distances)')
+    .addOption(excludeSelfOption())
     .addOption(jsonOption())
     .action(async (photo: string, opts) => {
       const collection = openCollection(opts);
       try {
-        const r = await searchFile(collection, photo, { encoder: opts.encoder, k: opts.k, exact: !!opts.exact, mirror: opts.mirror, index: opts.index, sheet: opts.sheet });
-        if (opts.json) return printJson({ query: r.query, encoder: r.encoder, results: r.results });
+        const r = await searchFile(collection, photo, { encoder: opts.encoder, k: opts.k, exact: !!opts.exact, mirror: opts.mirror, index: opts.index, sheet: opts.sheet, excludeSelf: !!opts.excludeSelf });
+        if (opts.json) return printJson({ query: r.query, encoder: r.encoder, results: r.results, selfInCollection: r.selfInCollection, excludedSelf: r.excludedSelf });
+        selfInCollectionNote(r);
         process.stdout.write(`${r.results.length} nearest to ${r.query} by ${r.encoder}:\n`);
         r.hits.forEach((h, i) => process.stdout.write(`${String(i + 1).padStart(3)}. ${h.distance.toFixed(4)}  #${h.id}  ${h.path}${h.mirrored ? '  (mirror)' : ''}\n`));
         if (opts.sheet) process.stdout.write(`contact sheet: ${opts.sheet}\n`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startServer } from '../../server/app.ts';
+import { startServer } from '../../server/start.ts';
 import { collectionDir, intOption, jsonOption, withCollection } from '../common.ts';
 
 /** `--allowed-host a,b --allowed-host c` → [a, b, c]. */

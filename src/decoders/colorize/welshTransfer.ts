@@ -3,7 +3,7 @@ import type { Image } from '../../core/image.ts';
 import { Rng } from '../../core/rng.ts';
 import { rgbToLab } from '../../imgproc/color.ts';
 import { resize } from '../../imgproc/resample.ts';
-import { boxMean } from './guidedFilter.ts';
+import { boxMean } from '../../imgproc/boxMean.ts';
 import type { Chroma } from './meanChroma.ts';
 
 export interface WelshOptions {

@@ -1,7 +1,7 @@
 import { assert } from '../../core/errors.ts';
 import type { Image } from '../../core/image.ts';
 import type { ContextBand } from './contextBand.ts';
-import { MaxFlowGraph } from './maxFlow.ts';
+import { MaxFlowGraph } from '../../math/maxFlow.ts';
 
 /** A seam: which pixels of hole ∪ band take the matched scene. */
 export interface Seam {

@@ -1,4 +1,5 @@
 import { assert } from '../../core/errors.ts';
+import { conjugateGradient } from '../../math/conjugateGradient.ts';
 
 /** How a Poisson solve went. */
 export interface PoissonReport {
@@ -24,7 +25,7 @@ export interface PoissonOptions {
  * Neumann boundary). With guidance g = 0 this is the harmonic (membrane) fill; with g = a source
  * image it is Pérez et al.'s seamless cloning.
  *
- * The solver is conjugate gradients preconditioned by modified incomplete Cholesky, MIC(0)
+ * The solver is `conjugateGradient` (math/) preconditioned by modified incomplete Cholesky, MIC(0)
  * (τ = 0.97), which needs O(n^¼) times fewer iterations than plain CG and orders of magnitude fewer
  * than Jacobi sweeps.
  *
@@ -87,45 +88,10 @@ export function solvePoisson(values: Float32Array, unknown: Uint8Array, w: numbe
     }
   };
   const precon = micPreconditioner(m, diag, left, up, right, down);
-  const r = new Float64Array(m);
-  apply(x, r);
-  for (let k = 0; k < m; k++) r[k] = b[k] - r[k];
-  const z = new Float64Array(m);
   const tmp = new Float64Array(m);
-  const s = new Float64Array(m);
-  const As = new Float64Array(m);
-  const bNorm = Math.max(1e-12, Math.sqrt(dot(b, b, m)));
-  let rNorm = Math.sqrt(dot(r, r, m));
-  let iterations = 0;
-  if (rNorm > tolerance * bNorm) {
-    applyPreconditioner(r, z, tmp, precon, left, up, right, down, m);
-    s.set(z);
-    let rho = dot(z, r, m);
-    while (iterations < maxIterations) {
-      apply(s, As);
-      const alpha = rho / dot(s, As, m);
-      for (let k = 0; k < m; k++) {
-        x[k] += alpha * s[k];
-        r[k] -= alpha * As[k];
-      }
-      iterations++;
-      rNorm = Math.sqrt(dot(r, r, m));
-      if (rNorm <= tolerance * bNorm) break;
-      applyPreconditioner(r, z, tmp, precon, left, up, right, down, m);
-      const rhoNew = dot(z, r, m);
-      const beta = rhoNew / rho;
-      rho = rhoNew;
-      for (let k = 0; k < m; k++) s[k] = z[k] + beta * s[k];
-    }
-  }
+  const report = conjugateGradient(apply, b, x, (r, z) => applyPreconditioner(r, z, tmp, precon, left, up, right, down, m), { tolerance, maxIterations });
   for (let k = 0; k < m; k++) values[pix[k]] = x[k];
-  return { iterations, relativeResidual: rNorm / bNorm, unknowns: m };
-}
-
-function dot(a: Float64Array, b: Float64Array, m: number): number {
-  let s = 0;
-  for (let k = 0; k < m; k++) s += a[k] * b[k];
-  return s;
+  return { ...report, unknowns: m };
 }
 
 /** MIC(0) factor diagonal for the 5-point Laplacian on the unknowns (raster order); off-diagonals are −1. */

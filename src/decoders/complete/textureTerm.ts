@@ -1,4 +1,5 @@
 import { assert } from '../../core/errors.ts';
+import { gradientMagnitude } from '../../imgproc/gradientMagnitude.ts';
 
 /**
  * The texture descriptor of scene completion (Hays & Efros 2007, §4): "a 5×5 median filter of image
@@ -24,23 +25,6 @@ export function textureDescriptor(lightness: Float32Array, w: number, h: number)
       let n = 0;
       for (let yy = ya; yy <= yb; yy++) for (let xx = xa; xx <= xb; xx++) win[n++] = mag[yy * w + xx];
       out[y * w + x] = median(win, n);
-    }
-  }
-  return out;
-}
-
-/** Central-difference gradient magnitude (one-sided at the border). */
-export function gradientMagnitude(v: Float32Array, w: number, h: number): Float32Array {
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const yu = y > 0 ? y - 1 : y;
-    const yd = y < h - 1 ? y + 1 : y;
-    for (let x = 0; x < w; x++) {
-      const xl = x > 0 ? x - 1 : x;
-      const xr = x < w - 1 ? x + 1 : x;
-      const gx = (v[y * w + xr] - v[y * w + xl]) / Math.max(1, xr - xl);
-      const gy = (v[yd * w + x] - v[yu * w + x]) / Math.max(1, yd - yu);
-      out[y * w + x] = Math.sqrt(gx * gx + gy * gy);
     }
   }
   return out;

@@ -1,6 +1,7 @@
 import { decodeImage } from '../../io/decode.ts';
 import { ClassifyOptions, checkPhotoSize, classifyImage, labelledSet } from '../../actions/classify.ts';
 import { defineRoute } from '../route.ts';
+import { ClassifyResult } from '../responses.ts';
 import { photoRef } from '../present.ts';
 import { heldEncoderSpec } from '../encoderCheck.ts';
 
@@ -11,7 +12,8 @@ export default defineRoute({
   tag: 'recognition',
   fields: ClassifyOptions,
   files: [{ name: 'photo', description: 'the photo to label', required: true }],
-  returns: '{ label, scores: [{ label, score, votes }], neighbours: [{ id, name, path, thumbnail, label, distance }], encoder, k, weighting, collectionSize, pca, seconds }',
+  response: ClassifyResult,
+  returns: 'the winning label, per-label scores and the voting neighbours',
   handle: async ({ ctx, fields: asked, files }) => {
     const started = performance.now();
     const fields = { ...asked, encoder: heldEncoderSpec(ctx.collection, asked.encoder) };

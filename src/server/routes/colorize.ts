@@ -4,6 +4,7 @@ import { encodeImage } from '../../io/encode.ts';
 import { ColorizeOptions, colorizeImage, colorizeSheet, matchesAverage } from '../../actions/colorize.ts';
 import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
+import { ColorizeResult } from '../responses.ts';
 import { photoRef } from '../present.ts';
 import { heldEncoderSpec } from '../encoderCheck.ts';
 import type { Upload } from '../uploads.ts';
@@ -42,6 +43,7 @@ export default defineRoute({
       };
     },
   },
-  returns: 'job; result: { method, encoder, width, height, note, skippedGray, matches: [{ id, name, path, thumbnail, distance, mirrored }], panels: { gray, average, result, sheet } } (job file URLs)',
+  response: ColorizeResult,
+  returns: 'the matches and the panels (job file URLs)',
   handle: ({ ctx, fields, files }) => ({ upload: files[0], fields: { ...fields, encoder: heldEncoderSpec(ctx.collection, fields.encoder) } }),
 });

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { Image } from '../../core/image.ts';
-import { CompleteUploadOptions, completeDecoded, completionGrid, decodePhotoAndMask, showHole } from '../../actions/complete.ts';
+import { CompleteUploadOptions, completeDecoded, completionGrid, decodePhotoAndMask, showHole, type PhotoAndMask } from '../../actions/complete.ts';
 import { encodeImage } from '../../io/encode.ts';
 import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
+import { CompleteResult } from '../responses.ts';
 import { photoRef } from '../present.ts';
 import { heldEncoderSpec } from '../encoderCheck.ts';
 
@@ -11,7 +11,7 @@ import { heldEncoderSpec } from '../encoderCheck.ts';
 const CompleteFields = CompleteUploadOptions.omit({ approximateAbove: true });
 
 interface CompleteInput {
-  decoded: { photo: Image; mask: Image; maskName: string };
+  decoded: PhotoAndMask;
   photoName: string;
   fields: z.output<typeof CompleteFields>;
 }
@@ -24,7 +24,7 @@ export default defineRoute({
   fields: CompleteFields,
   files: [
     { name: 'photo', description: 'the photo', required: true },
-    { name: 'mask', description: 'the hole: an image of the same pixel size, white = missing', required: true },
+    { name: 'mask', description: 'the hole, white = missing: an image of the same pixel size, or any size with maskFit=stretch', required: true },
   ],
   job: {
     kind: 'complete',
@@ -42,12 +42,13 @@ export default defineRoute({
       return { ...c.report, photo: photoName, mask: decoded.maskName, original, query, grid, results };
     },
   },
-  returns: 'job; result: { method, width, height, holeFraction, collectionSize, scenesMatched, warnings, original, query, grid, results: [{ rank, source, score, terms, placement, image }] } (images are job file URLs)',
+  response: CompleteResult,
+  returns: 'the ranked completions with their sources and costs (images are job file URLs)',
   handle: async ({ ctx, fields, files }): Promise<CompleteInput> => {
     const encoder = fields.method === 'scene' ? heldEncoderSpec(ctx.collection, fields.encoder) : fields.encoder;
     const photo = files.find((f) => f.field === 'photo')!;
     const mask = files.find((f) => f.field === 'mask')!;
-    // Decoded and size-checked now, so a wrong mask is a 400 rather than a failed job.
-    return { decoded: await decodePhotoAndMask(photo, mask, ctx.settings.maxPixels), photoName: photo.name, fields: { ...fields, encoder } };
+    // Decoded and fitted now, so a refused mask is a 400 rather than a failed job.
+    return { decoded: await decodePhotoAndMask(photo, mask, ctx.settings.maxPixels, fields.maskFit), photoName: photo.name, fields: { ...fields, encoder } };
   },
 });

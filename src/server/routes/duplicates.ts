@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { DuplicatesOptions, findDuplicates } from '../../actions/duplicates.ts';
 import type { JobContext } from '../jobs.ts';
 import { defineRoute } from '../route.ts';
+import { DuplicatesResult } from '../responses.ts';
 import { heldEncoderSpec } from '../encoderCheck.ts';
 
 export default defineRoute({
@@ -21,6 +22,7 @@ export default defineRoute({
       return { groups: groups.map((g) => ({ ...g, photos: g.photos.map((p) => ({ ...p, thumbnail: p.id === null ? null : `/api/photos/${p.id}/thumbnail` })) })) };
     },
   },
-  returns: 'job; result: { groups: [{ kind: "exact"|"near", photos: [{ id, path, distance, thumbnail }] }] }',
+  response: DuplicatesResult,
+  returns: 'exact and near-duplicate groups',
   handle: ({ ctx, fields }) => ({ ...fields, encoder: heldEncoderSpec(ctx.collection, fields.encoder) }),
 });

@@ -2,6 +2,7 @@
 import type { RouteSpec } from '../route.ts';
 import health from './health.ts';
 import info from './info.ts';
+import methods from './methods.ts';
 import photos from './photos.ts';
 import photosGeo from './photosGeo.ts';
 import thumbnail from './thumbnail.ts';
@@ -14,4 +15,4 @@ import colorize from './colorize.ts';
 import duplicates from './duplicates.ts';
 import { jobEvents, jobFile, jobStatus } from './jobs.ts';
 
-export const routes: RouteSpec[] = [health, info, photos, photosGeo, thumbnail, search, classify, locate, locateSequence, complete, colorize, duplicates, jobStatus, jobEvents, jobFile];
+export const routes: RouteSpec[] = [health, info, methods, photos, photosGeo, thumbnail, search, classify, locate, locateSequence, complete, colorize, duplicates, jobStatus, jobEvents, jobFile];

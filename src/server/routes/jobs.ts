@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { DejaError } from '../../core/errors.ts';
 import { defineRoute } from '../route.ts';
+import { Job } from '../responses.ts';
 
 const jobId = { id: { pattern: /^[0-9a-f]{32}$/, description: 'job id' } };
 
@@ -14,7 +15,8 @@ export const jobStatus = defineRoute({
   summary: "A job's state, progress and (when done) result or error",
   tag: 'jobs',
   params: jobId,
-  returns: '{ id, kind, state: queued|running|done|failed, progress: { stage, done, total }, result, error, url, events }',
+  response: Job,
+  returns: 'the job: state, progress, and its result or error once finished',
   handle: ({ ctx, params }) => ctx.jobs.get(params.id) ?? Promise.reject(notFound(params.id)),
 });
 

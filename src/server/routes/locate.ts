@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { JobContext } from '../jobs.ts';
 import type { Upload } from '../uploads.ts';
 import { defineRoute } from '../route.ts';
+import { LocateResult } from '../responses.ts';
 import { photoRef } from '../present.ts';
 import { heldEncoderSpec } from '../encoderCheck.ts';
 
@@ -32,6 +33,7 @@ export default defineRoute({
       return { ...r, query: upload.name, map, neighbours: r.neighbours.map((n) => ({ ...n, ...photoRef(n) })) };
     },
   },
-  returns: 'job; result: LocateReport (as `deja locate --json`) with neighbours[].thumbnail and map: URL of the map PNG',
+  response: LocateResult,
+  returns: 'the estimate, its modes, the neighbours and a map (as `deja locate --json`)',
   handle: ({ ctx, fields, files }) => ({ upload: files[0], fields: { ...fields, encoder: heldEncoderSpec(ctx.collection, fields.encoder) } }),
 });

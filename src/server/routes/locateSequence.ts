@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { JobContext } from '../jobs.ts';
 import { probeUploads, type Upload } from '../uploads.ts';
 import { defineRoute } from '../route.ts';
+import { LocateSequenceResult } from '../responses.ts';
 import { heldEncoderSpec } from '../encoderCheck.ts';
 
 const SequenceFields = LocateSequenceOptions.omit({ map: true, mapRegion: true });
@@ -28,7 +29,8 @@ export default defineRoute({
       return { ...report, skipped: [...unreadable, ...report.skipped] };
     },
   },
-  returns: 'job; result: LocateSequenceReport (as `deja locate --sequence --json`)',
+  response: LocateSequenceResult,
+  returns: 'per-photo and along-the-trip estimates (as `deja locate --sequence --json`)',
   handle: async ({ ctx, fields, files }): Promise<SequenceInput> => {
     const encoder = heldEncoderSpec(ctx.collection, fields.encoder);
     // A batch: an unreadable photo is skipped and reported with the results, the others are located.

@@ -4,6 +4,7 @@ import { SearchOptions, searchPhotos } from '../../actions/search.ts';
 import { collectionImage } from '../../actions/photoImage.ts';
 import { z } from 'zod';
 import { defineRoute } from '../route.ts';
+import { SearchResult } from '../responses.ts';
 import { photoRef } from '../present.ts';
 import { heldEncoderSpec } from '../encoderCheck.ts';
 import { chooseSearchIndex } from '../indexChoice.ts';
@@ -20,7 +21,8 @@ export default defineRoute({
   tag: 'search',
   fields: SearchFields,
   files: [{ name: 'photo', description: 'the query photo (omit when sending photoId)', required: false }],
-  returns: '{ encoder, k, index (the spec searched with, or exact), note (why an asked-for index was not used), seconds, results: [{ id, name, path, thumbnail, distance, mirrored }] }',
+  response: SearchResult,
+  returns: 'the nearest photos, nearest first, with the index searched and a note when an asked-for index was not used',
   handle: async ({ ctx, fields, files }) => {
     const started = performance.now();
     const { photoId, index: requested, ...options } = fields;

@@ -4,15 +4,17 @@
  */
 import { api, followJob } from '../api.ts';
 import type { ColorizeResult } from '../apiTypes.ts';
-import { el, errorSlot, fmt, intValue, labelled, numberInput, replace, select, thumb } from '../dom.ts';
+import { el, errorSlot, fmt, intValue, labelled, numberInput, replace, thumb } from '../dom.ts';
+import { methodSelect } from '../methodSelect.ts';
 import { jobProgress } from '../jobProgress.ts';
 import { photoPicker } from '../photoPicker.ts';
+import { downloadLink, viewable } from '../viewer.ts';
 import { figure, runButton, tabPanel, runOnSubmit, type Tab } from './common.ts';
 
 export function colorizeTab(): Tab {
   const picker = photoPicker('colorize', () => undefined);
   const k = numberInput('colorize-k', 20, 1, 200);
-  const method = select('colorize-method', ['transfer', 'mean'], 'transfer');
+  const method = methodSelect('colorize-method', (m) => m.colorize, 'transfer');
   const button = runButton('colorize-run', 'Colorize');
   const error = errorSlot('colorize-error');
   const progress = jobProgress('colorize-progress');
@@ -26,14 +28,34 @@ export function colorizeTab(): Tab {
     const r = await followJob(job, progress.update);
     progress.finish(`done: ${r.matches.length} matches by ${r.encoder}, ${r.method}`);
     show(r);
+    // The form and the photo fill a phone's screen: bring the result up.
+    resultPanel?.scrollIntoView({ behavior: 'instant', block: 'start' });
   });
 
+  let resultPanel: HTMLElement | null = null;
+
   function show(r: ColorizeResult) {
-    const panel = (src: string, title: string, testid: string) => figure(thumb(src, title, testid), title, `${testid}-panel`);
+    const download = (src: string) => `colorized-${src.split('/').pop()}`;
+    const panel = (src: string, title: string, testid: string) =>
+      figure(
+        viewable(thumb(src, title, testid), () => ({
+          src,
+          title,
+          facts: [
+            ['Size', `${r.width}×${r.height} px`],
+            ['Method', `${r.method}, from ${r.matches.length} matches by ${r.encoder}`],
+          ],
+          download: { href: src, name: download(src) },
+        })),
+        el('span', {}, title, ' ', downloadLink(src, download(src), `${testid}-download`)),
+        `${testid}-panel`,
+      );
+    // The result first: on a phone the panels stack, and the result is what was asked for.
+    resultPanel = panel(r.panels.result, 'Result', 'colorize-result');
     replace(
       results,
       r.note ? el('p', { class: 'warning', 'data-testid': 'colorize-note' }, r.note) : null,
-      el('div', { class: 'panels' }, panel(r.panels.gray, 'Input (gray)', 'colorize-gray'), panel(r.panels.average, 'Average colour of the matches', 'colorize-average'), panel(r.panels.result, 'Result', 'colorize-result')),
+      el('div', { class: 'panels' }, resultPanel, panel(r.panels.gray, 'Input (gray)', 'colorize-gray'), panel(r.panels.average, 'Average colour of the matches', 'colorize-average')),
       el('h3', {}, `The ${r.matches.length} matches, in gray (as compared) and in colour`),
       el(
         'div',

@@ -55,6 +55,7 @@ export function runOnSubmit(
   check: () => string | null,
   task: () => Promise<void>,
 ): void {
+  clearErrorOnInput(form, parts.error);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const refusal = check();
@@ -74,25 +75,45 @@ export function runOnSubmit(
   });
 }
 
-export const ENCODER_LIST_ID = 'encoder-specs';
-
-/**
- * A free-text encoder spec field suggesting the collection's encoders (`gist`, `tiny`...) and the
- * combinations the tasks use (`gist+tiny+lab-hist`).
- */
-export function encoderField(testid: string, defaultSpec: string): { field: HTMLElement; input: HTMLInputElement } {
-  const input = el('input', {
-    type: 'text', value: defaultSpec, list: ENCODER_LIST_ID, spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off', 'data-testid': testid,
-  });
-  return { field: labelled('Encoder', input), input };
+/** An error is about the input: once the user changes any of it (a new photo, another option), the error is stale. */
+export function clearErrorOnInput(form: HTMLElement, error: ReturnType<typeof errorSlot>): void {
+  for (const type of ['input', 'change']) form.addEventListener(type, () => error.clear());
 }
 
-/** Fills the shared encoder suggestions from `/api/info`. */
-export function encoderSuggestions(info: Info): HTMLDataListElement {
-  const specs = new Set(info.encoders.map((e) => e.spec));
-  const stored = (s: string) => s.split('+').every((p) => specs.has(p.split(':')[0]));
-  for (const combo of ['gist+tiny+lab-hist', 'gist+tiny', 'gist+lab-hist']) if (stored(combo)) specs.add(combo);
-  return el('datalist', { id: ENCODER_LIST_ID }, ...[...specs].map((s) => el('option', { value: s })));
+const encoderMenus: { select: HTMLSelectElement; preferred: string }[] = [];
+let knownInfo: Info | null = null;
+
+/**
+ * An encoder menu: the collection's own encoders (`gist`, `tiny`...) and the combinations of them the
+ * tasks use (`gist+tiny+lab-hist`), filled from `/api/info`. It starts with the task's default and
+ * keeps it selected when the collection holds it.
+ */
+export function encoderField(testid: string, defaultSpec: string): { field: HTMLElement; input: HTMLSelectElement } {
+  const select = el('select', { 'data-testid': testid }, el('option', { value: defaultSpec, selected: true }, defaultSpec));
+  encoderMenus.push({ select, preferred: defaultSpec });
+  if (knownInfo) fillMenu(select, defaultSpec, knownInfo);
+  return { field: labelled('Encoder', select), input: select };
+}
+
+/** The encoder specs the collection can serve: those it stores, then the stored combinations. */
+export function encoderChoices(info: Info): string[] {
+  const specs = info.encoders.map((e) => e.spec);
+  const stored = (s: string) => s.split('+').every((p) => specs.includes(p));
+  return [...specs, ...['gist+tiny+lab-hist', 'gist+tiny', 'gist+lab-hist'].filter(stored)];
+}
+
+function fillMenu(select: HTMLSelectElement, preferred: string, info: Info): void {
+  const choices = encoderChoices(info);
+  if (!choices.length) return; // nothing indexed: keep the default, the server explains
+  const chosen = choices.includes(select.value) ? select.value : choices.includes(preferred) ? preferred : choices[0];
+  replace(select, ...choices.map((c) => el('option', { value: c, selected: c === chosen }, c)));
+  select.value = chosen;
+}
+
+/** Fills every encoder menu of the page from `/api/info` (and the ones made later). */
+export function fillEncoderMenus(info: Info): void {
+  knownInfo = info;
+  for (const m of encoderMenus) fillMenu(m.select, m.preferred, info);
 }
 
 /** An image tile with a caption (results, panels, neighbours). */

@@ -5,14 +5,14 @@
  */
 import { api, errorLine, followJob } from '../api.ts';
 import type { CompleteResult } from '../apiTypes.ts';
-import { el, errorSlot, fmt, intValue, labelled, numberInput, optionalInt, replace, select, thumb } from '../dom.ts';
+import { el, errorSlot, fmt, intValue, labelled, numberInput, optionalInt, replace, thumb } from '../dom.ts';
 import { canvasBlob, downscalePhoto } from '../downscale.ts';
 import { jobProgress } from '../jobProgress.ts';
 import { maskPainter } from '../maskPainter.ts';
+import { methodSelect } from '../methodSelect.ts';
 import { photoPicker } from '../photoPicker.ts';
+import { downloadLink, viewable } from '../viewer.ts';
 import { figure, runButton, tabPanel, runOnSubmit, type Tab } from './common.ts';
-
-const METHODS = ['scene', 'diffusion', 'texture'] as const;
 
 export function completeTab(): Tab {
   let photo: HTMLCanvasElement | null = null;
@@ -28,7 +28,12 @@ export function completeTab(): Tab {
   const hole = el('span', { class: 'hole', 'aria-live': 'polite', 'data-testid': 'complete-hole' }, 'hole: none');
   const tools = el('div', { class: 'tools', role: 'toolbar', 'aria-label': 'Mask tools', hidden: true }, labelled('Brush size', brush), eraser, undo, clear, hole);
 
-  const method = select('complete-method', METHODS, 'scene');
+  // Methods that match scenes of the collection take "Scenes matched"; filled from the server's registry.
+  let usesScenes: (name: string) => boolean = (name) => name === 'scene';
+  const method = methodSelect('complete-method', (m) => m.complete, 'scene', (menu) => {
+    usesScenes = (name) => menu.methods.some((m) => m.name === name && m.usesScenes);
+    scenes.disabled = !usesScenes(method.value);
+  });
   const k = numberInput('complete-k', 6, 1, 20);
   // Scenes kept by scene matching for the (slower) context matching; blank: the server's default (200).
   const scenes = el('input', { type: 'number', min: 1, max: 2000, placeholder: '200', inputmode: 'numeric', 'data-testid': 'complete-scenes' });
@@ -51,6 +56,7 @@ export function completeTab(): Tab {
   }
 
   painter.onChange(() => {
+    error.clear(); // a new stroke answers "paint the hole first"
     const n = painter.holePixels();
     const total = photo ? photo.width * photo.height : 1;
     hole.textContent = n ? `hole: ${fmt.percent(n / total)} of the photo` : 'hole: none';
@@ -58,7 +64,7 @@ export function completeTab(): Tab {
     undo.disabled = !painter.canUndo();
     clear.disabled = n === 0;
   });
-  method.addEventListener('change', () => (scenes.disabled = method.value !== 'scene'));
+  method.addEventListener('change', () => (scenes.disabled = !usesScenes(method.value)));
   brush.addEventListener('input', () => painter.setBrush(Number(brush.value)));
   eraser.addEventListener('click', () => {
     const on = eraser.getAttribute('aria-pressed') !== 'true';
@@ -86,7 +92,7 @@ export function completeTab(): Tab {
       mask: { blob: maskBlob, name: 'mask.png' },
       method: method.value,
       k: intValue(k, 6),
-      scenes: method.value === 'scene' ? optionalInt(scenes) : undefined,
+      scenes: usesScenes(method.value) ? optionalInt(scenes) : undefined,
     });
     const r = await followJob(job, progress.update);
     progress.finish(`done: ${r.results.length} completion${r.results.length === 1 ? '' : 's'} by ${r.method} in ${fmt.seconds(r.seconds)}`);
@@ -96,7 +102,7 @@ export function completeTab(): Tab {
   });
 
   function show(r: CompleteResult) {
-    const facts = `${r.width}×${r.height} px, hole ${fmt.percent(r.holeFraction)}` + (r.method === 'scene' ? `, ${r.scenesMatched} of ${r.collectionSize} scenes matched` : '');
+    const facts = `${r.width}×${r.height} px, hole ${fmt.percent(r.holeFraction)}` + (usesScenes(r.method) ? `, ${r.scenesMatched} of ${r.collectionSize} scenes matched` : '');
     const original = figure(thumb(r.query, 'The photo with its hole', 'complete-original'), el('span', {}, el('strong', {}, 'Original '), facts));
     original.classList.add('query');
     replace(
@@ -105,12 +111,23 @@ export function completeTab(): Tab {
       original,
       ...r.results.map((c) =>
         figure(
-          thumb(c.image, `Completion ${c.rank}`, 'complete-image'),
+          viewable(thumb(c.image, `Completion ${c.rank}`, 'complete-image'), () => ({
+            src: c.image,
+            title: `Completion #${c.rank}`,
+            facts: [
+              ['Method', r.method] as [string, string],
+              ['Score', c.score === null ? '—' : `${c.score.toFixed(3)} (lower is better)`] as [string, string],
+              ['Filled from', c.source ? `${c.source.name} (id ${c.source.id})` : 'the photo itself'] as [string, string],
+              ['Size', `${r.width}×${r.height} px`] as [string, string],
+            ],
+            download: { href: c.image, name: completionName(c.rank) },
+          })),
           el(
             'span',
             { class: 'caption-row' },
             el('span', {}, el('span', { class: 'rank' }, `#${c.rank} `), c.score === null ? '' : el('span', { class: 'distance', title: 'cost (lower is better)' }, `score ${c.score.toFixed(3)}`)),
             c.source ? el('span', { class: 'source' }, thumb(c.source.thumbnail, `Source: ${c.source.name}`), el('span', { class: 'name' }, c.source.name)) : null,
+            downloadLink(c.image, completionName(c.rank), 'complete-download'),
           ),
           'complete-result',
         ),
@@ -120,3 +137,5 @@ export function completeTab(): Tab {
 
   return { id: 'complete', title: 'Complete', node };
 }
+
+const completionName = (rank: number) => `completion-${String(rank).padStart(2, '0')}.png`;

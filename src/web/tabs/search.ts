@@ -3,7 +3,8 @@ import { api, errorLine, type FormFields } from '../api.ts';
 import type { SearchResult } from '../apiTypes.ts';
 import { el, errorSlot, fmt, intValue, labelled, numberInput, replace, thumb } from '../dom.ts';
 import { photoPicker } from '../photoPicker.ts';
-import { encoderField, figure, runButton, tabPanel, whileBusy, type Tab } from './common.ts';
+import { fileName, viewable } from '../viewer.ts';
+import { clearErrorOnInput, encoderField, figure, runButton, tabPanel, whileBusy, type Tab } from './common.ts';
 
 export interface SearchTab extends Tab {
   /** Searches by a photo of the collection (Browse sends its clicks here). */
@@ -29,6 +30,8 @@ export function searchTab(): SearchTab {
     picker.node,
     el('div', { class: 'options' }, encoder.field, labelled('Neighbours (k)', k), el('label', { class: 'check' }, mirror, ' also match mirrored'), button),
   );
+
+  clearErrorOnInput(form, error);
 
   function setQuery(q: Query) {
     if (query && 'url' in query) URL.revokeObjectURL(query.url);
@@ -86,8 +89,18 @@ export function searchTab(): SearchTab {
 }
 
 function hitTile(h: SearchResult['results'][number], rank: number): HTMLElement {
+  const view = () => ({
+    src: api.thumbnail(h.id, 1024),
+    title: `#${rank} ${h.name}`,
+    facts: [
+      ['Distance', fmt.distance(h.distance)] as [string, string],
+      ['Matched', h.mirrored ? 'as a mirror image' : 'as is'] as [string, string],
+      ['Photo', `${h.path} (id ${h.id})`] as [string, string],
+    ],
+    download: { href: api.thumbnail(h.id, 1024), name: fileName(h.name) },
+  });
   return figure(
-    thumb(h.thumbnail, h.name),
+    viewable(thumb(h.thumbnail, h.name), view),
     el(
       'span',
       {},

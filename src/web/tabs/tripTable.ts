@@ -46,7 +46,7 @@ function row(p: LocateSequencePhoto, withErrors: boolean, src: string | undefine
   return el(
     'tr',
     { 'data-testid': 'locate-trip-row', 'data-name': p.path },
-    el('td', {}, el('span', { class: 'photo-cell' }, src ? el('img', { src, alt: '', loading: 'lazy', decoding: 'async' }) : null, el('span', { class: 'name' }, p.path))),
+    el('td', {}, el('span', { class: 'photo-cell' }, src ? el('img', { src, alt: '', decoding: 'async', 'data-testid': 'locate-trip-thumb' }) : null, el('span', { class: 'name' }, p.path))),
     el('td', { title: p.takenAt ?? undefined }, p.takenAt ? fmt.takenAt(p.takenAt) : el('span', { class: 'where none' }, 'no time')),
     el('td', {}, p.trip === null ? '—' : el('span', { class: 'trip-badge' }, el('span', { class: 'swatch', style: `--c: ${tripColor(p.trip)}`, 'aria-hidden': 'true' }), String(p.trip + 1))),
     p.sequence

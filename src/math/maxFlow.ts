@@ -1,4 +1,4 @@
-import { assert } from '../../core/errors.ts';
+import { assert } from '../core/errors.ts';
 
 const NONE = -1;
 const TERMINAL = -2;

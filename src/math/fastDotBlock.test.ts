@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../core/rng.ts';
-import { dotBlock } from './distances.ts';
+import { dotBlock } from './dotBlock.ts';
 import { fastDotBlock } from './fastDotBlock.ts';
 
 test('fastDotBlock matches dotBlock on odd shapes (rows, columns and dimension not multiples of 4 or 8)', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../core/rng.ts';
+import { Rng } from '../core/rng.ts';
 import { MaxFlowGraph } from './maxFlow.ts';
 
 interface Instance {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { encodePhoto } from './encodePhoto.ts';
-import { createEncoderResolved } from './factory.ts';
-import type { Encoder } from './encoder.ts';
+import { createEncoderResolved } from '../../encoders/factory.ts';
+import type { Encoder } from '../../encoders/encoder.ts';
 
-const data = path.resolve(import.meta.dirname, '../../../shared/data');
+const data = path.resolve(import.meta.dirname, '../../../../shared/data');
 const photos = [
   path.join(data, 'geotagged-penn-campus/images/img_00000.jpg'), // 480×640 phone photo, EXIF-rotated
   path.join(data, 'sceaux-castle/images/100_7100.JPG'), // 2832×2128: shrink-on-load

@@ -1,5 +1,5 @@
 import { assert } from '../core/errors.ts';
-import { dotBlock } from './distances.ts';
+import { dotBlock } from './dotBlock.ts';
 import { SimdDot } from './simdDot.ts';
 
 /** `a` rows staged per kernel call: 256 rows of a 3072-D descriptor are 3 MiB of linear memory. */

@@ -6,7 +6,7 @@ import { rowsDigest } from '../index/digest.ts';
 import { createIndex, loadIndexWithMeta } from '../index/factory.ts';
 import { indexMetaPath, readIndexMeta, type IndexMeta, type IndexSource } from '../index/indexMeta.ts';
 import type { VectorIndex } from '../index/vectorIndex.ts';
-import type { Collection, DescriptorMatrix } from '../store/collection.ts';
+import type { Collection, DescriptorMatrix } from './collection.ts';
 
 /**
  * The persisted approximate index of one encoder's descriptors, brought up to date incrementally:

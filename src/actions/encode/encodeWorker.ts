@@ -2,10 +2,10 @@
  * Worker-thread entry for ingest: decodes and encodes one photo per task.
  * Encoders are created once per thread from their specs (their buffers and model sessions are reused).
  */
-import { serveTasks } from '../core/workerTask.ts';
-import { createEncoderResolved } from './factory.ts';
+import { serveTasks } from '../../core/workerTask.ts';
+import { createEncoderResolved } from '../../encoders/factory.ts';
 import { encodePhoto, type EncodedPhoto } from './encodePhoto.ts';
-import type { Encoder } from './encoder.ts';
+import type { Encoder } from '../../encoders/encoder.ts';
 
 export interface EncodeTask {
   bytes: Uint8Array;

@@ -1,6 +1,6 @@
-import { decodeImage, type Decoded } from '../io/decode.ts';
-import { readExif, type PhotoExif } from '../io/exif.ts';
-import type { Encoder } from './encoder.ts';
+import { decodeImage, type Decoded } from '../../io/decode.ts';
+import { readExif, type PhotoExif } from '../../io/exif.ts';
+import type { Encoder } from '../../encoders/encoder.ts';
 
 /** What one photo yields at ingest: its upright size, EXIF and one descriptor per encoder. */
 export interface EncodedPhoto {

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { cudaInstalled, EXECUTION_PROVIDERS, type ExecutionProvider } from '../nn/executionProvider.ts';
+import { defaultManifestPath, listModels, type ModelListing } from '../nn/modelRegistry.ts';
+
+/** What `deja models` reports: the manifest, its cards with each file's state, and where models can run. */
+export interface ModelsReport {
+  manifest: string;
+  models: ModelListing[];
+  providers: { name: ExecutionProvider; available: boolean }[];
+}
+
+/**
+ * The models of a manifest (by default the package's `models/manifest.json`), each card with its file
+ * checked against its sha256, and the execution providers this machine offers.
+ * @param options `manifest`: path of another manifest.json
+ * @throws DejaError when the manifest is missing or invalid
+ * @example modelsReport().models.map((m) => `${m.name} ${m.status}`) // ['tiny-cnn ok']
+ */
+export function modelsReport(options: { manifest?: string } = {}): ModelsReport {
+  const manifest = path.resolve(options.manifest ?? defaultManifestPath());
+  return {
+    manifest,
+    models: listModels(manifest),
+    providers: EXECUTION_PROVIDERS.map((name) => ({ name, available: name === 'cpu' || cudaInstalled() })),
+  };
+}

@@ -1,0 +1,53 @@
+import { onnxModelBytes } from './onnxWriter.ts';
+
+/**
+ * Small ONNX graphs for tests, written without Python (see onnxWriter.ts).
+ */
+
+/** Two inputs `a`, `b` [N, 4] and two outputs: `sum` = a + b and `prod` = a ⊙ b, both [N, 4]. */
+export function sumProductModel(): Uint8Array {
+  return onnxModelBytes({
+    inputs: [
+      { name: 'a', shape: ['N', 4] },
+      { name: 'b', shape: ['N', 4] },
+    ],
+    outputs: [
+      { name: 'sum', shape: ['N', 4] },
+      { name: 'prod', shape: ['N', 4] },
+    ],
+    nodes: [
+      { op: 'Add', inputs: ['a', 'b'], outputs: ['sum'] },
+      { op: 'Mul', inputs: ['a', 'b'], outputs: ['prod'] },
+    ],
+  });
+}
+
+/**
+ * A seeded random-weight CNN embedding that takes any batch size: input `pixels` [N, 3, 16, 16], a 3×3
+ * convolution to 8 channels, ReLU, global average pooling, and a linear map to `features` [N, `dim`].
+ * With `symbolicDim` the output's second dimension is written as `D` (unknown until run).
+ */
+export function dynamicBatchCnnModel(dim = 12, options: { symbolicDim?: boolean } = {}): Uint8Array {
+  let state = 12345;
+  const random = (n: number) =>
+    Float32Array.from({ length: n }, () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 30 - 1;
+    });
+  return onnxModelBytes({
+    inputs: [{ name: 'pixels', shape: ['N', 3, 16, 16] }],
+    outputs: [{ name: 'features', shape: ['N', options.symbolicDim ? 'D' : dim] }],
+    initializers: [
+      { name: 'w1', dims: [8, 3, 3, 3], values: random(8 * 27) },
+      { name: 'b1', dims: [8], values: random(8) },
+      { name: 'w2', dims: [8, dim], values: random(8 * dim) },
+    ],
+    nodes: [
+      { op: 'Conv', inputs: ['pixels', 'w1', 'b1'], outputs: ['c1'], attributes: { pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c1'], outputs: ['r1'] },
+      { op: 'GlobalAveragePool', inputs: ['r1'], outputs: ['g'] },
+      { op: 'Flatten', inputs: ['g'], outputs: ['f'], attributes: { axis: 1 } },
+      { op: 'MatMul', inputs: ['f', 'w2'], outputs: ['features'] },
+    ],
+  });
+}

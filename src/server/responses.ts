@@ -1,0 +1,204 @@
+/**
+ * The JSON the HTTP API answers with, one zod schema per route: the OpenAPI document shows them
+ * (`/openapi.json`), each route's handler is type-checked against its own, and the web page takes its
+ * API types from them (`z.infer`, imported type-only), so there is no hand copy to drift.
+ *
+ * Pure schemas: this module imports zod and nothing else, so the page (a layer above) may import its
+ * types without pulling in the server. URLs in these objects (thumbnails, job files) are absolute
+ * paths on the same server.
+ */
+import { z } from 'zod';
+
+const url = (what: string) => z.string().describe(`URL path of ${what} on this server`);
+const id = z.number().int().min(1).describe('photo id in the collection');
+const LatLon = z.object({ latitude: z.number().describe('degrees, −90 … 90'), longitude: z.number().describe('degrees, −180 … 180') });
+const place = z.string().nullable().describe('nearest named place, "City, Country" (null when none is near)');
+
+/** Body of every 4xx/5xx answer: one line, the file it is about and a hint. */
+export const ApiErrorBody = z.object({ code: z.string(), message: z.string(), file: z.string().optional(), hint: z.string().optional() });
+export const ErrorResponse = z.object({ error: ApiErrorBody });
+
+/** How the API refers to a collection photo. */
+export const PhotoRef = z.object({
+  id,
+  name: z.string().describe('short display name: parent folder and file name'),
+  path: z.string().describe('the source path the photo was indexed from'),
+  thumbnail: url('its JPEG thumbnail'),
+});
+
+/** `GET /api/health`. */
+export const Health = z.object({ ok: z.boolean(), photos: z.number().int().min(0) });
+
+/** `GET /api/info`: what the collection holds (as `deja info --json`) and its folder's name. */
+export const Info = z.object({
+  name: z.string().describe('the collection folder name'),
+  collection: z.string().describe('the collection folder'),
+  photos: z.number().int().min(0),
+  duplicates: z.number().int().min(0).describe('exact duplicates kept as aliases'),
+  skipped: z.number().int().min(0).describe('items indexing skipped (unreadable, too small)'),
+  geotagged: z.number().int().min(0),
+  labelled: z.number().int().min(0),
+  labels: z.array(z.object({ label: z.string(), count: z.number().int() })).describe('most frequent first'),
+  encoders: z
+    .array(z.object({ spec: z.string(), name: z.string(), version: z.number().int(), dim: z.number().int(), dtype: z.enum(['float32', 'float16']), rows: z.number().int() }))
+    .describe('the descriptors stored, one entry per encoder spec'),
+  diskBytes: z.number().min(0),
+});
+
+export const PhotoSummary = PhotoRef.extend({
+  width: z.number().int(),
+  height: z.number().int(),
+  label: z.string().nullable(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  takenAt: z.string().nullable().describe('EXIF capture time, ISO 8601 with the UTC offset when known'),
+});
+
+/** `GET /api/photos`. */
+export const PhotoPage = z.object({
+  total: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  order: z.enum(['name', 'id']).describe('name: natural order of the source paths (2 before 10); id: indexing order'),
+  photos: z.array(PhotoSummary),
+});
+
+/** `GET /api/photos/geo`. */
+export const GeoPhotos = z.object({ photos: z.array(LatLon.extend({ id })) });
+
+/** `POST /api/search`. */
+export const SearchResult = z.object({
+  encoder: z.string(),
+  k: z.number().int(),
+  index: z.string().describe('the index spec searched with, or "exact"'),
+  note: z.string().nullable().describe('why an asked-for approximate index was not used'),
+  seconds: z.number(),
+  results: z.array(PhotoRef.extend({ distance: z.number(), mirrored: z.boolean().describe('matched as a mirror image') })),
+});
+
+/** `POST /api/classify`. */
+export const ClassifyResult = z.object({
+  label: z.string().nullable().describe('the winning label'),
+  scores: z.array(z.object({ label: z.string(), score: z.number().describe('share of the weighted vote, 0 … 1'), votes: z.number().int() })).describe('best first'),
+  neighbours: z.array(PhotoRef.extend({ label: z.string().nullable(), distance: z.number() })),
+  encoder: z.string(),
+  k: z.number().int(),
+  weighting: z.string(),
+  collectionSize: z.number().int().describe('labelled photos voted from'),
+  pca: z.number().int().nullable().describe('principal components searched in, or null for the full dimension'),
+  seconds: z.number(),
+});
+
+const Estimate = LatLon.extend({ confidence: z.number().describe('share of the vote at the estimate, 0 … 1'), place });
+
+/** Result of the `POST /api/locate` job (as `deja locate --json`). */
+export const LocateResult = z.object({
+  query: z.string().describe("the uploaded file's name"),
+  encoder: z.string(),
+  k: z.number().int(),
+  bandwidthKm: z.number(),
+  estimate: Estimate,
+  nearestNeighbour: LatLon,
+  modes: z.array(LatLon.extend({ support: z.number(), count: z.number().int(), place })),
+  neighbours: z.array(PhotoRef.extend({ latitude: z.number(), longitude: z.number(), distance: z.number(), weight: z.number(), voted: z.boolean() })),
+  excludedSelf: z.boolean().describe("the query's own record was left out of its neighbours"),
+  exifGps: LatLon.nullable().describe("the photo's own EXIF GPS"),
+  map: url('the map PNG'),
+  seconds: z.number(),
+});
+
+/** One photo of a located sequence. */
+export const LocateSequencePhoto = z.object({
+  path: z.string().describe("the uploaded file's name"),
+  takenAt: z.string().nullable().describe("EXIF capture time, ISO 8601 with the photo's own UTC offset when it has one"),
+  trip: z.number().int().nullable().describe('index of its trip (0-based), or null for a photo without capture time'),
+  single: Estimate.describe("the photo's estimate on its own (kNN mean shift)"),
+  sequence: LatLon.extend({ place }).nullable().describe('the estimate decoded along its trip with the travel prior; null without a trip'),
+  exifGps: LatLon.nullable(),
+});
+
+/** Result of the `POST /api/locate/sequence` job (as `deja locate --sequence --json`). */
+export const LocateSequenceResult = z.object({
+  folder: z.string(),
+  encoder: z.string(),
+  k: z.number().int(),
+  bandwidthKm: z.number(),
+  trips: z.number().int(),
+  photos: z.array(LocateSequencePhoto).describe('in time order per trip, trip after trip, then the photos without capture time'),
+  withoutTime: z.array(z.string()),
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  seconds: z.number(),
+});
+
+/** One completion of the `POST /api/complete` job. */
+export const Completion = z.object({
+  rank: z.number().int().min(1),
+  source: PhotoRef.nullable().describe('the collection photo the fill came from (scene method only)'),
+  placement: z.object({ scale: z.number(), factor: z.number(), dx: z.number(), dy: z.number() }).nullable(),
+  terms: z.object({ scene: z.number(), context: z.number(), contextColor: z.number(), contextTexture: z.number(), seam: z.number() }).nullable(),
+  normalised: z.object({ scene: z.number(), context: z.number(), seam: z.number() }).nullable(),
+  score: z.number().nullable().describe('cost, lower is better'),
+  image: url('the completed photo (PNG)'),
+});
+
+/** Result of the `POST /api/complete` job. */
+export const CompleteResult = z.object({
+  photo: z.string(),
+  mask: z.string(),
+  method: z.string().describe('the completion method'),
+  width: z.number().int(),
+  height: z.number().int(),
+  holeFraction: z.number(),
+  bandRadius: z.number(),
+  collectionSize: z.number().int(),
+  scenesMatched: z.number().int(),
+  note: z.string().nullable().describe('set when the mask was stretched to a photo of another aspect ratio'),
+  warnings: z.array(z.string()),
+  original: url('the working photo (PNG)'),
+  query: url('the photo with its hole shown (PNG)'),
+  grid: url('the completions as one sheet (JPEG)'),
+  results: z.array(Completion),
+  seconds: z.number(),
+});
+
+/** Result of the `POST /api/colorize` job. */
+export const ColorizeResult = z.object({
+  method: z.string().describe('the colorization method'),
+  encoder: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  note: z.string().nullable(),
+  skippedGray: z.number().int().describe('gray photos of the collection skipped as sources'),
+  matches: z.array(PhotoRef.extend({ distance: z.number(), mirrored: z.boolean() })),
+  panels: z.object({ gray: url('the input in gray (PNG)'), average: url('the matches’ average colour (PNG)'), result: url('the colorized photo (PNG)'), sheet: url('all panels (JPEG)') }),
+});
+
+/** Result of the `POST /api/duplicates` job. */
+export const DuplicatesResult = z.object({
+  groups: z.array(
+    z.object({
+      kind: z.enum(['exact', 'near']),
+      photos: z.array(z.object({ id: z.number().int().nullable(), path: z.string(), distance: z.number(), thumbnail: z.string().nullable() })),
+    }),
+  ),
+});
+
+export const JobState = z.enum(['queued', 'running', 'done', 'failed']);
+
+/** A long task on the server; `result` is set once `state` is `done`, `error` once it is `failed`. */
+export function jobOf<R extends z.ZodType>(result: R) {
+  return z.object({
+    id: z.string().regex(/^[0-9a-f]{32}$/),
+    kind: z.string(),
+    state: JobState,
+    progress: z.object({ stage: z.string(), done: z.number(), total: z.number() }),
+    result: result.nullable().describe('the task result once done'),
+    error: ApiErrorBody.nullable(),
+    url: z.string(),
+    events: z.string(),
+    queuedAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  });
+}
+export const Job = jobOf(z.unknown());
