@@ -202,3 +202,11 @@ export function jobOf<R extends z.ZodType>(result: R) {
   });
 }
 export const Job = jobOf(z.unknown());
+
+const MethodInfo = z.object({ name: z.string(), description: z.string().describe('one line: what the method does') });
+
+/** `GET /api/methods`: each capability's method menu, from its registry. */
+export const MethodMenus = z.object({
+  complete: z.object({ default: z.string(), methods: z.array(MethodInfo.extend({ usesScenes: z.boolean().describe('it matches scenes of the collection (and takes `scenes`)') })) }),
+  colorize: z.object({ default: z.string(), methods: z.array(MethodInfo) }),
+});
