@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { DejaError } from '../core/errors.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
-import { listSources } from '../io/sources.ts';
+import { listSources, sourceKind } from '../io/sources.ts';
 import type { Collection } from '../store/collection.ts';
 import { verifyCollection } from './verify.ts';
 
@@ -22,6 +23,8 @@ export interface RelinkReport {
  */
 export async function relinkPhotos(collection: Collection, sources: string[], progress: Progress = silentProgress): Promise<RelinkReport> {
   if (sources.length === 0) throw new DejaError('BAD_ARGUMENT', 'nothing to relink from', { hint: 'pass the folders or archives where the photos now live' });
+  // A source that does not exist is a typo, not an empty folder: say so before any work.
+  for (const s of sources) sourceKind(path.resolve(s));
   collection.acquireWriter();
   const verified = verifyCollection(collection, progress);
   const lost = [...verified.missing, ...verified.changed];
