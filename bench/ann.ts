@@ -14,11 +14,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/rng.ts';
 import { defaultThreads } from '../src/core/workerPool.ts';
-import { createIndex } from '../src/index/factory.ts';
-import { exactKnn, exactKnnParallel } from '../src/index/flat.ts';
-import { HnswIndex, type HnswParams } from '../src/index/hnsw.ts';
-import { readIndexMeta } from '../src/index/indexMeta.ts';
-import type { Neighbours } from '../src/index/vectorIndex.ts';
+import { createIndex } from '../src/ann/factory.ts';
+import { exactKnn, exactKnnParallel } from '../src/ann/flat.ts';
+import { HnswIndex, type HnswParams } from '../src/ann/hnsw.ts';
+import { readIndexMeta } from '../src/ann/indexMeta.ts';
+import type { Neighbours } from '../src/ann/vectorIndex.ts';
 import { machineLine, median, today } from './machine.ts';
 
 const { values } = parseArgs({

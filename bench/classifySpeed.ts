@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { WorkerPool, defaultThreads, workerModuleUrl } from '../src/core/workerPool.ts';
 import { listSources } from '../src/io/sources.ts';
-import { exactKnnParallel } from '../src/index/flat.ts';
+import { exactKnnParallel } from '../src/ann/flat.ts';
 import { knnPredict } from '../src/decoders/recognize/knnVote.ts';
 import { labelledSet } from '../src/actions/classify.ts';
 import { Collection } from '../src/store/collection.ts';

@@ -31,7 +31,7 @@ import { listSources } from '../src/io/sources.ts';
 import { linePlotSvg, writePlot } from '../src/io/plot.ts';
 import { writeGallery, type GalleryCell } from '../src/io/gallery.ts';
 import { contactSheet, type SheetTile } from '../src/io/sheet.ts';
-import { exactKnn } from '../src/index/flat.ts';
+import { exactKnn } from '../src/ann/flat.ts';
 import { createEncoder } from '../src/encoders/factory.ts';
 import { colourfulness } from '../src/decoders/colorize/colorfulness.ts';
 import { colorizeFromMatches } from '../src/decoders/colorize/colorizeFromMatches.ts';

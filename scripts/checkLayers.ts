@@ -15,7 +15,7 @@ const LAYER: Record<string, number> = {
   io: 4,
   nn: 4,
   encoders: 5,
-  index: 5,
+  ann: 5,
   store: 5,
   decoders: 6,
   sfm: 6,
@@ -31,12 +31,12 @@ const FORBIDDEN: Record<string, string[]> = {
 /** The only edges between sibling layers, by file (importer → imported, both relative to src/). */
 const SIBLING_EDGES: { from: string; to: string; reason: string }[] = [
   { from: 'cli/commands/serve.ts', to: 'server/start.ts', reason: '`deja serve` starts the server through one thin function' },
-  { from: 'store/vectorIndexCache.ts', to: 'index/', reason: 'the store owns the collection folder, the index files in it included' },
+  { from: 'store/vectorIndexCache.ts', to: 'ann/', reason: 'the store owns the collection folder, the index files in it included' },
 ];
 /** Modules that may import node:fs outside io/ and store/ (a file, or a folder ending in /), with why. */
 const FS_EXCEPTIONS: { path: string; reason: string }[] = [
   { path: 'nn/', reason: 'nn/ owns the model files (ARCHITECTURE.md): reads and hashes them against the manifest, and probes for the CUDA provider library' },
-  { path: 'index/', reason: 'VectorIndex.save/load write and read their own files with checksummed sidecars (FAISS write_index); the store picks the paths' },
+  { path: 'ann/', reason: 'VectorIndex.save/load write and read their own files with checksummed sidecars (FAISS write_index); the store picks the paths' },
   { path: 'server/', reason: 'job result files, uploads and the static web folder; to move into a server-side repository' },
   { path: 'actions/builtIndexes.ts', reason: 'lists index sidecars in the collection folder; belongs in store/ next to vectorIndexCache' },
   { path: 'actions/complete.ts', reason: 'writes the completions to a temporary folder and renames it into place (atomic output folder); to move into io/' },

@@ -10,7 +10,7 @@ export { contactSheet } from './io/sheet.ts';
 export { encodeBatch, type Encoder, type EncoderFactory } from './encoders/encoder.ts';
 export { ENCODERS, encoderNames } from './encoders/registry.ts';
 export { createEncoder, createEncoderResolved, parseCombinedSpec } from './encoders/factory.ts';
-export type { VectorIndex, Neighbours } from './index/vectorIndex.ts';
+export type { VectorIndex, Neighbours } from './ann/vectorIndex.ts';
 export { Collection, type PhotoRecord } from './store/collection.ts';
 export { ingest, type IngestOptions, type IngestReport } from './actions/ingest.ts';
 export { searchPhotos, type SearchOptions, type SearchHit } from './actions/search.ts';

@@ -7,8 +7,8 @@ import { Collection } from '../src/store/collection.ts';
 import { ingest } from '../src/actions/ingest.ts';
 import { searchPhotos } from '../src/actions/search.ts';
 import { decodeImage } from '../src/io/decode.ts';
-import { exactKnn } from '../src/index/flat.ts';
-import { createIndex } from '../src/index/factory.ts';
+import { exactKnn } from '../src/ann/flat.ts';
+import { createIndex } from '../src/ann/factory.ts';
 import { deja, hasSharedData, sharedData, tmpDir } from './helpers.ts';
 
 const skip = !hasSharedData && 'needs ../shared/data';

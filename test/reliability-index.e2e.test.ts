@@ -7,9 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { Collection, type DescriptorMatrix } from '../src/store/collection.ts';
 import { ingest } from '../src/actions/ingest.ts';
 import { upToDateIndex } from '../src/store/vectorIndexCache.ts';
-import { exactKnn } from '../src/index/flat.ts';
-import { loadIndex } from '../src/index/factory.ts';
-import { readIndexMeta } from '../src/index/indexMeta.ts';
+import { exactKnn } from '../src/ann/flat.ts';
+import { loadIndex } from '../src/ann/factory.ts';
+import { readIndexMeta } from '../src/ann/indexMeta.ts';
 import { Rng } from '../src/core/rng.ts';
 import { hasSharedData, repoRoot, sharedData, tmpDir } from './helpers.ts';
 
@@ -53,7 +53,7 @@ console.log(JSON.stringify(Array.from(nb.labels, (r) => (r < 0 ? -1 : m.photoIds
 
 /** Child: saves HNSW indexes of changing sizes to one path for a while (a concurrent writer). */
 const writerChild = `
-import { HnswIndex } from ${src('src/index/hnsw.ts')};
+import { HnswIndex } from ${src('src/ann/hnsw.ts')};
 const [file, seed] = process.argv.slice(2);
 const dim = 64;
 const until = Date.now() + 4000;
@@ -68,7 +68,7 @@ for (let round = 0; Date.now() < until; round++) {
 
 /** Child: loads the index at one path over and over; a refusal is fine, a crash or a wrong index is not. */
 const readerChild = `
-import { loadIndex } from ${src('src/index/factory.ts')};
+import { loadIndex } from ${src('src/ann/factory.ts')};
 const file = process.argv[2];
 const until = Date.now() + 4500;
 let loaded = 0, refused = 0, missing = 0;

@@ -26,7 +26,7 @@ export function builtIndexes(collection: Collection): BuiltIndex[] {
   }
   const out: BuiltIndex[] = [];
   for (const name of names) {
-    // The index's own sidecar (see index/indexMeta.ts): its spec, and the descriptor rows it was built from.
+    // The index's own sidecar (see ann/indexMeta.ts): its spec, and the descriptor rows it was built from.
     const side = readJson(path.join(dir, name)) as { format?: unknown; spec?: unknown; dim?: unknown; source?: { descriptors?: unknown; rows?: unknown } } | undefined;
     const source = side?.source;
     if (side?.format === 'deja-index' && typeof side.spec === 'string' && typeof side.dim === 'number' && typeof source?.descriptors === 'string' && typeof source.rows === 'number')

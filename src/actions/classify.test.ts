@@ -8,7 +8,7 @@ import { Collection } from '../store/collection.ts';
 import { ingest } from './ingest.ts';
 import { classifyImage, labelledSet } from './classify.ts';
 import { combinedDescriptors } from './combinedDescriptors.ts';
-import { combinedKnn } from '../index/combined.ts';
+import { combinedKnn } from '../ann/combined.ts';
 import { createImage } from '../core/image.ts';
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { DejaError } from '../core/errors.ts';
 import type { Encoder } from '../encoders/encoder.ts';
 import { createCombinedEncoder, type CombinedEncoder } from '../encoders/combined.ts';
-import { combinedScale, type CombinedRows } from '../index/combined.ts';
+import { combinedScale, type CombinedRows } from '../ann/combined.ts';
 import type { Collection } from '../store/collection.ts';
 
 /** A collection's rows under a combined descriptor, ready for `combinedKnn`, `combinedDistanceMatrix` or `concatenateCombined`. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { createEncoderResolved } from '../encoders/factory.ts';
-import { exactKnn } from '../index/flat.ts';
+import { exactKnn } from '../ann/flat.ts';
 import type { Collection } from '../store/collection.ts';
 import { upToDateIndex } from '../store/vectorIndexCache.ts';
 

@@ -7,7 +7,7 @@ import { Rng } from '../core/rng.ts';
 import { decodeImage } from '../io/decode.ts';
 import { readCsv, column } from '../io/csv.ts';
 import { listSources, sourceKind, type SourceItem } from '../io/sources.ts';
-import { exactKnnParallel } from '../index/flat.ts';
+import { exactKnnParallel } from '../ann/flat.ts';
 import { knnPredict } from '../decoders/recognize/knnVote.ts';
 import { accuracy, confusionMatrix, confusionMarkdown, perClassAccuracy } from '../decoders/recognize/confusionMatrix.ts';
 import type { Collection } from '../store/collection.ts';

@@ -7,7 +7,7 @@ import { silentProgress, type Progress } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { readGeoCsv } from '../io/geoCsv.ts';
 import { listSources } from '../io/sources.ts';
-import { combinedDistanceMatrix } from '../index/combined.ts';
+import { combinedDistanceMatrix } from '../ann/combined.ts';
 import type { Collection } from '../store/collection.ts';
 import { constantPriorEstimates, randomGuessAgainstTest } from '../decoders/locate/chanceBaselines.ts';
 import { crossFitPrior } from '../decoders/locate/crossFitPrior.ts';

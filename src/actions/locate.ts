@@ -12,7 +12,7 @@ import { nearestPlace } from '../io/placeName.ts';
 import { listSources } from '../io/sources.ts';
 import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { renderLocateMap } from '../io/worldMap.ts';
-import { combinedKnn } from '../index/combined.ts';
+import { combinedKnn } from '../ann/combined.ts';
 import type { Collection, PhotoRecord } from '../store/collection.ts';
 import { selfInCollection, type SelfInCollection } from '../store/selfInCollection.ts';
 import { defaultBandwidthKm } from '../decoders/locate/defaultBandwidthKm.ts';

@@ -4,8 +4,8 @@ import { parseOptions } from '../core/parseOptions.ts';
 import { flipHorizontal, type Image } from '../core/image.ts';
 import { createCombinedEncoder } from '../encoders/combined.ts';
 import type { Encoder } from '../encoders/encoder.ts';
-import { exactKnn } from '../index/flat.ts';
-import { combinedKnn } from '../index/combined.ts';
+import { exactKnn } from '../ann/flat.ts';
+import { combinedKnn } from '../ann/combined.ts';
 import type { Collection, DescriptorMatrix } from '../store/collection.ts';
 import { combinedDescriptors, type CombinedDescriptors } from './combinedDescriptors.ts';
 import { upToDateIndex } from '../store/vectorIndexCache.ts';
@@ -16,7 +16,7 @@ export const SearchOptions = z.object({
   k: z.number().int().min(1).max(10000).default(10).describe('Number of neighbours.'),
   exact: z.boolean().default(false).describe('Brute-force exact search instead of the approximate index.'),
   mirror: z.boolean().default(true).describe('Also match the mirrored query and keep the better distance (Hays & Efros 2007 §3 search mirrored scenes too).'),
-  index: z.string().default('HNSW32').describe('Approximate index spec (see index/factory.ts).'),
+  index: z.string().default('HNSW32').describe('Approximate index spec (see ann/factory.ts).'),
 });
 export type SearchOptions = z.input<typeof SearchOptions>;
 

@@ -13,7 +13,7 @@ export interface WeightedEncoder {
  * A combined descriptor such as `gist+tiny+lab-hist:w=2,1,1`: several encoders, each with a weight. Its
  * one meaning, wherever it is used (search, locate, classify, their evaluations), is the distance
  * d(x, q) = Σ_e w_e · d_e(x_e, q_e) / s_e, where d_e is encoder e's own distance (squared L2 or
- * 1 − cos) and s_e its median pair distance in the collection (`combinedScale` in index/combined.ts,
+ * 1 − cos) and s_e its median pair distance in the collection (`combinedScale` in ann/combined.ts,
  * cached per collection by `Collection.distanceScale`).
  */
 export interface CombinedEncoder {

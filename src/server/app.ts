@@ -5,7 +5,7 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
-import { parseIndexSpec } from '../index/factory.ts';
+import { parseIndexSpec } from '../ann/factory.ts';
 import { Collection } from '../store/collection.ts';
 import { errorResponse } from './httpErrors.ts';
 import { parseOptions } from '../core/parseOptions.ts';

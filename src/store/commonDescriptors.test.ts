@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../core/rng.ts';
-import { combinedScale } from '../index/combined.ts';
+import { combinedScale } from '../ann/combined.ts';
 import type { DescriptorMatrix } from './collection.ts';
 import { commonDescriptorRows } from './commonDescriptors.ts';
 

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isDejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
-import { rowsDigest } from '../index/digest.ts';
-import { createIndex, loadIndexWithMeta } from '../index/factory.ts';
-import { indexMetaPath, readIndexMeta, type IndexMeta, type IndexSource } from '../index/indexMeta.ts';
-import type { VectorIndex } from '../index/vectorIndex.ts';
+import { rowsDigest } from '../ann/digest.ts';
+import { createIndex, loadIndexWithMeta } from '../ann/factory.ts';
+import { indexMetaPath, readIndexMeta, type IndexMeta, type IndexSource } from '../ann/indexMeta.ts';
+import type { VectorIndex } from '../ann/vectorIndex.ts';
 import type { Collection, DescriptorMatrix } from './collection.ts';
 
 /**

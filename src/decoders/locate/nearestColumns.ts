@@ -1,4 +1,4 @@
-import { TopK } from '../../index/distances.ts';
+import { TopK } from '../../ann/distances.ts';
 
 /**
  * The k smallest entries of one row of a distance matrix, ascending, skipping excluded columns
