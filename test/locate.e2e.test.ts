@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { Collection } from '../src/store/collection.ts';
 import { ingest } from '../src/actions/ingest.ts';
-import { haversineKm } from '../src/decoders/locate/greatCircle.ts';
+import { haversineKm } from '../src/math/greatCircle.ts';
 import { deja, hasSharedData, sharedData, tmpDir } from './helpers.ts';
 
 // The Penn campus set (61 photos, ~600 m across, EXIF GPS + times) indexed with the two fast descriptors.

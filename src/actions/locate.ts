@@ -16,7 +16,8 @@ import { combinedKnn } from '../ann/combined.ts';
 import type { Collection, PhotoRecord } from '../store/collection.ts';
 import { selfInCollection, type SelfInCollection } from '../store/selfInCollection.ts';
 import { defaultBandwidthKm } from '../decoders/locate/defaultBandwidthKm.ts';
-import { toUnitVectors } from '../decoders/locate/greatCircle.ts';
+import { formatKm } from '../core/formatDistance.ts';
+import { toUnitVectors } from '../math/greatCircle.ts';
 import { kernelDensity } from '../decoders/locate/kernelDensity.ts';
 import { locateFromNeighbours, type GeoEstimate, type GeoNeighbours } from '../decoders/locate/locateFromNeighbours.ts';
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
@@ -305,7 +306,7 @@ async function locateMapPng(
       modes: estimate.modes,
       estimate: { latitude: estimate.latitude, longitude: estimate.longitude, label: report.estimate.place ?? undefined },
       truth: report.exifGps ?? undefined,
-      title: `deja locate ${path.basename(report.query)} (${ref.encoder}, k=${report.k}, ${fmtKm(bandwidthKm)} bandwidth)`,
+      title: `deja locate ${path.basename(report.query)} (${ref.encoder}, k=${report.k}, ${formatKm(bandwidthKm)} bandwidth)`,
       // Widened to two raster cells where the kernel is finer than the map can show (world maps).
       density: (lat, lon, cellKm) => kernelDensity(units, estimate.weights, Math.max(bandwidthKm, 2 * cellKm), toUnitVectors(lat, lon)),
     },
@@ -314,9 +315,6 @@ async function locateMapPng(
   return png;
 }
 
-function fmtKm(km: number): string {
-  return km >= 1 ? `${Math.round(km)} km` : `${Math.round(km * 1000)} m`;
-}
 
 /** Capture time in ms (UTC when the offset is known; local time read as UTC otherwise), or NaN. */
 export function takenAtMs(takenAt: string | null): number {

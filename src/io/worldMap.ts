@@ -3,22 +3,19 @@ import { geoGraticule, geoGraticule10, geoMercator, geoNaturalEarth1, geoPath, t
 import sharp from 'sharp';
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
+import { formatKm } from '../core/formatDistance.ts';
+import type { LatLon } from '../math/greatCircle.ts';
 
-/** A position in degrees. */
-export interface MapPoint {
-  latitude: number;
-  longitude: number;
-}
 
 /** What a locate map shows: the estimate and what it rests on. */
 export interface LocateMapInput {
   /** Geotagged neighbours; `voted` marks those in the estimate's mode; `weight` (0..1) sets the dot size. */
-  neighbours: (MapPoint & { weight: number; voted: boolean })[];
+  neighbours: (LatLon & { weight: number; voted: boolean })[];
   /** Mean-shift modes, strongest first; `support` in [0, 1]. */
-  modes: (MapPoint & { support: number })[];
-  estimate: MapPoint & { label?: string };
+  modes: (LatLon & { support: number })[];
+  estimate: LatLon & { label?: string };
   /** The true position, when known (evaluation). */
-  truth?: MapPoint;
+  truth?: LatLon;
   title?: string;
   /**
    * Probability map: density at the given positions (any scale; drawn relative to its maximum).
@@ -113,7 +110,7 @@ function scaleBar(projection: GeoProjection, width: number, height: number): str
   const p = 10 ** Math.floor(Math.log10(target));
   const nice = [1, 2, 5, 10].map((m) => m * p).filter((v) => v <= target).pop() ?? p;
   const px = (nice / kmPer100) * 100;
-  const label = nice >= 1 ? `${nice} km` : `${Math.round(nice * 1000)} m`;
+  const label = formatKm(nice);
   const y = height - 18;
   return `<g><rect x="16" y="${y - 16}" width="${px + 16}" height="26" fill="white" opacity="0.8"/><line x1="24" y1="${y}" x2="${24 + px}" y2="${y}" stroke="black" stroke-width="3"/><text x="${28 + px / 2}" y="${y - 4}" font-size="12" text-anchor="middle">${label}</text></g>`;
 }
@@ -136,7 +133,7 @@ export function locateMapSvg(input: LocateMapInput, options: LocateMapOptions = 
   const countries = topo.objects.countries as GeometryCollection;
   const land = path(feature(topo, countries)) ?? '';
   const borders = path(mesh(topo, countries, (a, b) => a !== b)) ?? '';
-  const xy = (p: MapPoint) => projection([p.longitude, p.latitude]) ?? [-99, -99];
+  const xy = (p: LatLon) => projection([p.longitude, p.latitude]) ?? [-99, -99];
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif">`,
     `<rect width="100%" height="100%" fill="#f4f4f0"/>`,

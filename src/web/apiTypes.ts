@@ -14,7 +14,7 @@ export type Info = z.infer<typeof S.Info>;
 export type PhotoSummary = z.infer<typeof S.PhotoSummary>;
 export type PhotoPage = z.infer<typeof S.PhotoPage>;
 export type GeoPhotos = z.infer<typeof S.GeoPhotos>;
-export type LatLon = { latitude: number; longitude: number };
+export type { LatLon } from '../math/greatCircle.ts';
 export type SearchResult = z.infer<typeof S.SearchResult>;
 export type SearchHit = SearchResult['results'][number];
 export type ClassifyResult = z.infer<typeof S.ClassifyResult>;

@@ -1,8 +1,8 @@
-/** The page's pure geometry: downsizing, the map's zoom box, great-circle distances. */
+/** The page's pure geometry: downsizing, the map's zoom box, the distance formatter. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitSize } from './downscale.ts';
-import { formatKm, haversineKm } from './geo.ts';
+import { formatKm } from '../core/formatDistance.ts';
 import { pointsBox } from './worldMap.ts';
 
 test('fitSize shrinks the longer side to 1024 px, keeps the aspect, and never enlarges', () => {
@@ -34,13 +34,6 @@ test('pointsBox pads the points by 15 %, to at least 24°×12°, and gives up on
   assert.equal(north, 85, 'latitudes stay inside the projection');
 });
 
-test('haversineKm gives known distances within 0.5 %', () => {
-  const paris = { latitude: 48.8566, longitude: 2.3522 };
-  const london = { latitude: 51.5074, longitude: -0.1278 };
-  const sydney = { latitude: -33.8688, longitude: 151.2093 };
-  assert.equal(haversineKm(paris, paris), 0);
-  assert.ok(Math.abs(haversineKm(paris, london) - 343.5) / 343.5 < 0.005);
-  assert.ok(Math.abs(haversineKm(london, sydney) - 16994) / 16994 < 0.005);
-  assert.ok(Math.abs(haversineKm({ latitude: 0, longitude: 0 }, { latitude: 0, longitude: 180 }) - Math.PI * 6371.0088) < 1e-6, 'half the equator');
-  assert.deepEqual([0.25, 12.34, 4321.6].map(formatKm), ['250 m', '12.3 km', '4,322 km']);
+test('formatKm writes metres, one decimal below 100 km, and whole kilometres above', () => {
+  assert.deepEqual([0.25, 1, 12.34, 25, 4321.6].map(formatKm), ['250 m', '1 km', '12.3 km', '25 km', '4,322 km']);
 });

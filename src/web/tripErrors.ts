@@ -1,6 +1,6 @@
 /** How far a located sequence's estimates fall from the photos' own GPS: per photo and as medians. */
 import type { LocateSequencePhoto } from './apiTypes.ts';
-import { haversineKm } from './geo.ts';
+import { haversineKm } from '../math/greatCircle.ts';
 
 export interface PhotoErrors {
   /** Sequence estimate to EXIF GPS (km); null without GPS or without a sequence estimate. */
@@ -11,7 +11,8 @@ export interface PhotoErrors {
 
 export function photoErrors(p: LocateSequencePhoto): PhotoErrors {
   if (!p.exifGps) return { sequenceKm: null, singleKm: null };
-  return { sequenceKm: p.sequence ? haversineKm(p.sequence, p.exifGps) : null, singleKm: haversineKm(p.single, p.exifGps) };
+  const { exifGps: t, sequence: s, single: o } = p;
+  return { sequenceKm: s ? haversineKm(s.latitude, s.longitude, t.latitude, t.longitude) : null, singleKm: haversineKm(o.latitude, o.longitude, t.latitude, t.longitude) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { formatKm } from '../../core/formatDistance.ts';
 import { evalLocate, type EvalLocateReport } from '../../actions/evalLocate.ts';
 import { consoleProgress } from '../../core/progress.ts';
 import { intOption, jsonOption, numberOption, openCollection, printJson, withCollection } from '../common.ts';
@@ -36,13 +37,13 @@ export function registerEvalLocate(evalCommand: Command): void {
 /** The report as a Markdown table (also used by bench/locate.ts). */
 export function evalLocateTable(r: EvalLocateReport): string {
   const th = r.rows[0]?.thresholdsKm ?? [];
-  const label = (t: number) => (t >= 1 ? `${t} km` : `${Math.round(t * 1000)} m`);
+  const label = formatKm;
   const lines = [
     `${r.protocol}: ${r.tested} test photos, ${r.geotagged} geotagged in the collection, k=${r.k}, bandwidth ${label(r.bandwidthKm < 1 ? r.bandwidthKm : Math.round(r.bandwidthKm))}, query latency ${r.latencyMs.toFixed(1)} ms`,
     '',
     `| method | descriptor | ${th.map(label).join(' | ')} | median error |`,
     `|---|---|${th.map(() => '---:').join('|')}|---:|`,
-    ...r.rows.map((row) => `| ${row.method} | ${row.descriptor} | ${row.shares.map((s) => `${(s * 100).toFixed(1)}%`).join(' | ')} | ${row.medianKm >= 1 ? `${row.medianKm.toFixed(0)} km` : `${Math.round(row.medianKm * 1000)} m`} |`),
+    ...r.rows.map((row) => `| ${row.method} | ${row.descriptor} | ${row.shares.map((s) => `${(s * 100).toFixed(1)}%`).join(' | ')} | ${formatKm(row.medianKm)} |`),
   ];
   for (const s of r.skipped.slice(0, 20)) lines.push(`skipped ${s.path}: ${s.reason}`);
   return lines.join('\n') + '\n';

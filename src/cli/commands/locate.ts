@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { locatePhoto, locateSequence, type LocateReport, type LocateSequenceReport } from '../../actions/locate.ts';
 import { DejaError } from '../../core/errors.ts';
-import { haversineKm } from '../../decoders/locate/greatCircle.ts';
+import { formatKm } from '../../core/formatDistance.ts';
+import { haversineKm } from '../../math/greatCircle.ts';
 import { excludeSelfOption, intOption, jsonOption, numberOption, openCollection, printJson, progressFor, selfInCollectionNote, withCollection } from '../common.ts';
 
 /** `deja locate <photo>` and `deja locate --sequence <folder>`: where photos were taken (IM2GPS; Kalogerakis et al. 2009). */
@@ -43,7 +44,7 @@ export function register(program: Command): void {
 }
 
 const pos = (p: { latitude: number; longitude: number }) => `${p.latitude.toFixed(5)}, ${p.longitude.toFixed(5)}`;
-const km = (v: number) => (v >= 1 ? `${v.toFixed(v >= 100 ? 0 : 1)} km` : `${Math.round(v * 1000)} m`);
+const km = formatKm;
 
 function photoText(r: LocateReport): string {
   const lines = [

@@ -19,7 +19,8 @@ export interface SceneCandidate {
   sceneDistance: number;
 }
 
-export interface CompleteOptions {
+/** The scene-completion algorithm's tuning (Hays & Efros 2007 §4–5); the action's user-facing options are `CompleteOptions` in actions/complete.ts. */
+export interface SceneCompletionParams {
   /** Completions returned (default 20). */
   k?: number;
   /** Context band radius in pixels (default `bandRadius(w, h)`: 80 px at 480 px). */
@@ -73,7 +74,7 @@ export interface Completion {
  * @returns up to k completions, best first (scenes that cannot cover the band are dropped)
  * @example const best = completeFromScenes(photo, mask, scenes, { k: 3 })[0].image;
  */
-export function completeFromScenes(query: Image, mask: Uint8Array, scenes: SceneCandidate[], options: CompleteOptions = {}): Completion[] {
+export function completeFromScenes(query: Image, mask: Uint8Array, scenes: SceneCandidate[], options: SceneCompletionParams = {}): Completion[] {
   const { width: w, height: h } = query;
   assert(mask.length === w * h, 'mask matches the query');
   const queryLab = rgbToLab(query);

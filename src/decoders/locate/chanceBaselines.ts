@@ -1,7 +1,7 @@
 import { assert } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import { GEO_THRESHOLDS_KM, type GeoSummary } from './geoEvaluation.ts';
-import { haversineKm } from './greatCircle.ts';
+import { haversineKm } from '../../math/greatCircle.ts';
 
 /** Test photos' true positions, degrees, length m, and the collection columns each may not guess from. */
 export interface GeoTestTruth {

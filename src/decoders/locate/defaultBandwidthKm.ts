@@ -1,5 +1,5 @@
 import { Rng } from '../../core/rng.ts';
-import { haversineKm } from './greatCircle.ts';
+import { haversineKm } from '../../math/greatCircle.ts';
 
 /**
  * A mean-shift bandwidth suited to a collection's spread: one fifteenth of the median great-circle

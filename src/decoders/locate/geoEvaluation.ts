@@ -1,6 +1,6 @@
 import { assert } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
-import { haversineKm } from './greatCircle.ts';
+import { haversineKm } from '../../math/greatCircle.ts';
 
 /**
  * The thresholds of im2gps-style tables, km: street 1, city 25, region 200, country 750, continent 2500,

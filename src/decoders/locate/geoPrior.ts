@@ -1,6 +1,6 @@
 import { assert } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
-import { haversineKm } from './greatCircle.ts';
+import { haversineKm } from '../../math/greatCircle.ts';
 
 /**
  * The collection's own distribution of positions, the prior of im2gps: where photos of this collection

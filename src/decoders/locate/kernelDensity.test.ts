@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { densityGrid, kernelDensity } from './kernelDensity.ts';
-import { toUnitVectors } from './greatCircle.ts';
+import { toUnitVectors } from '../../math/greatCircle.ts';
 
 test('the kernel density peaks at 1 / (2π h²) per km² on a single point and halves its log at one bandwidth', () => {
   const p = toUnitVectors([45], [7]);

@@ -1,5 +1,5 @@
 import { assert } from '../../core/errors.ts';
-import { EARTH_RADIUS_KM, toUnitVectors } from './greatCircle.ts';
+import { EARTH_RADIUS_KM, toUnitVectors } from '../../math/greatCircle.ts';
 
 /**
  * Concentration κ of the von Mises–Fisher kernel whose small-angle limit is a Gaussian of standard

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { haversineKm } from './greatCircle.ts';
+import { haversineKm } from '../../math/greatCircle.ts';
 import { locateFromNeighbours, matchWeights } from './locateFromNeighbours.ts';
 import { defaultBandwidthKm } from './defaultBandwidthKm.ts';
 

@@ -1,5 +1,5 @@
 import { assert } from '../../core/errors.ts';
-import { EARTH_RADIUS_KM, chordAngleKm, toUnitVectors } from './greatCircle.ts';
+import { EARTH_RADIUS_KM, chordAngleKm, toUnitVectors } from '../../math/greatCircle.ts';
 import { kernelDensity } from './kernelDensity.ts';
 import type { GeoEstimate, GeoNeighbours } from './locateFromNeighbours.ts';
 import { travelLogPrior, type TravelPriorOptions } from './travelPrior.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crossFitPrior } from './crossFitPrior.ts';
-import { haversineKm } from './greatCircle.ts';
+import { haversineKm } from '../../math/greatCircle.ts';
 import { geoPrior, priorExpectedErrorKm } from './geoPrior.ts';
 import { locateFromNeighbours } from './locateFromNeighbours.ts';
 import { chooseWithPrior, priorChoice, voteWeight } from './locateWithPrior.ts';

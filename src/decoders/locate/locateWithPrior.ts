@@ -1,4 +1,4 @@
-import { haversineKm } from './greatCircle.ts';
+import { haversineKm } from '../../math/greatCircle.ts';
 import { collectionMedoid, priorExpectedErrorKm, type GeoPrior } from './geoPrior.ts';
 import type { GeoEstimate, GeoNeighbours } from './locateFromNeighbours.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../core/rng.ts';
-import { destinationPoint, haversineKm } from './greatCircle.ts';
+import { destinationPoint, haversineKm } from '../../math/greatCircle.ts';
 import { meanShiftModes } from './meanShiftModes.ts';
 
 function cluster(rng: Rng, lat: number, lon: number, n: number, sigmaKm: number, out: { lat: number[]; lon: number[] }): void {

@@ -1,5 +1,5 @@
 import { assert } from '../../core/errors.ts';
-import { EARTH_RADIUS_KM, chordAngleKm, fromVector, toUnitVectors } from './greatCircle.ts';
+import { EARTH_RADIUS_KM, chordAngleKm, fromVector, toUnitVectors } from '../../math/greatCircle.ts';
 import { vmfConcentration } from './kernelDensity.ts';
 
 /** One mode of the neighbours' positions. */

@@ -1,4 +1,4 @@
-import { EARTH_RADIUS_KM } from './greatCircle.ts';
+import { EARTH_RADIUS_KM } from '../../math/greatCircle.ts';
 
 /** Parameters of the human travel prior p(displacement | time gap). */
 export interface TravelPriorOptions {

@@ -6,7 +6,8 @@
 import { api, followJob } from '../api.ts';
 import type { LocateResult } from '../apiTypes.ts';
 import { el, errorSlot, fmt, labelled, optionalInt, replace, thumb } from '../dom.ts';
-import { formatKm, haversineKm } from '../geo.ts';
+import { formatKm } from '../../core/formatDistance.ts';
+import { haversineKm } from '../../math/greatCircle.ts';
 import { jobProgress } from '../jobProgress.ts';
 import { photoPicker } from '../photoPicker.ts';
 import { worldMap, type MapPoint } from '../worldMap.ts';
@@ -46,7 +47,7 @@ export function locatePhotoMode(): HTMLElement {
       ...(exifGps
         ? [
             el('dt', {}, 'Photo GPS'),
-            el('dd', { 'data-testid': 'locate-truth' }, fmt.latLon(exifGps.latitude, exifGps.longitude), ' — error ', el('strong', { 'data-testid': 'locate-error-km' }, formatKm(haversineKm(estimate, exifGps)))),
+            el('dd', { 'data-testid': 'locate-truth' }, fmt.latLon(exifGps.latitude, exifGps.longitude), ' — error ', el('strong', { 'data-testid': 'locate-error-km' }, formatKm(haversineKm(estimate.latitude, estimate.longitude, exifGps.latitude, exifGps.longitude)))),
           ]
         : []),
     );

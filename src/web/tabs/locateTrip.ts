@@ -6,7 +6,7 @@
 import { ApiError, api, followJob } from '../api.ts';
 import type { LocateSequenceResult } from '../apiTypes.ts';
 import { el, errorSlot, fmt, labelled, optionalInt, replace } from '../dom.ts';
-import { formatKm } from '../geo.ts';
+import { formatKm } from '../../core/formatDistance.ts';
 import { jobProgress } from '../jobProgress.ts';
 import { photosPicker } from '../photosPicker.ts';
 import { errorSummary } from '../tripErrors.ts';

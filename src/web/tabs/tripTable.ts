@@ -4,7 +4,7 @@
  */
 import type { LocateSequencePhoto } from '../apiTypes.ts';
 import { el, fmt } from '../dom.ts';
-import { formatKm } from '../geo.ts';
+import { formatKm } from '../../core/formatDistance.ts';
 import { tripColor } from '../tripColors.ts';
 import { photoErrors } from '../tripErrors.ts';
 

@@ -6,6 +6,12 @@
  * §4 (errors are great-circle distances); Sinnott, "Virtues of the Haversine", Sky & Telescope 68(2), 1984.
  */
 
+/** A place on the Earth, in degrees (latitude −90 … 90, longitude −180 … 180). */
+export interface LatLon {
+  latitude: number;
+  longitude: number;
+}
+
 /** Mean Earth radius in kilometres (IUGG R1). */
 export const EARTH_RADIUS_KM = 6371.0088;
 
