@@ -214,3 +214,32 @@ test('an evaluation without test photos of the model\'s classes is refused in on
   oneLineError(deja(['eval', 'classify', '--model', cifar.file], { DEJA_DATA: path.join(dir, 'no-data') }), /test set of cifar-colour, cifar10\/test\.tar\.gz, is not in the shared data folder.*DEJA_DATA/);
   oneLineError(deja(['eval', 'classify', '--model', cifar.file, '--test', path.join(dir, 'scene-test'), '-q']), /no test photo is labelled with a class of cifar-colour: found labels \[forest, glacier\]/);
 });
+
+test('a classifier card\'s features are a cnn encoder: dimension from the card, unit vectors, sha256 in the spec, and another model file is refused', { skip }, async () => {
+  const { createEncoder } = await import('../src/encoders/factory.ts');
+  const { encodeBatch } = await import('../src/encoders/encoder.ts');
+  const { decodeFile } = await import('../src/io/decode.ts');
+  const models = path.join(dir, 'encoder-models');
+  const m = writeFixtureClassifier(models, cifarColour);
+  const spec = `cnn(model=${m.file},output=features,batch=4)`;
+  const e = createEncoder(spec);
+  assert.equal(e.dim, 3, 'the card says features is [N, 3]');
+  assert.match(e.spec, /^cnn\(.*model=cifar-colour\.onnx,output=features,sha=[0-9a-f]{12},size=32,/);
+  const images = await Promise.all(cifarPhotos.slice(0, 6).map(async (p) => (await decodeFile(p.file)).image));
+  const batch = await encodeBatch(e, images);
+  for (const [i, v] of batch.entries()) {
+    assert.ok(Math.abs(Math.hypot(...v) - 1) < 1e-5, 'L2-normalised');
+    const one = await e.encode(images[i]);
+    for (let j = 0; j < 3; j++) assert.ok(Math.abs(one[j] - v[j]) < 1e-6, 'a batch gives what single photos give');
+    // The features are the normalised mean colour, pointing the way computed here.
+    const rgb = await meanColour(cifarPhotos[i].file, 32);
+    const x = rgb.map((c, ch) => (c - cifarColour.mean[ch]) / cifarColour.std[ch]);
+    const n = Math.hypot(...x);
+    for (let j = 0; j < 3; j++) assert.ok(Math.abs(v[j] - x[j] / n) < 1e-3, `feature ${j} of photo ${i}`);
+  }
+  const coll = path.join(dir, 'features-coll');
+  const ix = deja(['index', '-c', coll, '-e', `cnn(model=${m.file},output=features)`, '-q', path.join(dir, 'cifar-test', 'ship')]);
+  assert.equal(ix.code, 0, ix.stderr);
+  writeFixtureClassifier(models, { ...cifarColour, scale: 5 }); // another file under the same name, its card updated
+  oneLineError(deja(['search', cifarPhotos[0].file, '-c', coll, '-e', `cnn(model=${m.file},output=features)`]), /the collection has no cnn\(.*sha=[0-9a-f]{12}.*\) descriptors/);
+});
