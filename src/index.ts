@@ -24,3 +24,7 @@ export { readManifest, modelCard, verifyModelFile, listModels, type ModelListing
 export { ManifestSchema, ModelCardSchema, type Manifest, type ModelCard } from './nn/manifest.ts';
 export { OnnxModel, onnxModel, type FloatTensor, type SessionOptions } from './nn/onnxSession.ts';
 export { EXECUTION_PROVIDERS, type ExecutionProvider } from './nn/executionProvider.ts';
+export { resolveClassifier, runClassifier, type ClassifierContract } from './nn/classifierModel.ts';
+export { classifyFilesByModel, classifyImagesByModel, type ModelClassifyOptions, type ModelClassifyResult } from './actions/classifyModel.ts';
+export { evalClassifyModel, type EvalClassifyModelOptions, type EvalClassifyModelReport } from './actions/evalClassifyModel.ts';
+export { expectedCalibration, type Calibration } from './decoders/recognize/calibration.ts';

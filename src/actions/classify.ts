@@ -206,19 +206,21 @@ export { checkPhotoSize, MIN_PHOTO_SIDE } from '../core/checkPhotoSize.ts';
 
 /**
  * Reads a photo file and classifies it.
+ * @param set the labelled set of `options.encoder` and `options.pca`, when classifying several photos (built once)
  * @throws DejaError NOT_FOUND, NOT_AN_IMAGE, TOO_SMALL and those of `classifyImage`
  */
 export async function classifyFile(
   collection: Collection,
   file: string,
   options: ClassifyOptions & { excludeSelf?: boolean } = {},
+  set?: LabelledSet,
 ): Promise<ClassifyResult & { query: string; selfInCollection: SelfInCollection | null; excludedSelf: boolean }> {
   const { image, bytes } = await queryPhoto(file);
   checkPhotoSize(image, file);
   const self = selfInCollection(collection, bytes);
   const excludedSelf = !!options.excludeSelf && self !== null;
   const { excludeSelf: _, ...rest } = options;
-  const result = await classifyImage(collection, image, { ...rest, excludeIds: [...(rest.excludeIds ?? []), ...(excludedSelf ? [self.id] : [])] });
+  const result = await classifyImage(collection, image, { ...rest, excludeIds: [...(rest.excludeIds ?? []), ...(excludedSelf ? [self.id] : [])] }, set);
   return { query: path.resolve(file), ...result, selfInCollection: self, excludedSelf };
 }
 

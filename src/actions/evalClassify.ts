@@ -168,7 +168,8 @@ async function listTestPhotos(test: string[], labelsCsv: string | undefined): Pr
   return out;
 }
 
-function readLabelCsv(file: string): { entries: [string, string][]; base: string } {
+/** The (file, label) rows of a labels CSV and the folder its relative paths start from. */
+export function readLabelCsv(file: string): { entries: [string, string][]; base: string } {
   const csv = readCsv(file);
   const fi = column(csv, 'file', 'path', 'member', 'filename');
   const li = column(csv, 'label', 'category', 'class');

@@ -24,3 +24,16 @@ export function modelsReport(options: { manifest?: string } = {}): ModelsReport 
     providers: EXECUTION_PROVIDERS.map((name) => ({ name, available: name === 'cpu' || cudaInstalled() })),
   };
 }
+
+/** A card as a client of the HTTP API sees it: without its file name or path. */
+export type ClientModelCard = Omit<ModelListing, 'file' | 'path'>;
+
+/**
+ * The cards of a manifest for clients (`GET /api/models`): each with its file's state but without where
+ * the file is, and the names a classify request may give (classification cards whose file is ok).
+ * @example publicModels().classifiers // ['cifar-resnet20']
+ */
+export function publicModels(manifest = defaultManifestPath()): { models: ClientModelCard[]; classifiers: string[] } {
+  const models = listModels(manifest).map(({ file: _file, path: _path, ...card }) => card);
+  return { models, classifiers: models.filter((m) => m.task === 'classification' && m.status === 'ok').map((m) => m.name) };
+}

@@ -1,7 +1,7 @@
 import { onnxModel } from '../nn/onnxSession.ts';
 import { parseExecutionProvider } from '../nn/executionProvider.ts';
-import { resizeCropSquare } from '../imgproc/resample.ts';
-import { toGray, toRgb, type Image } from '../core/image.ts';
+import { imageBatchTensor } from '../nn/imageTensor.ts';
+import type { Image } from '../core/image.ts';
 import { DejaError } from '../core/errors.ts';
 import { canonicalSpec, type Encoder, type EncoderFactory } from './encoder.ts';
 import { IMAGENET_MEAN, IMAGENET_STD, modelSpecName, resolveCnnContract, type CnnContract } from './cnnContract.ts';
@@ -38,11 +38,7 @@ export const cnnFactory: EncoderFactory = {
       return out;
     };
     const runChunk = async (images: readonly Image[]): Promise<Float32Array[]> => {
-      const { size, channels, layout } = contract;
-      const dims = layout === 'NCHW' ? [images.length, channels, size, size] : [images.length, size, size, channels];
-      const data = new Float32Array(images.length * channels * size * size);
-      images.forEach((image, i) => data.set(toTensor(image, contract), i * channels * size * size));
-      const { data: values } = (await model.runBatch({ [contract.input]: { data, dims } }, [contract.output]))[contract.output];
+      const { data: values } = (await model.runBatch({ [contract.input]: imageBatchTensor(images, contract) }, [contract.output]))[contract.output];
       if (values.length !== images.length * contract.dim)
         throw new DejaError('MODEL_ERROR', `model output has ${values.length / images.length} values per photo, expected dim=${contract.dim}`, { file: contract.file });
       return images.map((_, i) => l2Normalise(values.slice(i * contract.dim, (i + 1) * contract.dim)));
@@ -70,23 +66,6 @@ function specOptions(c: CnnContract, options: Readonly<Record<string, string>>):
   if (options.std || c.std.join('/') !== IMAGENET_STD.join('/')) spec.std = c.std.join('/');
   if (options.output) spec.output = c.output;
   return spec;
-}
-
-/** Resized, centre-cropped, normalised values of one photo in the contract's layout. */
-function toTensor(photo: Image, c: CnnContract): Float32Array {
-  const image = resizeCropSquare(c.channels === 3 ? toRgb(photo) : toGray(photo), c.size);
-  const n = image.width * image.height;
-  const out = new Float32Array(c.channels * n);
-  for (let ch = 0; ch < c.channels; ch++) {
-    const m = c.mean[ch];
-    const s = 1 / c.std[ch];
-    for (let i = 0; i < n; i++) {
-      const v = (image.data[ch * n + i] - m) * s;
-      if (c.layout === 'NCHW') out[ch * n + i] = v;
-      else out[i * c.channels + ch] = v;
-    }
-  }
-  return out;
 }
 
 function l2Normalise(v: Float32Array): Float32Array {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DejaError } from '../core/errors.ts';
 import type { ModelCard } from '../nn/manifest.ts';
-import { cardForFile, defaultManifestPath, modelCard, modelFileSha256, modelFileSignature, verifyModelFile } from '../nn/modelRegistry.ts';
+import { cardForFile, checkCardMatchesGraph, defaultManifestPath, modelCard, modelFileSha256, modelFileSignature, verifyModelFile } from '../nn/modelRegistry.ts';
 import type { OnnxValueInfo } from '../nn/onnxSignature.ts';
 
 /** ImageNet's per-channel statistics, the default normalisation of a model without a card. */
@@ -52,8 +52,8 @@ export function resolveCnnContract(options: Readonly<Record<string, string>>): C
     if (found) verifyModelFile(found.card, found.manifest);
     card = found?.card;
   }
-  // A card says everything; a model without one is read for its graph's input and output shapes.
-  const signature = card ? undefined : modelFileSignature(file);
+  // A card says everything (checked against the graph); a model without one is read for its graph's input and output shapes.
+  const signature = card ? void checkCardMatchesGraph(card, file) : modelFileSignature(file);
   const input = card ? { name: card.input.name, shape: card.input.shape } : signature?.inputs[0];
   if (!input) throw new DejaError('MODEL_ERROR', 'ONNX model has no input', { file });
   const layout = card?.input.layout ?? 'NCHW';

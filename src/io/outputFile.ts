@@ -61,3 +61,22 @@ function isDirectory(p: string): boolean {
     return false;
   }
 }
+
+/**
+ * Checks an output folder option before any work is done: the folder exists or its parent does (it is
+ * then created, one level only), and it is not a file.
+ * @throws DejaError NOT_FOUND (no parent folder), BAD_ARGUMENT (a file), IO_ERROR (cannot create it)
+ * @example prepareOutputFolder('eval-out', '--out') // '/abs/eval-out', created if missing
+ */
+export function prepareOutputFolder(dir: string, option: string): string {
+  const full = path.resolve(dir);
+  if (isDirectory(full)) return full;
+  if (fs.existsSync(full)) throw new DejaError('BAD_ARGUMENT', `${option} names a file, not a folder`, { file: full, hint: 'give a folder (it is created when its parent exists)' });
+  if (!isDirectory(path.dirname(full))) throw new DejaError('NOT_FOUND', `the parent folder of ${option} does not exist`, { file: path.dirname(full), hint: 'create it first, or write into an existing folder' });
+  try {
+    fs.mkdirSync(full);
+  } catch (e) {
+    throw new DejaError('IO_ERROR', `cannot create the ${option} folder`, { file: full, hint: 'check that its parent may be written', cause: e });
+  }
+  return full;
+}

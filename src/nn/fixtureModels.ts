@@ -51,3 +51,35 @@ export function dynamicBatchCnnModel(dim = 12, options: { symbolicDim?: boolean 
     ],
   });
 }
+
+/**
+ * A fixed linear classifier over a photo's mean colour, for tests that need a classifier that is right on
+ * real photos: input `image` [N, 3, size, size] (normalised as its card says), `features` = the mean of
+ * each normalised channel [N, 3] (global average pooling), `logits` = features · `weights` + `bias` [N, C].
+ * With `weights` from class mean colours (nearest centroid: w_c = μ_c, b_c = −|μ_c|²/2) it separates
+ * green forests from blue-white glaciers.
+ * @param weights one row of 3 values (R, G, B) per class, in class order
+ * @param bias one value per class
+ */
+export function meanColourClassifierModel(size: number, weights: readonly (readonly number[])[], bias: readonly number[]): Uint8Array {
+  const C = weights.length;
+  const w = new Float32Array(3 * C);
+  weights.forEach((row, c) => row.forEach((v, ch) => (w[ch * C + c] = v)));
+  return onnxModelBytes({
+    inputs: [{ name: 'image', shape: ['N', 3, size, size] }],
+    outputs: [
+      { name: 'logits', shape: ['N', C] },
+      { name: 'features', shape: ['N', 3] },
+    ],
+    initializers: [
+      { name: 'w', dims: [3, C], values: w },
+      { name: 'b', dims: [C], values: Float32Array.from(bias) },
+    ],
+    nodes: [
+      { op: 'GlobalAveragePool', inputs: ['image'], outputs: ['pooled'] },
+      { op: 'Flatten', inputs: ['pooled'], outputs: ['features'], attributes: { axis: 1 } },
+      { op: 'MatMul', inputs: ['features', 'w'], outputs: ['scores'] },
+      { op: 'Add', inputs: ['scores', 'b'], outputs: ['logits'] },
+    ],
+  });
+}

@@ -43,7 +43,10 @@ export function readManifest(file = defaultManifestPath()): Manifest {
 export function modelCard(name: string, file = defaultManifestPath()): ModelCard {
   const manifest = readManifest(file);
   const card = manifest.models.find((m) => m.name === name);
-  if (!card) throw unknownName('model', name, manifest.models.map((m) => m.name));
+  if (!card) {
+    const e = unknownName('model', name, manifest.models.map((m) => m.name));
+    throw new DejaError(e.code, e.message, { file, hint: '`deja models` lists them with their cards; or pass the path of an .onnx file' });
+  }
   return card;
 }
 
@@ -82,20 +85,54 @@ export function modelFileSha256(file: string): string {
 
 /**
  * The graph inputs and outputs of a model file, read without creating a session.
+ * @param name the model's name for the message (its card's name, or the file's)
  * @throws DejaError NOT_FOUND when the file is missing, MODEL_ERROR when it is not an ONNX model
  */
-export function modelFileSignature(file: string): OnnxSignature {
+export function modelFileSignature(file: string, name = path.basename(file)): OnnxSignature {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch {
     throw new DejaError('NOT_FOUND', 'ONNX model file not found', { file, hint: 'check the model= path' });
   }
+  const hint = 'export it again with torch.onnx.export (or the recipe on its card); `deja models` shows the cards';
+  let signature: OnnxSignature;
   try {
-    return readOnnxSignature(bytes);
+    signature = readOnnxSignature(bytes);
   } catch (e) {
-    throw new DejaError('MODEL_ERROR', `cannot read ONNX model: ${(e as Error).message}`, { file, hint: 'check that the file is a valid ONNX model' });
+    throw new DejaError('MODEL_ERROR', `model ${name} is not an ONNX file (${(e as Error).message})`, { file, hint });
   }
+  if (signature.inputs.length === 0 || signature.outputs.length === 0)
+    throw new DejaError('MODEL_ERROR', `model ${name} is not an ONNX file (its graph has no ${signature.inputs.length === 0 ? 'inputs' : 'outputs'})`, { file, hint });
+  return signature;
+}
+
+const shapeText = (shape: readonly (number | string | null)[]) => `[${shape.map((d) => d ?? '?').join(', ')}]`;
+
+/**
+ * Checks that a card describes its file's graph: the card's input is a graph input of rank 4 whose
+ * fixed dimensions are the card's (so the photo pipeline's `size`×`size` crop in `channels` fits it), and
+ * every output of the card is a graph output whose fixed dimensions agree. Symbolic dimensions (`N`)
+ * agree with anything.
+ * @returns the graph's signature
+ * @throws DejaError MODEL_ERROR naming the model, the tensor, the graph's shape and the card's, with the recipe
+ */
+export function checkCardMatchesGraph(card: ModelCard, file: string): OnnxSignature {
+  const graph = modelFileSignature(file, card.name);
+  const hint = `fix the card in manifest.json, or rebuild the model with: ${card.recipe}`;
+  const input = graph.inputs.find((i) => i.name === card.input.name);
+  if (!input)
+    throw new DejaError('MODEL_ERROR', `model ${card.name} has no input "${card.input.name}" (its card's): the graph takes [${graph.inputs.map((i) => i.name).join(', ')}]`, { file, hint });
+  const agree = (g: readonly (number | string | null)[], c: readonly (number | string)[]) =>
+    g.length === c.length && g.every((d, i) => typeof d !== 'number' || typeof c[i] !== 'number' || d === c[i]);
+  if (!agree(input.shape, card.input.shape))
+    throw new DejaError('MODEL_ERROR', `model ${card.name} takes input ${input.name} ${shapeText(input.shape)} but its card says ${shapeText(card.input.shape)} (size ${card.input.size}, ${card.input.channels} channels, ${card.input.layout})`, { file, hint });
+  for (const o of card.outputs) {
+    const g = graph.outputs.find((x) => x.name === o.name);
+    if (!g) throw new DejaError('MODEL_ERROR', `model ${card.name} has no output "${o.name}" (its card's): the graph gives [${graph.outputs.map((x) => x.name).join(', ')}]`, { file, hint });
+    if (!agree(g.shape, o.shape)) throw new DejaError('MODEL_ERROR', `model ${card.name} gives output ${o.name} ${shapeText(g.shape)} but its card says ${shapeText(o.shape)}`, { file, hint });
+  }
+  return graph;
 }
 
 /** The file a card names, as a path. */

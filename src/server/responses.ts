@@ -89,6 +89,54 @@ export const ClassifyResult = z.object({
   seconds: z.number(),
 });
 
+/** `POST /api/classify` with `model`: a classification network's answer (as `deja classify --model --json`). */
+export const ModelClassifyResult = z.object({
+  query: z.string().describe("the uploaded file's name"),
+  label: z.string().describe('the most probable class'),
+  scores: z.array(z.object({ label: z.string(), score: z.number().describe('softmax probability, 0 … 1') })).describe('the `top` most probable classes, best first'),
+  model: z.string().describe('the model card name'),
+  sha256: z.string().describe("the model file's sha256"),
+  top: z.number().int(),
+  classes: z.number().int().describe('classes the softmax is over'),
+  seconds: z.number(),
+});
+
+/** `POST /api/classify`: the k-NN vote, or with `model` the network's answer. */
+export const ClassifyAnswer = z.union([ClassifyResult, ModelClassifyResult]);
+
+const Dimension = z.union([z.number().int(), z.string()]);
+
+/** One model card as a client sees it: everything but where its file is. */
+export const ModelInfo = z.object({
+  name: z.string(),
+  task: z.string().describe('embedding, classification, …'),
+  trained: z.boolean().describe('false for a random-weight test model'),
+  input: z.object({
+    name: z.string(),
+    shape: z.array(Dimension).describe('batch first; N for any batch size'),
+    size: z.number().int().describe('side of the square the photo is resized (shorter side) and centre-cropped to'),
+    channels: z.number().int(),
+    layout: z.string(),
+    mean: z.array(z.number()),
+    std: z.array(z.number()),
+  }),
+  outputs: z.array(z.object({ name: z.string(), shape: z.array(Dimension), description: z.string().optional() })),
+  classes: z.array(z.string()).optional().describe('class names in output order (classifiers)'),
+  sha256: z.string(),
+  recipe: z.string().describe('the command that reproduces the file'),
+  data: z.string().optional(),
+  split: z.string().optional().describe('the held-out data the metrics were measured on'),
+  metrics: z.record(z.string(), z.number()).optional(),
+  notes: z.string().optional(),
+  status: z.enum(['ok', 'missing', 'sha256 differs']).describe("the file's state on the server; only ok models can be used"),
+});
+
+/** `GET /api/models`: the cards of the server's manifest. */
+export const ModelList = z.object({
+  models: z.array(ModelInfo),
+  classifiers: z.array(z.string()).describe('names a classify request may give as `model` (classification cards whose file is ok)'),
+});
+
 const Estimate = LatLon.extend({ confidence: z.number().describe('share of the vote at the estimate, 0 … 1'), place });
 
 /** Result of the `POST /api/locate` job (as `deja locate --json`). */

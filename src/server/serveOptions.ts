@@ -36,6 +36,12 @@ export const ServeOptions = z.object({
   maxQueuedJobs: z.number().int().min(0).default(16),
   /** Finished jobs kept (with their files) for clients to fetch; the oldest go first. */
   keepJobs: z.number().int().min(1).default(50),
+  /**
+   * The model manifest whose classification cards a client may name (`model` of POST /api/classify;
+   * GET /api/models lists its cards). Default: the package's models/manifest.json. Clients name models,
+   * never files.
+   */
+  manifest: z.string().min(1).optional(),
   /** Log each request (pino, one JSON line each) to stderr. */
   log: z.boolean().default(false),
 });

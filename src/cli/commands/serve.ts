@@ -26,6 +26,7 @@ export function register(program: Command): void {
     .option('--job-timeout <s>', 'time limit of a job (complete, locate, colorize), seconds', intOption('--job-timeout', 1, 86400), 600)
     .option('--max-queued <n>', 'jobs allowed to wait; more are refused with 503', intOption('--max-queued', 0, 10000), 16)
     .option('--web <dir>', 'folder of the built web page (default: the package dist/web)')
+    .option('--manifest <file>', "manifest.json whose classification models clients may choose (default: the package's models/manifest.json)")
     .option('--log', 'log every request as a JSON line on stderr')
     .addOption(jsonOption())
     .action(async (opts) => {
@@ -36,6 +37,7 @@ export function register(program: Command): void {
         allowedHosts: opts.allowedHost,
         indexes: opts.index.length ? opts.index : undefined,
         webRoot: opts.web,
+        manifest: opts.manifest,
         maxUploadBytes: opts.maxUploadMb * 1024 * 1024,
         maxRequestBytes: opts.maxRequestMb * 1024 * 1024,
         maxPixels: opts.maxPixels * 1_000_000,

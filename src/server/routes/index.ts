@@ -8,6 +8,7 @@ import photosGeo from './photosGeo.ts';
 import thumbnail from './thumbnail.ts';
 import search from './search.ts';
 import classify from './classify.ts';
+import models from './models.ts';
 import locate from './locate.ts';
 import locateSequence from './locateSequence.ts';
 import complete from './complete.ts';
@@ -15,4 +16,4 @@ import colorize from './colorize.ts';
 import duplicates from './duplicates.ts';
 import { jobEvents, jobFile, jobStatus } from './jobs.ts';
 
-export const routes: RouteSpec[] = [health, info, methods, photos, photosGeo, thumbnail, search, classify, locate, locateSequence, complete, colorize, duplicates, jobStatus, jobEvents, jobFile];
+export const routes: RouteSpec[] = [health, info, methods, photos, photosGeo, thumbnail, search, classify, models, locate, locateSequence, complete, colorize, duplicates, jobStatus, jobEvents, jobFile];
