@@ -35,7 +35,7 @@ for (const file of ['cifar_airbench.py', 'cifar_resnet20.py'])
 
 test('a resumed ResNet run ends with the log and the card metrics of an unbroken one (seeded, one checkpoint per epoch)', { skip }, () => {
   const base = tmpDir('deja-train-resume-');
-  const args = (dir: string) => ['--iterations', '6', '--batch-size', '64', '--limit-per-class', '13', '--run-dir', path.join(base, dir), '--out', path.join(base, `${dir}.onnx`), '--manifest', path.join(base, `${dir}.json`)];
+  const args = (dir: string) => ['--iterations', '9', '--batch-size', '64', '--limit-per-class', '13', '--test-limit-per-class', '10', '--run-dir', path.join(base, dir), '--out', path.join(base, `${dir}.onnx`), '--manifest', path.join(base, `${dir}.json`)];
   recipe('cifar_resnet20.py', args('whole'));
   const first = recipe('cifar_resnet20.py', [...args('split'), '--max-epochs-now', '1']);
   assert.match(first.stdout, /stopped after epoch 1 of 3/);

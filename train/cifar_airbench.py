@@ -72,6 +72,7 @@ def main() -> None:
     ap.add_argument("--out", default=str(MODELS / f"{NAME}.onnx"))
     ap.add_argument("--run-dir", default=None, help="checkpoint folder (default train/checkpoints/<name>)")
     ap.add_argument("--limit-per-class", type=int, default=0, help="train on the first N images of each class (tests)")
+    ap.add_argument("--test-limit-per-class", type=int, default=0, help="measure on the first N test images of each class (tests)")
     ap.add_argument("--manifest", default=str(MODELS / "manifest.json"), help="the manifest the card goes into")
     ap.add_argument("--smoke", action="store_true", help="one batch of 512 images, into a temporary folder (CI)")
     ap.add_argument("--max-epochs-now", type=int, default=0, help="stop after this many epochs in this invocation (0: run to the end); rerun to resume")
@@ -80,7 +81,7 @@ def main() -> None:
     seed_everything(args.seed, args.threads)
     device = pick_device(args.device)
     limit = 52 if args.smoke else args.limit_per_class
-    train, test = cifar10("train", limit), cifar10("test", 10 if args.smoke else 0)
+    train, test = cifar10("train", limit), cifar10("test", 10 if args.smoke else args.test_limit_per_class)
     x_train = normalise(train.images, CIFAR10_MEAN, CIFAR10_STD).to(device)
     y_train = torch.from_numpy(train.labels).to(device)
     x_test = normalise(test.images, CIFAR10_MEAN, CIFAR10_STD)

@@ -58,6 +58,7 @@ def main() -> None:
     ap.add_argument("--out", default=None)
     ap.add_argument("--run-dir", default=None, help="checkpoint folder (default train/checkpoints/<name>)")
     ap.add_argument("--limit-per-class", type=int, default=0, help="train on the first N images of each class (tests)")
+    ap.add_argument("--test-limit-per-class", type=int, default=0, help="measure on the first N test images of each class (tests)")
     ap.add_argument("--manifest", default=str(MODELS / "manifest.json"), help="the manifest the card goes into")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--max-epochs-now", type=int, default=0, help="stop after this many epochs in this invocation; rerun to resume")
@@ -68,7 +69,7 @@ def main() -> None:
 
     seed_everything(args.seed, args.threads)
     device = pick_device(args.device)
-    train, test = cifar10("train", 13 if args.smoke else args.limit_per_class), cifar10("test", 10 if args.smoke else 0)
+    train, test = cifar10("train", 13 if args.smoke else args.limit_per_class), cifar10("test", 10 if args.smoke else args.test_limit_per_class)
     x_train = normalise(train.images, CIFAR10_MEAN, CIFAR10_STD).to(device)
     y_train = torch.from_numpy(train.labels).to(device)
     x_test, y_test = normalise(test.images, CIFAR10_MEAN, CIFAR10_STD), torch.from_numpy(test.labels)
