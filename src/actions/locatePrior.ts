@@ -35,8 +35,7 @@ const numeric = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && Num
  * collection's medoid. Numbers may come as strings (multipart fields).
  */
 export const PriorWeightOption = z
-  .preprocess(numeric, z.union([z.enum(['auto', 'constant']), z.number().min(0).max(64)]))
-  .default('auto')
+  .preprocess(numeric, z.union([z.enum(['auto', 'constant']), z.number().min(0).max(64)]).default('auto'))
   .describe(
     'Weight γ of the collection prior (λ = confidence^γ, IM2GPS §4): `auto` chooses γ by leave-one-out on up to 200 of the collection\'s own photos (leave-trip-out where they have capture times), keeping the constant prior unless the votes beat it by more than one standard error; a number ≥ 0 sets γ (0 turns the prior off); `constant` always answers the collection medoid.',
   );
