@@ -40,8 +40,6 @@ const FS_EXCEPTIONS: { path: string; reason: string }[] = [
   { path: 'server/', reason: 'job result files, uploads and the static web folder; to move into a server-side repository' },
   { path: 'actions/builtIndexes.ts', reason: 'lists index sidecars in the collection folder; belongs in store/ next to vectorIndexCache' },
   { path: 'actions/complete.ts', reason: 'writes the completions to a temporary folder and renames it into place (atomic output folder); to move into io/' },
-  { path: 'actions/evalLocate.ts', reason: 'reads a test folder or CSV given by the user; to move into io/sources' },
-  { path: 'actions/locate.ts', reason: 'reads the query photo; to use io/readRegularFile' },
   { path: 'actions/quickstart.ts', reason: 'checks for the shared photo sets and writes the quickstart sheet' },
 ];
 const usedFsExceptions = new Set<string>();

@@ -243,6 +243,13 @@ test('locate: a job followed by server-sent events ends with the estimate and a 
   assert.ok(Math.abs(r.estimate.latitude) <= 90 && Math.abs(r.estimate.longitude) <= 180);
   assert.ok(r.estimate.confidence > 0 && r.estimate.confidence <= 1);
   assert.equal(r.neighbours.length, 8);
+  // The collection prior by default, as deja locate: the answer is the candidate that won.
+  assert.ok(['calibration', 'default'].includes(r.prior.chosenBy), r.prior.chosenBy);
+  const won = r.prior.chose === 'medoid' ? r.prior.medoid : r.prior.mode;
+  assert.deepEqual([r.estimate.latitude, r.estimate.longitude], [won.latitude, won.longitude]);
+  const off = await post(`${base}/api/locate?wait=true`, form({ k: 8, priorWeight: '0' }, { photo: [photoFile(7)] }));
+  assert.equal(off.status, 200, JSON.stringify(off.json));
+  assert.deepEqual([off.json.result.prior.gamma, off.json.result.prior.chose, off.json.result.estimate.latitude], [0, 'mode', r.prior.mode.latitude]);
   const map = await fetch(`${base}${r.map}`);
   assert.equal(map.headers.get('content-type'), 'image/png');
   const status = await (await fetch(`${base}${accepted.json.url}`)).json();

@@ -1,21 +1,20 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
-import { readGeoCsv } from '../io/geoCsv.ts';
-import { listSources } from '../io/sources.ts';
+import { listGeoTestPhotos } from '../io/geoTestPhotos.ts';
 import { combinedDistanceMatrix } from '../ann/combined.ts';
 import type { Collection } from '../store/collection.ts';
 import { constantPriorEstimates, randomGuessAgainstTest } from '../decoders/locate/chanceBaselines.ts';
-import { crossFitPrior } from '../decoders/locate/crossFitPrior.ts';
+import { crossFitPrior, priorFolds } from '../decoders/locate/crossFitPrior.ts';
 import { GEO_THRESHOLDS_KM, geoErrorsKm, summariseGeoErrors, type GeoSummary } from '../decoders/locate/geoEvaluation.ts';
 import { collectionMedoid, geoPrior, type GeoPrior } from '../decoders/locate/geoPrior.ts';
-import { priorChoice, type PriorChoice } from '../decoders/locate/locateWithPrior.ts';
+import { estimatesWithPrior, formatPriorWeight, priorChoice, type PriorChoice } from '../decoders/locate/locateWithPrior.ts';
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
+import { FALLBACK_PRIOR_WEIGHT } from './locatePrior.ts';
 import { describeQuery, estimateFromDistances, loadGeoReference, takenAtMs, type GeoReference, type QueryPhoto } from './locate.ts';
 
 /** Options of `deja eval locate`. */
@@ -77,8 +76,10 @@ interface TestSet {
  * The im2gps evaluation: share of test photos within 50 m / 100 m / 1 / 25 / 200 / 750 / 2500 km and the
  * median error, for random guessing (a random allowed collection photo's position against each test photo's
  * truth), the constant prior (the collection's medoid), 1-NN and kNN mean-shift with each descriptor alone and
- * combined, kNN mean-shift with the collection prior (`chooseWithPrior`, γ cross-fitted over two folds of the
- * test photos split by trip), and single photos vs the HMM sequence model; plus per-query latency.
+ * combined, kNN mean-shift with the collection prior (`chooseWithPrior`; γ cross-fitted by `crossFitPrior`,
+ * each trip's γ chosen on the other trips — or 10 folds by index without trips — by `choosePriorWeight`,
+ * which keeps the constant prior unless the votes beat it by more than one standard error), and single
+ * photos vs the HMM sequence model; plus per-query latency.
  * @throws DejaError NO_DATA (no geotagged photos / no usable test photo), NOT_FOUND (test path)
  *
  * References: Hays & Efros, IM2GPS, CVPR 2008, §4 and Fig. 6; Weyand et al., PlaNet, ECCV 2016, Table 1;
@@ -109,9 +110,12 @@ export async function evalLocate(collection: Collection, rawOptions: EvalLocateO
     rows.push({ method: `kNN mean-shift (k=${k})`, descriptor: name, ...summariseGeoErrors(geoErrorsKm(results[v].modeEstimate, truth), thresholds) });
   });
   const lastFound = results[names.length - 1];
-  const withPrior = crossFitPrior(priorChoices(prior, test, lastFound), truth, priorFolds(test, options.maxGapHours));
-  const gammas = withPrior.gammaPerFold.map((g) => (g < 0 ? 'off' : g === Infinity ? '∞' : String(g))).join(', ');
-  rows.push({ method: `kNN mean-shift + collection prior (k=${k}; γ per fold ${gammas})`, descriptor: names[names.length - 1], ...summariseGeoErrors(geoErrorsKm(withPrior, truth), thresholds) });
+  const folds = priorFolds(testTrips(test, options.maxGapHours));
+  const choices = priorChoices(prior, test, lastFound);
+  const withPrior = crossFitPrior(choices, truth, folds.fold, { groups: folds.groups });
+  rows.push({ method: `kNN mean-shift + collection prior (k=${k}; γ per fold ${countGammas(withPrior.gammaPerFold)})`, descriptor: names[names.length - 1], ...summariseGeoErrors(geoErrorsKm(withPrior, truth), thresholds) });
+  const fixed = estimatesWithPrior(choices, FALLBACK_PRIOR_WEIGHT);
+  rows.push({ method: `kNN mean-shift + collection prior (k=${k}; fixed γ ${FALLBACK_PRIOR_WEIGHT}, the fallback of deja locate)`, descriptor: names[names.length - 1], ...summariseGeoErrors(geoErrorsKm(fixed, truth), thresholds) });
   const trips = sequenceRows(ref, test, lastFound, names[names.length - 1], bandwidthKm, options.maxGapHours, thresholds, rows);
   return {
     collection: collection.dir,
@@ -223,13 +227,19 @@ function priorChoices(prior: GeoPrior, test: TestSet, found: VariantResult): Pri
   });
 }
 
-/** Two folds for cross-fitting the prior's γ: whole trips alternate between folds (photos with times), other photos alternate by index. */
-function priorFolds(test: TestSet, maxGapHours: number): Int32Array {
-  const m = test.latitude.length;
-  const fold = Int32Array.from({ length: m }, (_, q) => q % 2);
+/** Trip of each test photo (24 h gaps by default; −1 without a capture time). */
+function testTrips(test: TestSet, maxGapHours: number): Int32Array {
+  const tripOf = new Int32Array(test.latitude.length).fill(-1);
   const timed = Array.from(test.timesMs.keys()).filter((i) => Number.isFinite(test.timesMs[i]));
-  if (timed.length >= 2) splitTrips(timed.map((i) => test.timesMs[i]), maxGapHours).forEach((t, ti) => t.forEach((r) => (fold[timed[r]] = ti % 2)));
-  return fold;
+  if (timed.length >= 1) splitTrips(timed.map((i) => test.timesMs[i]), maxGapHours).forEach((t, ti) => t.forEach((r) => (tripOf[timed[r]] = ti)));
+  return tripOf;
+}
+
+/** `∞ ×91` or `0.25 ×9, 0.5 ×1`: the γ of each fold, counted, in order of first appearance. */
+function countGammas(gammas: number[]): string {
+  const counts = new Map<string, number>();
+  for (const g of gammas) counts.set(formatPriorWeight(g), (counts.get(formatPriorWeight(g)) ?? 0) + 1);
+  return [...counts].map(([g, c]) => `${g} ×${c}`).join(', ');
 }
 
 /** Single vs sequence rows over the test photos that have capture times; returns the number of trips. */
@@ -296,18 +306,7 @@ function leaveOneOut(ref: GeoReference, holdOut: 'photo' | 'trip', maxGapHours: 
 
 /** Test photos from a folder (truth: EXIF GPS) or a CSV (truth: its coordinates; files relative to it). */
 async function externalTestSet(ref: GeoReference, test: string, sample: number | undefined, progress: Progress): Promise<TestSet> {
-  if (!fs.existsSync(test)) throw new DejaError('NOT_FOUND', 'test folder or CSV not found', { file: test, hint: 'pass a folder of geotagged photos or a CSV file,latitude,longitude[,time]' });
-  const isCsv = fs.statSync(test).isFile() && test.toLowerCase().endsWith('.csv');
-  const skipped: { path: string; reason: string }[] = [];
-  const entries: { path: string; read: () => Buffer; truth?: { latitude: number; longitude: number; takenAt?: string } }[] = [];
-  if (isCsv) {
-    const csv = readGeoCsv(test);
-    for (const p of csv.problems) skipped.push({ path: `${test}:${p.line}`, reason: p.message });
-    for (const r of csv.rows) {
-      const file = path.resolve(path.dirname(test), r.file);
-      entries.push({ path: file, read: () => fs.readFileSync(file), truth: r });
-    }
-  } else for await (const item of listSources([test])) entries.push({ path: item.path, read: () => item.read() });
+  const { photos: entries, skipped } = await listGeoTestPhotos(test);
   const kept: { q: QueryPhoto; latitude: number; longitude: number; t: number }[] = [];
   const chosen = sampleIndices(entries.length, sample).map((i) => entries[i]);
   progress.start(chosen.length, 'describing test photos');
@@ -319,7 +318,6 @@ async function externalTestSet(ref: GeoReference, test: string, sample: number |
       else kept.push({ q, latitude: pos.latitude, longitude: pos.longitude, t: takenAtMs(e.truth?.takenAt ?? q.takenAt) });
     } catch (err) {
       if (isDejaError(err)) skipped.push({ path: e.path, reason: err.oneLine() });
-      else if ((err as NodeJS.ErrnoException).code === 'ENOENT') skipped.push({ path: e.path, reason: 'file not found' });
       else throw err;
     }
     progress.tick();

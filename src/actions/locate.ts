@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
@@ -8,6 +7,7 @@ import { flipHorizontal } from '../core/image.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { decodeImage } from '../io/decode.ts';
 import { readExif } from '../io/exif.ts';
+import { readRegularFile } from '../io/readRegularFile.ts';
 import { nearestPlace } from '../io/placeName.ts';
 import { listSources } from '../io/sources.ts';
 import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
@@ -24,6 +24,10 @@ import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceF
 import { nearestColumns } from '../decoders/locate/nearestColumns.ts';
 import { combinedDescriptors, type CombinedDescriptors } from './combinedDescriptors.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
+import { applyPrior, PriorWeightOption, type AppliedPrior } from './locatePrior.ts';
+import { takenAtMs } from './takenAtMs.ts';
+
+export { takenAtMs } from './takenAtMs.ts';
 
 /** Options of `deja locate`, validated once at the boundary. */
 export const LocateOptions = z.object({
@@ -37,11 +41,12 @@ export const LocateOptions = z.object({
   map: z.string().optional().describe('Write a map PNG here (single photo only).'),
   mapRegion: z.enum(['auto', 'world']).default('auto').describe('`auto` zooms to the neighbours; `world` always draws the globe.'),
   excludeSelf: z.boolean().default(true).describe('Leave the photo out of its neighbours when it is itself in the collection (its own position would answer).'),
+  priorWeight: PriorWeightOption,
 });
 export type LocateOptions = z.input<typeof LocateOptions>;
 
-/** Options of `deja locate --sequence`. */
-export const LocateSequenceOptions = LocateOptions.extend({
+/** Options of `deja locate --sequence` (the travel prior of the HMM; no collection prior per photo). */
+export const LocateSequenceOptions = LocateOptions.omit({ priorWeight: true }).extend({
   maxGapHours: z.number().positive().default(24).describe('A gap longer than this (hours) starts a new trip (Kalogerakis et al. 2009 §4 split by time).'),
 });
 export type LocateSequenceOptions = z.input<typeof LocateSequenceOptions>;
@@ -170,7 +175,10 @@ export interface LocateReport {
   encoder: string;
   k: number;
   bandwidthKm: number;
+  /** The answer: the votes' strongest mode or, where the collection prior wins, its medoid (see `prior`); `confidence` is the vote concentration either way. */
   estimate: { latitude: number; longitude: number; confidence: number; place: string | null };
+  /** The collection prior applied to the estimate (IM2GPS §4): γ, how it was chosen, and which candidate won. */
+  prior: AppliedPrior;
   nearestNeighbour: { latitude: number; longitude: number };
   modes: { latitude: number; longitude: number; support: number; count: number; place: string | null }[];
   neighbours: { id: number; path: string; latitude: number; longitude: number; distance: number; weight: number; voted: boolean }[];
@@ -191,7 +199,8 @@ function placeLabel(latitude: number, longitude: number): string | null {
 
 /**
  * Where was this photo taken? Scene matching against the collection's geotagged photos, kNN mean-shift
- * estimate with confidence, modes and (optionally) a map.
+ * estimate with confidence, modes and (optionally) a map; by default the estimate is corrected with the
+ * collection's prior, γ calibrated on the collection's own photos (`priorWeight`, `applyPrior`).
  * @throws DejaError NOT_FOUND, NOT_AN_IMAGE, CORRUPT_IMAGE, NO_DATA (no geotagged photos)
  *
  * References: Hays & Efros, "IM2GPS", CVPR 2008, §3–4.
@@ -200,7 +209,7 @@ export async function locatePhoto(collection: Collection, file: string, rawOptio
   const options = parseOptions(LocateOptions, rawOptions);
   const started = performance.now();
   if (options.map) checkOutputFile(options.map, '--map', 'map');
-  const located = await locateBytes(collection, readQueryFile(file), file, options, reference);
+  const located = await locateBytes(collection, readRegularFile(path.resolve(file)), file, options, reference);
   const report = located.report;
   if (options.map) {
     const png = await located.mapPng(options.mapRegion);
@@ -236,17 +245,10 @@ export async function locateBytes(collection: Collection, bytes: Buffer, name: s
   const found = estimateFromColumns(ref, nb.columns, nb.distances, { k, bandwidthKm, weighting: options.weighting, modes: options.modes });
   if (!found)
     throw new DejaError('NO_DATA', 'the only geotagged photo in the collection is this photo itself', { file: name, hint: 'add more geotagged photos with `deja index`' });
-  const report = toReport(ref, q, found, { k, bandwidthKm, show: options.show, excludedSelf: exclude !== undefined, self });
+  const prior = applyPrior(ref, found, options.priorWeight, { k, bandwidthKm, weighting: options.weighting }, exclude);
+  const report = toReport(ref, q, found, prior, { k, bandwidthKm, show: options.show, excludedSelf: exclude !== undefined, self });
   report.seconds = (performance.now() - started) / 1000;
   return { report, mapPng: (region = options.mapRegion) => locateMapPng(ref, found, report, bandwidthKm, region) };
-}
-
-function readQueryFile(file: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch {
-    throw new DejaError('NOT_FOUND', 'photo not found', { file, hint: 'pass the path of a photo file' });
-  }
 }
 
 function selfMask(ref: GeoReference, id: number | undefined): Uint8Array | undefined {
@@ -261,16 +263,19 @@ function toReport(
   ref: GeoReference,
   q: QueryPhoto,
   found: NonNullable<ReturnType<typeof estimateFromColumns>>,
+  applied: ReturnType<typeof applyPrior>,
   o: { k: number; bandwidthKm: number; show: number; excludedSelf: boolean; self: SelfInCollection | null },
 ): LocateReport {
   const { estimate, columns, neighbours } = found;
+  const { latitude, longitude, ...prior } = applied;
   const voted = new Set(estimate.modes[0].members);
   return {
     query: path.resolve(q.name),
     encoder: ref.encoder,
     k: columns.length,
     bandwidthKm: o.bandwidthKm,
-    estimate: { latitude: estimate.latitude, longitude: estimate.longitude, confidence: estimate.confidence, place: placeLabel(estimate.latitude, estimate.longitude) },
+    estimate: { latitude, longitude, confidence: estimate.confidence, place: placeLabel(latitude, longitude) },
+    prior,
     nearestNeighbour: estimate.nearest,
     modes: estimate.modes.map((m) => ({ latitude: m.latitude, longitude: m.longitude, support: m.support, count: m.count, place: placeLabel(m.latitude, m.longitude) })),
     neighbours: Array.from(columns.slice(0, o.show), (j, i) => ({
@@ -304,7 +309,7 @@ async function locateMapPng(
     {
       neighbours: Array.from(neighbours.latitude, (latitude, i) => ({ latitude, longitude: neighbours.longitude[i], weight: estimate.weights[i], voted: voted.has(i) })),
       modes: estimate.modes,
-      estimate: { latitude: estimate.latitude, longitude: estimate.longitude, label: report.estimate.place ?? undefined },
+      estimate: { latitude: report.estimate.latitude, longitude: report.estimate.longitude, label: report.estimate.place ?? undefined },
       truth: report.exifGps ?? undefined,
       title: `deja locate ${path.basename(report.query)} (${ref.encoder}, k=${report.k}, ${formatKm(bandwidthKm)} bandwidth)`,
       // Widened to two raster cells where the kernel is finer than the map can show (world maps).
@@ -315,13 +320,6 @@ async function locateMapPng(
   return png;
 }
 
-
-/** Capture time in ms (UTC when the offset is known; local time read as UTC otherwise), or NaN. */
-export function takenAtMs(takenAt: string | null): number {
-  if (!takenAt) return NaN;
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(takenAt);
-  return Date.parse(hasZone ? takenAt : `${takenAt}Z`);
-}
 
 /** The stable `deja locate --sequence --json` schema: one entry per photo, in time order per trip. */
 export interface LocateSequenceReport {

@@ -139,6 +139,27 @@ export const ModelList = z.object({
 
 const Estimate = LatLon.extend({ confidence: z.number().describe('share of the vote at the estimate, 0 … 1'), place });
 
+const priorGamma = z.union([z.number(), z.literal('constant')]).describe('prior weight γ: 0 = off, "constant" = always the collection medoid');
+
+/** The collection prior applied to a located photo (IM2GPS §4; `deja locate --json`'s `prior`). */
+export const AppliedPrior = z.object({
+  gamma: priorGamma,
+  chosenBy: z.enum(['calibration', 'option', 'default']).describe('calibration: auto, chosen on the collection\'s own photos; option: the priorWeight field; default: auto, but the collection could not calibrate'),
+  calibration: z
+    .object({
+      gamma: priorGamma,
+      photos: z.number().int().describe('collection photos located to choose γ'),
+      holdOut: z.enum(['photo', 'trip']),
+      medianKm: z.number().describe('their median error at the chosen γ'),
+      constantMedianKm: z.number().describe('their median error with the constant prior'),
+    })
+    .nullable(),
+  voteWeight: z.number().describe('λ = confidence^γ, the weight of the votes against the collection, 0 … 1'),
+  chose: z.enum(['mode', 'medoid']).describe("the estimate is the votes' strongest mode or the collection's medoid"),
+  mode: LatLon.describe("the votes' strongest mode (the estimate without the prior)"),
+  medoid: LatLon.nullable().describe('the collection medoid; null when the prior is off'),
+});
+
 /** Result of the `POST /api/locate` job (as `deja locate --json`). */
 export const LocateResult = z.object({
   query: z.string().describe("the uploaded file's name"),
@@ -146,6 +167,7 @@ export const LocateResult = z.object({
   k: z.number().int(),
   bandwidthKm: z.number(),
   estimate: Estimate,
+  prior: AppliedPrior,
   nearestNeighbour: LatLon,
   modes: z.array(LatLon.extend({ support: z.number(), count: z.number().int(), place })),
   neighbours: z.array(PhotoRef.extend({ latitude: z.number(), longitude: z.number(), distance: z.number(), weight: z.number(), voted: z.boolean() })),

@@ -17,6 +17,7 @@ export function register(program: Command): void {
     .option('--uniform', 'one vote per neighbour (im2gps) instead of votes weighted by match distance')
     .option('--no-mirror', 'do not also match the mirrored photo')
     .option('--max-gap <hours>', 'with --sequence: a longer gap starts a new trip', numberOption('--max-gap', 1e-3, 1e6), 24)
+    .option('--prior-weight <gamma>', 'weight γ of the collection prior: auto (chosen on the collection\'s own photos), a number ≥ 0 (0: no prior, the votes\' mode), or constant (always the collection medoid)', priorWeightOption, 'auto')
     .option('--map <png>', 'write a map of the neighbours, modes and estimate')
     .option('--world', 'draw the whole world on the map instead of zooming')
     .addOption(excludeSelfOption(true))
@@ -33,7 +34,7 @@ export function register(program: Command): void {
           else process.stdout.write(sequenceText(r));
           return;
         }
-        const r = await locatePhoto(collection, photo!, { ...common, map: opts.map, mapRegion: opts.world ? 'world' : 'auto' });
+        const r = await locatePhoto(collection, photo!, { ...common, priorWeight: opts.priorWeight, map: opts.map, mapRegion: opts.world ? 'world' : 'auto' });
         if (opts.json) return printJson(r);
         selfInCollectionNote(r);
         process.stdout.write(photoText(r));
@@ -43,6 +44,12 @@ export function register(program: Command): void {
     });
 }
 
+/** `auto`, `constant` or a number γ in [0, 64]. */
+function priorWeightOption(value: string): 'auto' | 'constant' | number {
+  if (value === 'auto' || value === 'constant') return value;
+  return numberOption('--prior-weight', 0, 64)(value);
+}
+
 const pos = (p: { latitude: number; longitude: number }) => `${p.latitude.toFixed(5)}, ${p.longitude.toFixed(5)}`;
 const km = formatKm;
 
@@ -50,6 +57,7 @@ function photoText(r: LocateReport): string {
   const lines = [
     `${r.query}: ${pos(r.estimate)}${r.estimate.place ? ` (${r.estimate.place})` : ''}, confidence ${(r.estimate.confidence * 100).toFixed(0)}%`,
     `  from k=${r.k} geotagged neighbours by ${r.encoder}, bandwidth ${km(r.bandwidthKm)}; 1-NN at ${pos(r.nearestNeighbour)}`,
+    `  ${priorText(r.prior)}`,
     `  modes:`,
     ...r.modes.map((m, i) => `   ${i + 1}. ${pos(m)}  ${(m.support * 100).toFixed(0)}% (${m.count})${m.place ? `  ${m.place}` : ''}`),
     `  nearest neighbours:`,
@@ -58,6 +66,16 @@ function photoText(r: LocateReport): string {
   if (r.exifGps) lines.push(`  the photo's own EXIF GPS: ${pos(r.exifGps)}`);
   if (r.map) lines.push(`  map: ${r.map}`);
   return lines.join('\n') + '\n';
+}
+
+function priorText(p: LocateReport['prior']): string {
+  const g = p.gamma === 'constant' ? '∞' : String(p.gamma);
+  const how = p.chosenBy === 'calibration' && p.calibration
+    ? `γ ${g} chosen on ${p.calibration.photos} of the collection's photos (leave-${p.calibration.holdOut}-out: median ${km(p.calibration.medianKm)}, constant prior ${km(p.calibration.constantMedianKm)})`
+    : p.chosenBy === 'default' ? `γ ${g} (default: too few or too many photos to calibrate)` : `γ ${g} (--prior-weight)`;
+  if (p.gamma === 0) return `prior: off (--prior-weight 0): the votes' strongest mode`;
+  const what = p.chose === 'medoid' ? `the collection medoid (the votes' mode was ${pos(p.mode)})` : `the votes' strongest mode`;
+  return `prior: ${what}; ${how}, vote weight ${p.voteWeight.toFixed(2)}`;
 }
 
 function sequenceText(r: LocateSequenceReport): string {

@@ -4,7 +4,7 @@ import { crossFitPrior } from './crossFitPrior.ts';
 import { haversineKm } from '../../math/greatCircle.ts';
 import { geoPrior, priorExpectedErrorKm } from './geoPrior.ts';
 import { locateFromNeighbours } from './locateFromNeighbours.ts';
-import { chooseWithPrior, priorChoice, voteWeight } from './locateWithPrior.ts';
+import { chooseWithPrior, formatPriorWeight, priorChoice, voteWeight } from './locateWithPrior.ts';
 
 // A collection mostly in central Europe (20 photos around Frankfurt), with 5 far-away outliers.
 const lat = [...Array.from({ length: 20 }, (_, i) => 50 + (i % 5) * 0.3), 35.68, -33.87, 40.71, -23.55, 1.35];
@@ -52,4 +52,28 @@ test('cross-fitting picks the constant prior on both folds when the votes are no
   const r = crossFitPrior(choices, truth, Int32Array.from({ length: 12 }, (_, q) => q % 2));
   assert.equal(r.gammaPerFold.length, 2);
   for (let q = 0; q < 12; q++) assert.ok(haversineKm(r.latitude[q], r.longitude[q], truth.latitude[q], truth.longitude[q]) < 200);
+});
+
+test('γ = 0 turns the prior off and γ = ∞ is the medoid even where the mode is nearer the collection', () => {
+  const { neighbours, estimate } = estimateOf([35.68, -33.87, 40.71, -23.55, 1.35], [139.7, 151.2, -74.0, -46.63, 103.8]);
+  const choice = priorChoice(estimate, neighbours, prior);
+  const off = chooseWithPrior(choice, 0);
+  assert.equal(off.index, 0);
+  assert.equal(off.voteWeight, 1);
+  assert.deepEqual([off.latitude, off.longitude], [estimate.latitude, estimate.longitude]);
+  // A mode with a smaller mean distance to the collection than the medoid: ∞ still answers the medoid.
+  const rigged = { ...choice, priorErrorKm: Float64Array.of(0, choice.priorErrorKm[1]) };
+  assert.equal(chooseWithPrior(rigged, Infinity).index, 1);
+  assert.equal(chooseWithPrior(rigged, 1).index, 0);
+  assert.equal(formatPriorWeight(0), 'off');
+  assert.equal(formatPriorWeight(Infinity), '∞');
+  assert.equal(formatPriorWeight(0.25), '0.25');
+});
+
+test('the gate: the medoid wins exactly below the confidence threshold (b / (a + b))^(1/γ)', () => {
+  // Candidate 0 (mode): 100 km from the votes, 900 km from the collection; candidate 1 (medoid): 700 and 500.
+  const base = { latitude: Float64Array.of(0, 1), longitude: Float64Array.of(0, 1), voteErrorKm: Float64Array.of(100, 700), priorErrorKm: Float64Array.of(900, 500) };
+  const tau = Math.pow(400 / (600 + 400), 1 / 2); // a = 600, b = 400, γ = 2
+  assert.equal(chooseWithPrior({ ...base, confidence: tau - 0.01 }, 2).index, 1);
+  assert.equal(chooseWithPrior({ ...base, confidence: tau + 0.01 }, 2).index, 0);
 });

@@ -40,9 +40,9 @@ export function priorChoice(estimate: GeoEstimate, neighbours: GeoNeighbours, pr
   return { confidence: estimate.confidence, latitude: Float64Array.from(lat), longitude: Float64Array.from(lon), voteErrorKm, priorErrorKm };
 }
 
-/** Weight of the votes in the mixture, λ = confidence^γ: γ = 0 trusts the votes fully, γ = ∞ never (the constant prior). */
+/** Weight of the votes in the mixture, λ = confidence^γ: γ = 0 trusts the votes fully (the prior is off), γ = ∞ never (the constant prior). */
 export function voteWeight(confidence: number, gamma: number): number {
-  if (gamma === 0) return 1;
+  if (gamma <= 0) return 1;
   if (!Number.isFinite(gamma)) return 0;
   return Math.pow(Math.min(1, Math.max(0, confidence)), gamma);
 }
@@ -58,21 +58,31 @@ export function voteWeight(confidence: number, gamma: number): number {
  * where p_votes puts weight wᵢ on each neighbour, p_prior is uniform over the collection's photos and the
  * confidence is the vote concentration (the weighted share of the strongest mean-shift mode). The
  * estimate is the candidate — the strongest mode or the collection's medoid — with the smaller expected
- * great-circle error under q: λ·Σ wᵢ d(x, nᵢ) + (1 − λ)·mean_j d(x, c_j). Concentrated votes keep the
- * mode; weak or spread-out votes move the estimate to the medoid, the guess that minimises the expected
- * error when the pixels say nothing, so the median error cannot fall far behind the constant prior's.
- * γ is chosen on a validation split (`chooseGamma`).
+ * great-circle error under q: λ·Σ wᵢ d(x, nᵢ) + (1 − λ)·mean_j d(x, c_j) (the Bayes decision under q
+ * for great-circle loss, restricted to the two candidates).
+ *
+ * This is a confidence gate: with a = V(medoid) − V(mode) (how much farther the medoid is from the
+ * votes) and b = P(mode) − P(medoid) (how much farther the mode is from the collection), the medoid wins
+ * exactly when λ < b / (a + b), i.e. when confidence < τ = (b / (a + b))^{1/γ}. Concentrated votes keep
+ * the mode; weak or spread-out votes fall back to the medoid, the point that minimises the expected error
+ * when the likelihood is flat (the posterior under a flat likelihood is the prior itself). γ is chosen on
+ * held-out photos (`choosePriorWeight`).
  *
  * @param choice the candidates of one query (`priorChoice`)
- * @param gamma exponent ≥ 0 of the vote weight (0: the mode unless the medoid is nearer the votes themselves; ∞: always the medoid)
- * @returns the candidate index (0 = mode, 1 = medoid) and position
+ * @param gamma the prior weight γ ≥ 0: 0 turns the prior off (the strongest mode, im2gps as is); small γ
+ *   keeps the votes (the medoid only where it is nearer the votes themselves); ∞ is always the medoid
+ *   (the constant prior), when there is one
+ * @returns the candidate index (0 = mode, 1 = medoid), its position, and the vote weight λ used
  * @example chooseWithPrior(priorChoice(estimate, neighbours, geoPrior(lat, lon)), 1).index // 1 when votes are weak
  *
  * References: Hays & Efros, "IM2GPS: estimating geographic information from a single image", CVPR 2008,
  * §4 (kNN votes as a probability map; the collection's distribution as chance / prior) and Fig. 6.
  */
-export function chooseWithPrior(choice: PriorChoice, gamma: number): { index: number; latitude: number; longitude: number } {
+export function chooseWithPrior(choice: PriorChoice, gamma: number): { index: number; latitude: number; longitude: number; voteWeight: number } {
   const lambda = voteWeight(choice.confidence, gamma);
+  const pick = (c: number) => ({ index: c, latitude: choice.latitude[c], longitude: choice.longitude[c], voteWeight: lambda });
+  if (gamma <= 0 || choice.latitude.length < 2) return pick(0);
+  if (!Number.isFinite(gamma)) return pick(1);
   let best = 0;
   let bestCost = Infinity;
   for (let c = 0; c < choice.latitude.length; c++) {
@@ -80,21 +90,29 @@ export function chooseWithPrior(choice: PriorChoice, gamma: number): { index: nu
     const cost = lambda * choice.voteErrorKm[c] + (1 - lambda) * p;
     if (cost < bestCost) (bestCost = cost), (best = c);
   }
-  return { index: best, latitude: choice.latitude[best], longitude: choice.longitude[best] };
+  return pick(best);
 }
 
-/** The γ values tried on the validation split: the plain mode (−1 here: no prior), the mixture at several sharpnesses, and the constant prior (∞). */
-export const PRIOR_GAMMAS: readonly number[] = Object.freeze([-1, 0, 0.5, 1, 2, 4, Infinity]);
+/**
+ * The prior weights γ tried on held-out photos, most prior-like last: off (0), the mixture at several
+ * sharpnesses, and the constant prior (∞), so the selection can always fall back to the constant prior.
+ */
+export const PRIOR_GAMMAS: readonly number[] = Object.freeze([0, 0.25, 0.5, 1, 2, 4, Infinity]);
+
+/** γ for people and tables: `off`, `∞`, or the number. */
+export function formatPriorWeight(gamma: number): string {
+  return gamma <= 0 ? 'off' : Number.isFinite(gamma) ? String(gamma) : '∞';
+}
 
 /**
- * Positions for a set of queries at one γ; γ < 0 keeps the strongest mode (no prior).
+ * Positions for a set of queries at one γ (`chooseWithPrior`; γ = 0 keeps the strongest mode).
  * @returns degrees, length m each
  */
 export function estimatesWithPrior(choices: PriorChoice[], gamma: number): { latitude: Float64Array; longitude: Float64Array } {
   const latitude = new Float64Array(choices.length);
   const longitude = new Float64Array(choices.length);
   choices.forEach((ch, q) => {
-    const e = gamma < 0 ? { latitude: ch.latitude[0], longitude: ch.longitude[0] } : chooseWithPrior(ch, gamma);
+    const e = chooseWithPrior(ch, gamma);
     (latitude[q] = e.latitude), (longitude[q] = e.longitude);
   });
   return { latitude, longitude };
