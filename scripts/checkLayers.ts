@@ -37,12 +37,8 @@ const SIBLING_EDGES: { from: string; to: string; reason: string }[] = [
 const FS_EXCEPTIONS: { path: string; reason: string }[] = [
   { path: 'nn/', reason: 'nn/ owns the model files (ARCHITECTURE.md): reads and hashes them against the manifest, and probes for the CUDA provider library' },
   { path: 'ann/', reason: 'VectorIndex.save/load write and read their own files with checksummed sidecars (FAISS write_index); the store picks the paths' },
-  { path: 'server/', reason: 'job result files, uploads and the static web folder; to move into a server-side repository' },
-  { path: 'actions/builtIndexes.ts', reason: 'lists index sidecars in the collection folder; belongs in store/ next to vectorIndexCache' },
-  { path: 'actions/complete.ts', reason: 'writes the completions to a temporary folder and renames it into place (atomic output folder); to move into io/' },
   { path: 'actions/evalLocate.ts', reason: 'reads a test folder or CSV given by the user; to move into io/sources' },
   { path: 'actions/locate.ts', reason: 'reads the query photo; to use io/readRegularFile' },
-  { path: 'actions/quickstart.ts', reason: 'checks for the shared photo sets and writes the quickstart sheet' },
 ];
 const usedFsExceptions = new Set<string>();
 const FS_MODULES = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises']);

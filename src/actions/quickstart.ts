@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { DejaError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
 import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { contactSheet } from '../io/sheet.ts';
+import { existingSources } from '../io/sources.ts';
 import type { Collection } from '../store/collection.ts';
 import { DEFAULT_ENCODERS, ingest, type IngestReport } from './ingest.ts';
 import { searchPhotos, type SearchHit } from './search.ts';
@@ -13,7 +13,7 @@ import { displayName } from '../core/displayName.ts';
 /** Photo sets used when `deja quickstart` is given none: the shared data beside a clone of the repo. */
 export function defaultQuickstartSources(repoRoot: string): string[] {
   const data = path.resolve(repoRoot, '..', 'shared', 'data');
-  return [path.join(data, 'bsds500', 'train.tar'), path.join(data, 'geotagged-europe-trips', 'images')].filter((p) => fs.existsSync(p));
+  return existingSources([path.join(data, 'bsds500', 'train.tar'), path.join(data, 'geotagged-europe-trips', 'images')]);
 }
 
 export interface QuickstartReport {

@@ -1,6 +1,6 @@
 import { DejaError } from '../core/errors.ts';
 import { parseCombinedSpec } from '../encoders/factory.ts';
-import { builtIndexes } from '../actions/builtIndexes.ts';
+import { builtIndexes } from '../store/builtIndexes.ts';
 import { EXACT_BELOW } from '../actions/search.ts';
 import type { Collection } from '../store/collection.ts';
 
