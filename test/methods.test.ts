@@ -8,7 +8,7 @@ import { COLORIZE_METHODS } from '../src/decoders/colorize/methods.ts';
 import { CompleteOptions, completePhoto } from '../src/actions/complete.ts';
 import { ColorizeOptions, colorizeImage } from '../src/actions/colorize.ts';
 import { methodMenus } from '../src/actions/methods.ts';
-import { searchPhotos } from '../src/actions/search.ts';
+import { searchPhotos } from '../src/actions/shared/searchPhotos.ts';
 import { openApiDocument } from '../src/server/openapi.ts';
 import { routes } from '../src/server/routes/index.ts';
 import { parseOptions } from '../src/core/parseOptions.ts';

@@ -18,7 +18,7 @@ import { bandRadius } from '../decoders/complete/contextBand.ts';
 import type { SceneCandidate } from '../decoders/complete/completeFromScenes.ts';
 import { matchScenes, type SceneSource } from '../decoders/complete/matchScenes.ts';
 import { COMPLETE_METHODS, COMPLETE_METHOD_NAMES, DEFAULT_COMPLETE_METHOD, type CompleteMethodName } from '../decoders/complete/methods.ts';
-import { collectionImage } from './photoImage.ts';
+import { collectionImage } from './shared/photoImage.ts';
 
 /** How a mask of another size than the photo's is treated. */
 export const MASK_FITS = ['stretch', 'refuse'] as const;

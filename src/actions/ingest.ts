@@ -13,8 +13,8 @@ import { createEncoderResolved } from '../encoders/factory.ts';
 import type { EncodeTask } from './encode/encodeWorker.ts';
 import type { EncodedPhoto } from './encode/encodePhoto.ts';
 import type { Collection, NewPhoto } from '../store/collection.ts';
-import { applyGeoCsv, applyLabelsCsv, readLabelsCsv, runPhotos } from './csvMetadata.ts';
-import type { CsvRowProblem } from './csvRowMatch.ts';
+import { applyGeoCsv, applyLabelsCsv, readLabelsCsv, runPhotos } from './ingest/csvMetadata.ts';
+import type { CsvRowProblem } from './ingest/csvRowMatch.ts';
 
 /**
  * Encoders computed by default: enough for every command and web tab (gist for completion, gist + tiny
@@ -435,7 +435,7 @@ class Batcher {
   }
 }
 
-/** Labels and geotags from the CSVs, for the photos of this run's sources only (see csvMetadata.ts). */
+/** Labels and geotags from the CSVs, for the photos of this run's sources only (see ingest/csvMetadata.ts). */
 async function applyCsvMetadata(
   collection: Collection,
   found: { path: string; relPath: string }[],

@@ -6,8 +6,8 @@ import { contactSheet } from '../io/sheet.ts';
 import { existingSources } from '../io/sources.ts';
 import type { Collection } from '../store/collection.ts';
 import { DEFAULT_ENCODERS, ingest, type IngestReport } from './ingest.ts';
-import { searchPhotos, type SearchHit } from './search.ts';
-import { collectionImage } from './photoImage.ts';
+import { searchPhotos, type SearchHit } from './shared/searchPhotos.ts';
+import { collectionImage } from './shared/photoImage.ts';
 import { displayName } from '../core/displayName.ts';
 
 /** Photo sets used when `deja quickstart` is given none: the shared data beside a clone of the repo. */

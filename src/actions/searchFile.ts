@@ -2,10 +2,10 @@ import path from 'node:path';
 import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { contactSheet } from '../io/sheet.ts';
 import type { Collection } from '../store/collection.ts';
-import { searchPhotos, type SearchHit, type SearchOptions } from './search.ts';
+import { searchPhotos, type SearchHit, type SearchOptions } from './shared/searchPhotos.ts';
 import { createEncoderResolved, parseCombinedSpec } from '../encoders/factory.ts';
 import { selfInCollection, type SelfInCollection } from '../store/selfInCollection.ts';
-import { collectionImage, queryPhoto } from './photoImage.ts';
+import { collectionImage, queryPhoto } from './shared/photoImage.ts';
 import { displayName } from '../core/displayName.ts';
 
 /** The stable `deja search --json` schema. */
