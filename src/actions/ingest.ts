@@ -44,13 +44,13 @@ export const IngestOptions = z.object({
   /** Storage precision of new descriptor files. */
   dtype: z.enum(['float32', 'float16']).default('float32'),
   /** Decompression-bomb guard, in pixels. */
-  pixelLimit: z.number().int().positive().default(DEFAULT_PIXEL_LIMIT),
+  pixelLimit: z.number().int().positive().max(2 ** 31).default(DEFAULT_PIXEL_LIMIT),
   /** Worker threads (default: all cores). */
-  threads: z.number().int().positive().optional(),
+  threads: z.number().int().positive().max(256).optional(),
   /** Encoder specs whose descriptors are dropped and recomputed. */
   rebuild: z.array(z.string()).default([]),
   /** Stop after this many new photos (for sampling a big source). */
-  limit: z.number().int().positive().optional(),
+  limit: z.number().int().positive().max(2 ** 31).optional(),
 });
 export type IngestOptions = z.input<typeof IngestOptions>;
 
