@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { Collection } from '../src/store/collection.ts';
 import { ingest } from '../src/actions/ingest.ts';
 import { completeImage, showHole } from '../src/actions/complete.ts';
-import { collectionImage } from '../src/actions/photoImage.ts';
+import { collectionImage } from '../src/actions/shared/photoImage.ts';
 import { consoleProgress } from '../src/core/progress.ts';
 import { Rng } from '../src/core/rng.ts';
 import type { Image } from '../src/core/image.ts';

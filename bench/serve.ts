@@ -18,7 +18,7 @@ import autocannon from 'autocannon';
 import sharp from 'sharp';
 import { Collection } from '../src/store/collection.ts';
 import { ingest } from '../src/actions/ingest.ts';
-import { searchPhotos } from '../src/actions/search.ts';
+import { searchPhotos } from '../src/actions/shared/searchPhotos.ts';
 import { decodeImage } from '../src/io/decode.ts';
 import { consoleProgress } from '../src/core/progress.ts';
 import { machineLine, today } from './machine.ts';

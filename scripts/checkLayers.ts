@@ -2,8 +2,9 @@
  * Import-rule lint: the layers of ARCHITECTURE.md, checked mechanically so the picture stays true.
  * A module may import from its own layer's folder, or from a lower layer; `onnxruntime-node` only from nn/,
  * `better-sqlite3` only from store/, `sharp` and `exifr` only from io/, `node:fs` only from io/ and
- * store/ (plus the exceptions in FS_EXCEPTIONS, each with its reason). Encoders never import io/, and
- * the CLI reaches the server only through `cli/commands/serve.ts → server/start.ts`.
+ * store/ (plus the exceptions in FS_EXCEPTIONS, each with its reason). Encoders never import io/, the
+ * CLI reaches the server only through `cli/commands/serve.ts → server/start.ts`, and actions never
+ * import each other (only their helper folders, such as actions/shared/; exceptions in ACTION_EDGES).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,12 +38,32 @@ const SIBLING_EDGES: { from: string; to: string; reason: string }[] = [
 const FS_EXCEPTIONS: { path: string; reason: string }[] = [
   { path: 'nn/', reason: 'nn/ owns the model files (ARCHITECTURE.md): reads and hashes them against the manifest, and probes for the CUDA provider library' },
   { path: 'ann/', reason: 'VectorIndex.save/load write and read their own files with checksummed sidecars (FAISS write_index); the store picks the paths' },
-  { path: 'server/', reason: 'job result files, uploads and the static web folder; to move into a server-side repository' },
-  { path: 'actions/builtIndexes.ts', reason: 'lists index sidecars in the collection folder; belongs in store/ next to vectorIndexCache' },
-  { path: 'actions/complete.ts', reason: 'writes the completions to a temporary folder and renames it into place (atomic output folder); to move into io/' },
-  { path: 'actions/quickstart.ts', reason: 'checks for the shared photo sets and writes the quickstart sheet' },
 ];
 const usedFsExceptions = new Set<string>();
+/**
+ * Actions never import each other: a module directly in actions/ (one user task) may import the
+ * helpers in actions' sub-folders (`actions/shared/` for what several actions use, `actions/<task>/`
+ * for one action's own helpers) but no other module directly in actions/; a sub-folder's module never
+ * imports one. The edges not removed yet, each with why (both ends relative to src/):
+ */
+const ACTION_EDGES: { from: string; to: string; reason: string }[] = [
+  { from: 'actions/quickstart.ts', to: 'actions/ingest.ts', reason: 'quickstart is `deja index` on the default photo sets followed by a search: the one action that composes another' },
+  { from: 'actions/classify.ts', to: 'actions/combinedDescriptors.ts', reason: 'a re-export of shared/combinedDescriptors.ts kept while classify.ts is changed on another branch; import ./shared/ then' },
+  { from: 'actions/classify.ts', to: 'actions/photoImage.ts', reason: 'a re-export of shared/photoImage.ts kept while classify.ts is changed on another branch; import ./shared/ then' },
+  { from: 'actions/locate.ts', to: 'actions/combinedDescriptors.ts', reason: 'a re-export of shared/combinedDescriptors.ts kept while locate.ts is changed on another branch; import ./shared/ then' },
+  { from: 'actions/evalLocate.ts', to: 'actions/locate.ts', reason: "eval locate reuses locate's query description, estimate and geo reference; they belong in decoders/locate (the algorithm) and actions/shared (loading the reference), moved by the locate branch" },
+  { from: 'actions/evalClassify.ts', to: 'actions/classify.ts', reason: "eval classify reuses classify's labelled set and PCA sample size; to move into actions/shared with the classify branch" },
+  { from: 'actions/evalClassify.ts', to: 'actions/matchPath.ts', reason: "PathMatcher (test-set CSV paths to files) is eval classify's own helper; to move into actions/evalClassify/ or io/ with the classify branch" },
+  { from: 'actions/locate.ts', to: 'actions/locatePrior.ts', reason: "the collection prior's option and calibration (locatePrior.ts) are locate's own; to move into actions/locate/ with GeoReference, which locatePrior needs back" },
+  { from: 'actions/locatePrior.ts', to: 'actions/locate.ts', reason: 'needs the GeoReference type of locate; the pair moves into actions/locate/ together' },
+  { from: 'actions/evalLocate.ts', to: 'actions/locatePrior.ts', reason: "eval locate reports the same prior as locate; moves with locate's helpers" },
+  { from: 'actions/evalClassifyModel.ts', to: 'actions/classifyModel.ts', reason: 'eval classify --model takes the same model run options as classify --model; to move into actions/shared/' },
+  { from: 'actions/evalClassifyModel.ts', to: 'actions/evalClassify.ts', reason: "reads test labels with eval classify's label CSV reader; to move into io/ with PathMatcher" },
+  { from: 'actions/evalClassifyModel.ts', to: 'actions/matchPath.ts', reason: 'PathMatcher (test-set CSV paths to files), shared by both eval classify paths; to move into io/' },
+];
+const usedActionEdges = new Set<(typeof ACTION_EDGES)[number]>();
+/** `actions/x.ts`: a module directly in actions/, i.e. one user task (or a re-export of a moved helper). */
+const isTopLevelAction = (rel: string) => /^actions\/[^/]+$/.test(rel);
 const FS_MODULES = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises']);
 const ONLY_FROM: Record<string, string[]> = {
   'onnxruntime-node': ['nn'],
@@ -79,6 +100,14 @@ for (const file of walk(root)) {
       const relPosix = rel.split(path.sep).join('/');
       const allowedSibling = SIBLING_EDGES.some((e) => e.from === relPosix && (e.to.endsWith('/') ? targetRel.startsWith(e.to) : targetRel === e.to));
       if (tl !== undefined && tl === layer && target !== top && !allowedSibling) problems.push(`${rel}: imports ${spec} (sibling layer ${target}; allowed sibling edges: ${SIBLING_EDGES.map((e) => `${e.from} → ${e.to}`).join(', ')})`);
+      if (top === 'actions' && target === 'actions' && isTopLevelAction(targetRel) && targetRel !== relPosix) {
+        const edge = ACTION_EDGES.find((e) => e.from === relPosix && e.to === targetRel);
+        if (edge) usedActionEdges.add(edge);
+        else
+          problems.push(
+            `${rel}: imports ${spec}, another action (actions never import each other: move what they share into actions/shared/, or an algorithm into decoders/ or encoders/; or list the edge in ACTION_EDGES with a reason)`,
+          );
+      }
     } else if (FS_MODULES.has(spec)) {
       const relPosix = rel.split(path.sep).join('/');
       const exception = FS_EXCEPTIONS.find((e) => (e.path.endsWith('/') ? relPosix.startsWith(e.path) : relPosix === e.path));
@@ -93,6 +122,7 @@ for (const file of walk(root)) {
   }
 }
 
+for (const e of ACTION_EDGES) if (!usedActionEdges.has(e)) problems.push(`ACTION_EDGES: ${e.from} no longer imports ${e.to}; remove its entry`);
 for (const e of FS_EXCEPTIONS) if (!usedFsExceptions.has(e.path)) problems.push(`FS_EXCEPTIONS: ${e.path} no longer imports node:fs; remove its entry`);
 
 if (problems.length) {

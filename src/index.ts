@@ -13,7 +13,7 @@ export { createEncoder, createEncoderResolved, parseCombinedSpec } from './encod
 export type { VectorIndex, Neighbours } from './ann/vectorIndex.ts';
 export { Collection, type PhotoRecord } from './store/collection.ts';
 export { ingest, type IngestOptions, type IngestReport } from './actions/ingest.ts';
-export { searchPhotos, type SearchOptions, type SearchHit } from './actions/search.ts';
+export { searchPhotos, type SearchOptions, type SearchHit } from './actions/shared/searchPhotos.ts';
 export { searchFile, type SearchResult } from './actions/searchFile.ts';
 export { findDuplicates } from './actions/duplicates.ts';
 export { collectionInfo } from './actions/info.ts';

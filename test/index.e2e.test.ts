@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { Collection } from '../src/store/collection.ts';
 import { ingest } from '../src/actions/ingest.ts';
-import { searchPhotos } from '../src/actions/search.ts';
+import { searchPhotos } from '../src/actions/shared/searchPhotos.ts';
 import { decodeImage } from '../src/io/decode.ts';
 import { exactKnn } from '../src/ann/flat.ts';
 import { createIndex } from '../src/ann/factory.ts';

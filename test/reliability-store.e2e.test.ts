@@ -11,7 +11,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { Collection } from '../src/store/collection.ts';
 import { ingest } from '../src/actions/ingest.ts';
-import { searchPhotos } from '../src/actions/search.ts';
+import { searchPhotos } from '../src/actions/shared/searchPhotos.ts';
 import { verifyCollection } from '../src/actions/verify.ts';
 import { relinkPhotos } from '../src/actions/relink.ts';
 import { decodeImage } from '../src/io/decode.ts';

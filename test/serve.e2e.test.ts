@@ -9,6 +9,8 @@ import { createServer } from '../src/server/app.ts';
 import type { ServeOptions } from '../src/server/serveOptions.ts';
 import { deja, hasSharedData, sharedData, tmpDir } from './helpers.ts';
 import { buildServeCollection } from './serveFixture.ts';
+import { ingest } from '../src/actions/ingest.ts';
+import { Collection } from '../src/store/collection.ts';
 import * as Responses from '../src/server/responses.ts';
 
 // The HTTP API end to end on a real listening server over a small real collection (world street view).
@@ -109,6 +111,46 @@ test('collection routes: health, info, pages of photos, geotags, thumbnails', { 
   assertOneLineError(await bad.json(), 'BAD_ARGUMENT');
 });
 
+test("a photo's original: its own file byte for byte, with its media type; a gone file is 404 and a changed one 409, never other bytes", { skip }, async () => {
+  const page = Responses.PhotoPage.parse(await (await fetch(`${base}/api/photos?limit=3&order=id`)).json());
+  for (const p of page.photos) {
+    const r = await fetch(`${base}/api/photos/${p.id}/original`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'image/jpeg');
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff', 'never sniffed into a page');
+    assert.match(r.headers.get('etag') ?? '', /^"[0-9a-f]{16}"$/);
+    assert.deepEqual(Buffer.from(await r.arrayBuffer()), fs.readFileSync(p.path), `${p.path} as indexed`);
+    assert.equal((await sharp(fs.readFileSync(p.path)).metadata()).width, p.width, 'full size, not a thumbnail');
+  }
+  const doc = await (await fetch(`${base}/openapi.json`)).json();
+  const ok = doc.paths['/api/photos/{id}/original'].get.responses['200'].content;
+  assert.deepEqual(Object.keys(ok).slice(0, 2), ['image/jpeg', 'image/png']);
+  assert.equal(ok['image/jpeg'].schema.format, 'binary');
+  assert.match(ok['image/jpeg'].schema.description, /as indexed/);
+  // A collection of two copied photos: one is then edited, the other removed.
+  const own = path.join(dir, 'original-check');
+  fs.mkdirSync(path.join(own, 'photos'), { recursive: true });
+  const copies = [0, 1].map((i) => path.join(own, 'photos', path.basename(photos[i])));
+  copies.forEach((c, i) => fs.copyFileSync(photos[i], c));
+  const c = Collection.open(path.join(own, 'collection'), { create: true });
+  try {
+    await ingest(c, [path.join(own, 'photos')], { encoders: ['tiny'], threads: 1 });
+  } finally {
+    c.close();
+  }
+  const at = await serve({ collection: path.join(own, 'collection') });
+  const ids = Responses.PhotoPage.parse(await (await fetch(`${at}/api/photos?order=id`)).json()).photos;
+  const idOf = (file: string) => ids.find((p) => p.path === file)!.id;
+  fs.appendFileSync(copies[0], Buffer.from('edited'));
+  fs.rmSync(copies[1]);
+  const changed = await fetch(`${at}/api/photos/${idOf(copies[0])}/original`);
+  assert.equal(changed.status, 409);
+  assertOneLineError(await changed.json(), 'CHANGED');
+  const gone = await fetch(`${at}/api/photos/${idOf(copies[1])}/original`);
+  assert.equal(gone.status, 404);
+  assertOneLineError(await gone.json(), 'NOT_FOUND');
+});
+
 test('search: an uploaded collection photo finds itself first; search by photoId as JSON', { skip }, async () => {
   const r = await post(`${base}/api/search`, form({ encoder: 'tiny', k: 5 }, { photo: [photoFile(3)] }));
   assert.equal(r.status, 200, JSON.stringify(r.json));
@@ -187,6 +229,11 @@ test('no file outside the collection is reachable: traversal and absolute paths 
     '/api/photos/%2Fetc%2Fpasswd/thumbnail',
     '/api/photos/0/thumbnail',
     '/api/photos/99999/thumbnail',
+    '/api/photos/..%2f..%2fetc%2fpasswd/original',
+    '/api/photos/%2Fetc%2Fpasswd/original',
+    '/api/photos/0/original',
+    '/api/photos/99999/original',
+    '/api/photos/1/original/../../../../package.json',
     `/api/jobs/${'0'.repeat(32)}/files/..%2f..%2f..%2fetc%2fpasswd`,
     `/api/jobs/${'0'.repeat(32)}/files/%2Fetc%2Fpasswd`,
     '/api/jobs/..%2f..%2fetc/files/passwd.png',
@@ -343,7 +390,7 @@ async function waitJob(url: string): Promise<any> {
 test('/openapi.json documents every route with the request schemas that validate it', { skip }, async () => {
   const doc = await (await fetch(`${base}/openapi.json`)).json();
   assert.equal(doc.openapi, '3.1.0');
-  for (const p of ['/api/search', '/api/complete', '/api/locate', '/api/locate/sequence', '/api/colorize', '/api/classify', '/api/duplicates', '/api/info', '/api/photos', '/api/photos/{id}/thumbnail', '/api/jobs/{id}', '/api/jobs/{id}/events'])
+  for (const p of ['/api/search', '/api/complete', '/api/locate', '/api/locate/sequence', '/api/colorize', '/api/classify', '/api/duplicates', '/api/info', '/api/photos', '/api/photos/{id}/thumbnail', '/api/photos/{id}/original', '/api/jobs/{id}', '/api/jobs/{id}/events'])
     assert.ok(doc.paths[p], `missing ${p}`);
   const body = doc.paths['/api/complete'].post.requestBody.content['multipart/form-data'].schema;
   assert.deepEqual(body.required.slice(0, 2), ['photo', 'mask']);

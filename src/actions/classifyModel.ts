@@ -5,7 +5,7 @@ import type { Image } from '../core/image.ts';
 import { EXECUTION_PROVIDERS } from '../nn/executionProvider.ts';
 import { resolveClassifier, runClassifier, type ClassifierContract } from '../nn/classifierModel.ts';
 import { decodeLogits } from '../decoders/recognize/networkClassifier.ts';
-import { queryPhoto } from './photoImage.ts';
+import { queryPhoto } from './shared/photoImage.ts';
 
 /** How a classification network runs: shared by `deja classify --model` and `deja eval classify --model`. */
 export const ModelRunOptions = z.object({

@@ -13,8 +13,8 @@ import { parseOptions } from '../core/parseOptions.ts';
 import { GRAY_CHROMA_THRESHOLD, grayFromLightness, meanChromaMagnitude, meanImage } from '../decoders/colorize/meanChroma.ts';
 import type { Collection } from '../store/collection.ts';
 import { checkPhotoSize } from '../core/checkPhotoSize.ts';
-import { queryImage } from './photoImage.ts';
-import { searchPhotos, type SearchHit } from './search.ts';
+import { queryImage } from './shared/photoImage.ts';
+import { searchPhotos, type SearchHit } from './shared/searchPhotos.ts';
 import { displayName } from '../core/displayName.ts';
 
 /** Options of `deja colorize`. */

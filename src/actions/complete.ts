@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
@@ -9,7 +8,8 @@ import { displayName } from '../core/displayName.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { resize } from '../imgproc/resample.ts';
 import { decodeFile, decodeImage } from '../io/decode.ts';
-import { writeImage } from '../io/encode.ts';
+import { encodeImage } from '../io/encode.ts';
+import { writeOutputFolder } from '../io/outputFolder.ts';
 import { contactSheet } from '../io/sheet.ts';
 import type { Collection } from '../store/collection.ts';
 import { upToDateIndex } from '../store/vectorIndexCache.ts';
@@ -18,7 +18,7 @@ import { bandRadius } from '../decoders/complete/contextBand.ts';
 import type { SceneCandidate } from '../decoders/complete/completeFromScenes.ts';
 import { matchScenes, type SceneSource } from '../decoders/complete/matchScenes.ts';
 import { COMPLETE_METHODS, COMPLETE_METHOD_NAMES, DEFAULT_COMPLETE_METHOD, type CompleteMethodName } from '../decoders/complete/methods.ts';
-import { collectionImage } from './photoImage.ts';
+import { collectionImage } from './shared/photoImage.ts';
 
 /** How a mask of another size than the photo's is treated. */
 export const MASK_FITS = ['stretch', 'refuse'] as const;
@@ -299,21 +299,13 @@ function round(v: number): number {
   return Math.round(v * 1e4) / 1e4;
 }
 
-/** Writes ranked completions and the grid to a temporary folder, then moves them into `out`. */
+/** Writes ranked completions and the grid into `out`, all or nothing (staged in a temporary folder first). */
 async function writeOutputs(out: string, image: Image, mask: Uint8Array, results: CompletedImage[], photo: string, method: string): Promise<{ files: string[]; grid: string }> {
-  const dir = path.resolve(out);
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  fs.mkdirSync(tmp, { recursive: true });
-  try {
-    const names = results.map((_, i) => `completion-${String(i + 1).padStart(2, '0')}.png`);
-    for (let i = 0; i < results.length; i++) await writeImage(results[i].image, path.join(tmp, names[i]));
-    fs.writeFileSync(path.join(tmp, 'grid.jpg'), await completionGrid(image, mask, results, path.basename(photo), method));
-    fs.mkdirSync(dir, { recursive: true });
-    for (const f of [...names, 'grid.jpg']) fs.renameSync(path.join(tmp, f), path.join(dir, f));
-    return { files: names.map((n) => path.join(dir, n)), grid: path.join(dir, 'grid.jpg') };
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  const written = await writeOutputFolder(out, async (add) => {
+    for (let i = 0; i < results.length; i++) add(`completion-${String(i + 1).padStart(2, '0')}.png`, await encodeImage(results[i].image, 'png'));
+    add('grid.jpg', await completionGrid(image, mask, results, path.basename(photo), method));
+  });
+  return { files: written.slice(0, results.length), grid: written[results.length] };
 }
 
 /** The grid image: the query with its hole, then the ranked completions with score and source. */

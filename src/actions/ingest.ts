@@ -13,8 +13,8 @@ import { createEncoderResolved } from '../encoders/factory.ts';
 import type { EncodeTask } from './encode/encodeWorker.ts';
 import type { EncodedPhoto } from './encode/encodePhoto.ts';
 import type { Collection, NewPhoto } from '../store/collection.ts';
-import { applyGeoCsv, applyLabelsCsv, readLabelsCsv, runPhotos } from './csvMetadata.ts';
-import type { CsvRowProblem } from './csvRowMatch.ts';
+import { applyGeoCsv, applyLabelsCsv, readLabelsCsv, runPhotos } from './ingest/csvMetadata.ts';
+import type { CsvRowProblem } from './ingest/csvRowMatch.ts';
 
 /**
  * Encoders computed by default: enough for every command and web tab (gist for completion, gist + tiny
@@ -44,13 +44,13 @@ export const IngestOptions = z.object({
   /** Storage precision of new descriptor files. */
   dtype: z.enum(['float32', 'float16']).default('float32'),
   /** Decompression-bomb guard, in pixels. */
-  pixelLimit: z.number().int().positive().default(DEFAULT_PIXEL_LIMIT),
+  pixelLimit: z.number().int().positive().max(2 ** 31).default(DEFAULT_PIXEL_LIMIT),
   /** Worker threads (default: all cores). */
-  threads: z.number().int().positive().optional(),
+  threads: z.number().int().positive().max(256).optional(),
   /** Encoder specs whose descriptors are dropped and recomputed. */
   rebuild: z.array(z.string()).default([]),
   /** Stop after this many new photos (for sampling a big source). */
-  limit: z.number().int().positive().optional(),
+  limit: z.number().int().positive().max(2 ** 31).optional(),
 });
 export type IngestOptions = z.input<typeof IngestOptions>;
 
@@ -435,7 +435,7 @@ class Batcher {
   }
 }
 
-/** Labels and geotags from the CSVs, for the photos of this run's sources only (see csvMetadata.ts). */
+/** Labels and geotags from the CSVs, for the photos of this run's sources only (see ingest/csvMetadata.ts). */
 async function applyCsvMetadata(
   collection: Collection,
   found: { path: string; relPath: string }[],

@@ -25,9 +25,9 @@ import { nearestColumns } from '../decoders/locate/nearestColumns.ts';
 import { combinedDescriptors, type CombinedDescriptors } from './combinedDescriptors.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
 import { applyPrior, PriorWeightOption, type AppliedPrior } from './locatePrior.ts';
-import { takenAtMs } from './takenAtMs.ts';
+import { takenAtMs } from './shared/takenAtMs.ts';
 
-export { takenAtMs } from './takenAtMs.ts';
+export { takenAtMs } from './shared/takenAtMs.ts';
 
 /** Options of `deja locate`, validated once at the boundary. */
 export const LocateOptions = z.object({

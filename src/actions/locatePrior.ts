@@ -9,7 +9,7 @@ import { chooseWithPrior, priorChoice, PRIOR_GAMMAS, type PriorChoice } from '..
 import { nearestColumns } from '../decoders/locate/nearestColumns.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
 import type { GeoReference } from './locate.ts';
-import { takenAtMs } from './takenAtMs.ts';
+import { takenAtMs } from './shared/takenAtMs.ts';
 
 /**
  * The prior weight γ used when the collection cannot calibrate its own: fewer than

@@ -1,6 +1,14 @@
 import path from 'node:path';
+import { z } from 'zod';
+import { parseOptions } from '../core/parseOptions.ts';
 import { cudaInstalled, EXECUTION_PROVIDERS, type ExecutionProvider } from '../nn/executionProvider.ts';
 import { defaultManifestPath, listModels, type ModelListing } from '../nn/modelRegistry.ts';
+
+/** Options of `deja models`. */
+export const ModelsOptions = z.object({
+  manifest: z.string().min(1).optional().describe("Another manifest.json (default: the package's models/manifest.json)."),
+});
+export type ModelsOptions = z.input<typeof ModelsOptions>;
 
 /** What `deja models` reports: the manifest, its cards with each file's state, and where models can run. */
 export interface ModelsReport {
@@ -12,11 +20,12 @@ export interface ModelsReport {
 /**
  * The models of a manifest (by default the package's `models/manifest.json`), each card with its file
  * checked against its sha256, and the execution providers this machine offers.
- * @param options `manifest`: path of another manifest.json
- * @throws DejaError when the manifest is missing or invalid
+ * @param rawOptions `manifest`: path of another manifest.json
+ * @throws DejaError when the manifest is missing or invalid, BAD_ARGUMENT for bad options
  * @example modelsReport().models.map((m) => `${m.name} ${m.status}`) // ['tiny-cnn ok']
  */
-export function modelsReport(options: { manifest?: string } = {}): ModelsReport {
+export function modelsReport(rawOptions: ModelsOptions = {}): ModelsReport {
+  const options = parseOptions(ModelsOptions, rawOptions);
   const manifest = path.resolve(options.manifest ?? defaultManifestPath());
   return {
     manifest,

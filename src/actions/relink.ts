@@ -4,7 +4,7 @@ import { DejaError } from '../core/errors.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { listSources, sourceKind } from '../io/sources.ts';
 import type { Collection } from '../store/collection.ts';
-import { verifyCollection } from './verify.ts';
+import { verifyPhotos } from '../store/verifyPhotos.ts';
 
 export interface RelinkReport {
   collection: string;
@@ -26,7 +26,7 @@ export async function relinkPhotos(collection: Collection, sources: string[], pr
   // A source that does not exist is a typo, not an empty folder: say so before any work.
   for (const s of sources) sourceKind(path.resolve(s));
   collection.acquireWriter();
-  const verified = verifyCollection(collection, progress);
+  const verified = verifyPhotos(collection, progress);
   const lost = [...verified.missing, ...verified.changed];
   const report: RelinkReport = { collection: collection.dir, relinked: [], stillMissing: [], scanned: 0 };
   const byHash = new Map<string, { id: number; path: string }>();

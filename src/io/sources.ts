@@ -44,6 +44,15 @@ export function assertSomeSourceExists(inputs: string[]): void {
 }
 
 /**
+ * The inputs that exist (folders, files, archives), in the order given: e.g. the shared photo sets
+ * `deja quickstart` indexes when it is given none, of which a checkout may have some or none.
+ * @example existingSources(['../shared/data/bsds500/train.tar', '/no/such']) // ['../shared/data/bsds500/train.tar']
+ */
+export function existingSources(inputs: readonly string[]): string[] {
+  return inputs.filter((p) => fs.existsSync(p));
+}
+
+/**
  * Every photo under the inputs, in a stable order: folders walked recursively (sorted, symlinks followed,
  * each real folder once), archives in member order, list files line by line (paths relative to the list
  * file). Only regular files are read. A missing input is yielded as a skipped item, unless none exists.

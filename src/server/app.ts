@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
@@ -6,6 +5,8 @@ import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { parseIndexSpec } from '../ann/factory.ts';
+import { JobFiles } from '../io/jobFiles.ts';
+import { packageVersion, webPage } from '../io/webPage.ts';
 import { Collection } from '../store/collection.ts';
 import { errorResponse } from './httpErrors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
@@ -13,15 +14,13 @@ import { JobQueue } from './jobs.ts';
 import { collectionCache } from './collectionCache.ts';
 import { FifoGate } from './fifoGate.ts';
 import { allowedHostNames, checkRequestHost } from './hostCheck.ts';
-import { createJobFilesDir, releaseJobFilesDir } from './jobFilesDir.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RouteSpec, ServerContext } from './route.ts';
 import { routes } from './routes/index.ts';
 import { ServeOptions } from './serveOptions.ts';
 import { parseFields, readUploads } from './uploads.ts';
 
-const packageRoot = path.resolve(import.meta.dirname, '..', '..');
-const VERSION = (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = packageVersion();
 const JobQuery = z.object({ wait: z.boolean().default(false) });
 const NoFields = z.object({});
 
@@ -35,7 +34,7 @@ export async function createServer(rawOptions: ServeOptions): Promise<FastifyIns
   const settings = parseOptions(ServeOptions, rawOptions);
   for (const spec of settings.indexes) parseIndexSpec(spec);
   const collection = Collection.open(path.resolve(settings.collection));
-  const jobs = new JobQueue(settings, createJobFilesDir());
+  const jobs = new JobQueue(settings, JobFiles.create());
   // Two in flight: one decoding its upload (sharp's threads) while the other searches.
   const ctx: ServerContext = { collection, settings, jobs, cached: collectionCache(collection), compute: new FifoGate(2) };
 
@@ -59,8 +58,7 @@ export async function createServer(rawOptions: ServeOptions): Promise<FastifyIns
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no such resource: ${request.method} ${request.url.split('?')[0]}`, hint: 'see /openapi.json' } });
   });
   app.addHook('onClose', async () => {
-    await jobs.close();
-    releaseJobFilesDir(jobs.filesDir);
+    await jobs.close(); // its job files too
     collection.close();
   });
   // Before anything else, static files included: a page of another site must not reach the API.
@@ -71,11 +69,11 @@ export async function createServer(rawOptions: ServeOptions): Promise<FastifyIns
   app.get('/openapi.json', async () => document);
   for (const spec of routes) app.route({ method: spec.method, url: spec.url, handler: (request, reply) => answer(spec, ctx, request, reply) });
 
-  const webRoot = path.resolve(settings.webRoot ?? path.join(packageRoot, 'dist', 'web'));
-  if (fs.existsSync(path.join(webRoot, 'index.html'))) {
+  const web = webPage(settings.webRoot);
+  if (web.built) {
     // @fastify/static resolves every path inside `root` and refuses anything outside it.
     await app.register(fastifyStatic, {
-      root: webRoot,
+      root: web.root,
       prefix: '/',
       index: 'index.html',
       dotfiles: 'deny',
@@ -86,7 +84,7 @@ export async function createServer(rawOptions: ServeOptions): Promise<FastifyIns
     });
   } else {
     app.get('/', async (_request, reply) =>
-      reply.type('text/plain').send(`The Deja web page is not built (no ${path.join(webRoot, 'index.html')}): run \`npm run build:web\`. The API is at /api (see /openapi.json).\n`),
+      reply.type('text/plain').send(`The Deja web page is not built (no ${web.index}): run \`npm run build:web\`. The API is at /api (see /openapi.json).\n`),
     );
   }
   return app;

@@ -1,7 +1,7 @@
 import { DejaError } from '../core/errors.ts';
 import { parseCombinedSpec } from '../encoders/factory.ts';
-import { builtIndexes } from '../actions/builtIndexes.ts';
-import { EXACT_BELOW } from '../actions/search.ts';
+import { builtIndexes } from '../store/builtIndexes.ts';
+import { EXACT_BELOW } from '../actions/shared/searchPhotos.ts';
 import type { Collection } from '../store/collection.ts';
 
 /** How a search request will run: exactly, or with an approximate index that is already built. */

@@ -4,11 +4,11 @@
  * (thumbnails, searches and progress events keep flowing). Progress is posted back at most every
  * 100 ms; the job's time limit is checked at every progress step.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DejaError, isDejaError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
+import { JobFiles } from '../io/jobFiles.ts';
 import { Collection } from '../store/collection.ts';
 import { collectionCache } from './collectionCache.ts';
 import { errorResponse } from './httpErrors.ts';
@@ -21,6 +21,7 @@ import { JOB_FILE_NAME } from './jobs.ts';
 const EMIT_EVERY_MS = 100;
 const port = parentPort!;
 const { settings, filesDir } = workerData as { settings: ServeSettings; filesDir: string };
+const jobFiles = JobFiles.at(filesDir);
 const collection = Collection.open(path.resolve(settings.collection));
 const env: JobEnv = { collection, settings, cached: collectionCache(collection) };
 const post = (reply: JobReply) => port.postMessage(reply);
@@ -61,9 +62,7 @@ port.on('message', async (msg: JobMessage) => {
   const files: string[] = [];
   const saveFile = (name: string, bytes: Buffer): string => {
     if (!JOB_FILE_NAME.test(name)) throw new Error(`assertion failed: job file name ${name}`);
-    const dir = path.join(filesDir, id);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, name), bytes);
+    jobFiles.save(id, name, bytes);
     files.push(name);
     return `/api/jobs/${id}/files/${name}`;
   };

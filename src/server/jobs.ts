@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { DejaError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
 import { workerModuleUrl } from '../core/workerPool.ts';
+import type { JobFiles } from '../io/jobFiles.ts';
 import type { ErrorBody } from './httpErrors.ts';
 import type { ServeSettings } from './serveOptions.ts';
 
@@ -40,7 +40,8 @@ interface Job {
   view: JobView;
   input: unknown;
   transfer: ArrayBuffer[];
-  files: Map<string, string>;
+  /** Names of the files the job saved. */
+  files: Set<string>;
   listeners: Set<Listener>;
 }
 
@@ -72,10 +73,11 @@ export class JobQueue {
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
-  readonly filesDir: string;
+  /** Where the jobs' files are kept (removed with the queue on `close`). */
+  readonly files: JobFiles;
 
-  constructor(private readonly settings: ServeSettings, filesDir: string) {
-    this.filesDir = filesDir;
+  constructor(private readonly settings: ServeSettings, files: JobFiles) {
+    this.files = files;
   }
 
   /**
@@ -100,7 +102,7 @@ export class JobQueue {
       startedAt: null,
       finishedAt: null,
     };
-    const job: Job = { view, input, transfer, files: new Map(), listeners: new Set() };
+    const job: Job = { view, input, transfer, files: new Set(), listeners: new Set() };
     this.jobs.set(id, job);
     this.waiting.push(job);
     this.pump();
@@ -131,10 +133,10 @@ export class JobQueue {
     });
   }
 
-  /** Path of a file a job made; only names the job itself saved resolve (nothing else is reachable). */
-  file(id: string, name: string): string | undefined {
-    if (!JOB_ID.test(id) || !JOB_FILE_NAME.test(name)) return undefined;
-    return this.jobs.get(id)?.files.get(name);
+  /** A file a job made, as a stream; only names the job itself saved resolve (nothing else is reachable). */
+  file(id: string, name: string): Readable | undefined {
+    if (!JOB_ID.test(id) || !JOB_FILE_NAME.test(name) || !this.jobs.get(id)?.files.has(name)) return undefined;
+    return this.files.open(id, name);
   }
 
   /** Stops taking jobs, lets the running one finish, stops the worker, removes every job file. */
@@ -149,7 +151,7 @@ export class JobQueue {
       worker.postMessage({ type: 'close' } satisfies JobMessage);
       await exited;
     }
-    fs.rmSync(this.filesDir, { recursive: true, force: true });
+    this.files.removeAll();
   }
 
   private pump(): void {
@@ -170,7 +172,7 @@ export class JobQueue {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(workerModuleUrl(import.meta.url, './jobWorker'), { workerData: { settings: this.settings, filesDir: this.filesDir } });
+    const worker = new Worker(workerModuleUrl(import.meta.url, './jobWorker'), { workerData: { settings: this.settings, filesDir: this.files.dir } });
     worker.on('message', (reply: JobReply) => this.onReply(reply));
     // A worker that dies (a bug, or out of memory) fails its job; the next job starts a new one.
     const lost = (why: string) => {
@@ -198,7 +200,7 @@ export class JobQueue {
 
   private finish(job: Job, reply: Extract<JobReply, { type: 'done' | 'failed' }>): void {
     const v = job.view;
-    for (const name of reply.files) job.files.set(name, path.join(this.filesDir, v.id, name));
+    for (const name of reply.files) job.files.add(name);
     if (reply.type === 'done') {
       v.state = 'done';
       v.result = reply.result;
@@ -227,7 +229,7 @@ export class JobQueue {
     while (this.finished.length > this.settings.keepJobs) {
       const old = this.finished.shift()!;
       this.jobs.delete(old);
-      fs.rmSync(path.join(this.filesDir, old), { recursive: true, force: true });
+      this.files.removeJob(old);
     }
   }
 }

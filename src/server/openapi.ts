@@ -58,7 +58,7 @@ export function openApiDocument(routes: RouteSpec[], version: string): Json {
           '202': { description: `job accepted; its result once done: ${r.returns}`, content: json({ $ref: '#/components/schemas/Job' }) },
           '200': { description: 'with ?wait=true: the finished job', content: json(outputSchema(jobOf(r.response))) },
         }
-      : { '200': { description: r.returns, content: r.produces ? { [r.produces]: { schema: { type: 'string', format: 'binary' } } } : json(r.response ? outputSchema(r.response) : { type: 'object' }) } };
+      : { '200': { description: r.returns, content: r.produces ? produced(r) : json(r.response ? outputSchema(r.response) : { type: 'object' }) } };
     const err = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
     op.responses = {
       ...ok,
@@ -75,6 +75,12 @@ export function openApiDocument(routes: RouteSpec[], version: string): Json {
     paths,
     components: { schemas: { Error: outputSchema(ErrorResponse), Job: outputSchema(Job) } },
   };
+}
+
+/** The content of a non-JSON answer: each media type it may have, with the route's schema of it (a binary string by default). */
+function produced(r: RouteSpec): Json {
+  const schema = r.producesSchema ? outputSchema(r.producesSchema) : { type: 'string', format: 'binary' };
+  return Object.fromEntries((typeof r.produces === 'string' ? [r.produces] : [...(r.produces ?? [])]).map((type) => [type, { schema }]));
 }
 
 function operationId(r: RouteSpec): string {

@@ -26,6 +26,15 @@ export const PhotoRef = z.object({
   thumbnail: url('its JPEG thumbnail'),
 });
 
+/**
+ * `GET /api/photos/:id/original`: a collection photo's own file, full size and in its own format,
+ * exactly the bytes it was indexed from (checked against their content hash).
+ */
+export const PhotoFile = z
+  .string()
+  .meta({ format: 'binary' })
+  .describe("the photo's file as indexed, in its own format (Content-Type: its media type; a format that is not an image a browser shows safely comes as an application/octet-stream attachment)");
+
 /** `GET /api/health`. */
 export const Health = z.object({ ok: z.boolean(), photos: z.number().int().min(0) });
 

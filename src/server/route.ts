@@ -56,8 +56,10 @@ interface RouteBase<Q extends z.ZodObject, F extends z.ZodObject> {
   /** Text fields of the request body (multipart fields or a JSON object). */
   fields?: F;
   files?: FileField[];
-  /** Media type of a non-JSON response (thumbnails, job files, events). */
-  produces?: string;
+  /** Media type of a non-JSON response (thumbnails, job files, events), or the types it may be (a photo's own file). */
+  produces?: string | readonly string[];
+  /** Schema of that non-JSON response, for the OpenAPI document (default: a binary string). */
+  producesSchema?: z.ZodType;
   /** What the response holds, in a line (the OpenAPI description of the 200 answer). */
   returns: string;
 }

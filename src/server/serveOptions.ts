@@ -21,19 +21,19 @@ export const ServeOptions = z.object({
   /** Folder of the built web page (default: the package's dist/web). */
   webRoot: z.string().optional(),
   /** Largest upload accepted, per file, in bytes. */
-  maxUploadBytes: z.number().int().min(1024).default(25 * 1024 * 1024),
+  maxUploadBytes: z.number().int().min(1024).max(4096 * 1024 * 1024).default(25 * 1024 * 1024),
   /** Largest image accepted, in pixels (width × height), checked from the header before decoding. */
-  maxPixels: z.number().int().min(1).default(50_000_000),
+  maxPixels: z.number().int().min(1).max(1_000_000_000).default(50_000_000),
   /** Largest request in all (every file of a sequence together), in bytes: bounds the memory one request can take. */
-  maxRequestBytes: z.number().int().min(1024).default(200 * 1024 * 1024),
+  maxRequestBytes: z.number().int().min(1024).max(65536 * 1024 * 1024).default(200 * 1024 * 1024),
   /** Files accepted in one request (a photo sequence is several). */
   maxFiles: z.number().int().min(1).max(10_000).default(200),
   /** Time limit of a direct request (search, classify, thumbnails …), in ms. */
-  requestTimeoutMs: z.number().int().min(100).default(30_000),
+  requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
   /** Time limit of a job (complete, locate, colorize), in ms; checked at every progress step. */
-  jobTimeoutMs: z.number().int().min(100).default(10 * 60_000),
+  jobTimeoutMs: z.number().int().min(100).max(86_400_000).default(10 * 60_000),
   /** Jobs waiting to run beyond the one running; more are refused with 503. */
-  maxQueuedJobs: z.number().int().min(0).default(16),
+  maxQueuedJobs: z.number().int().min(0).max(10_000).default(16),
   /** Finished jobs kept (with their files) for clients to fetch; the oldest go first. */
   keepJobs: z.number().int().min(1).default(50),
   /**

@@ -3,6 +3,9 @@ import { DejaError } from '../core/errors.ts';
 import { createServer } from './app.ts';
 import { ServeOptions } from './serveOptions.ts';
 
+/** The options schema of `deja serve`, for the CLI's flags (it reaches the server only through this file). */
+export { ServeOptions };
+
 /**
  * Starts `deja serve`: creates the server and listens; resolves with its address. The CLI's one way
  * into the server (the layer lint allows exactly the edge cli/commands/serve.ts → server/start.ts).

@@ -91,6 +91,8 @@ export const api = {
   photos: (offset: number, limit: number) => request<PhotoPage>(`/api/photos?offset=${offset}&limit=${limit}`),
   geo: () => request<GeoPhotos>('/api/photos/geo'),
   thumbnail: (id: number, size = 256) => `/api/photos/${id}/thumbnail?size=${size}`,
+  /** A collection photo's own file, full size, in its own format (what the viewer shows and downloads). */
+  original: (id: number) => `/api/photos/${id}/original`,
 
   /** `photo` (a file) or `photoId`; `encoder` (default gist), `k`, `mirror`, `exact`, `index`. */
   search: (fields: FormFields) => post<SearchResult>('/api/search', fields),

@@ -182,6 +182,12 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
     assert.match((await link.getAttribute('download')) ?? '', /\.jpg$/);
     const got = await fetch(new URL((await link.getAttribute('href'))!, base));
     assert.equal(got.headers.get('content-type'), 'image/jpeg');
+    const src = await page.getByTestId('viewer-image').getAttribute('src');
+    assert.match(src ?? '', /^\/api\/photos\/\d+\/original$/, "the viewer shows the photo's own file, full size");
+    assert.equal(await link.getAttribute('href'), src, 'and the download is that file');
+    const shown = /Photo\s+(.+?) \(id \d+\)/.exec(await page.getByTestId('viewer-facts').innerText())![1];
+    assert.deepEqual(Buffer.from(await got.arrayBuffer()), fs.readFileSync(shown), 'byte for byte the indexed file');
+    assert.equal(large, (await sharp(fs.readFileSync(shown)).metadata()).width, 'at its full width');
     await page.screenshot({ path: path.join(artifacts, 'search-viewer.png') });
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'hidden' });

@@ -6,8 +6,10 @@
 import { el, replace } from './dom.ts';
 
 export interface PhotoView {
-  /** The image shown, as large as the server gives it. */
+  /** The image shown, as large as the server gives it (a collection photo: its own file, full size). */
   src: string;
+  /** Shown instead when the browser cannot show `src` (a TIFF or HEIC original): a large JPEG of it. */
+  fallbackSrc?: string;
   title: string;
   /** Label and value rows under the photo (distance, GPS, source...). */
   facts: [string, string][];
@@ -36,11 +38,22 @@ export function openPhoto(view: PhotoView): void {
   replace(
     d,
     el('div', { class: 'viewer-head' }, el('h3', { 'data-testid': 'viewer-title' }, view.title), close),
-    el('img', { src: view.src, alt: view.title, class: 'viewer-image', 'data-testid': 'viewer-image' }),
+    viewerImage(view),
     el('dl', { class: 'viewer-facts', 'data-testid': 'viewer-facts' }, ...view.facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
     el('a', { href: view.download.href, download: view.download.name, class: 'button primary', 'data-testid': 'viewer-download' }, `Download ${view.download.name}`),
   );
   if (!d.open) d.showModal();
+}
+
+/** The viewer's image; one the browser cannot show is replaced by its fallback, once. */
+function viewerImage(view: PhotoView): HTMLImageElement {
+  const img = el('img', { src: view.src, alt: view.title, class: 'viewer-image', 'data-testid': 'viewer-image' });
+  const fallback = view.fallbackSrc;
+  if (fallback)
+    img.addEventListener('error', () => {
+      if (img.getAttribute('src') !== fallback) img.setAttribute('src', fallback);
+    });
+  return img;
 }
 
 /** Makes an image open the viewer when clicked (a button around it, so the keyboard reaches it too). */

@@ -1,20 +1,23 @@
 import type { Command } from 'commander';
-import { findDuplicates } from '../../actions/duplicates.ts';
-import { intOption, jsonOption, numberOption, openCollection, printJson, withCollection } from '../common.ts';
+import { DuplicatesOptions, findDuplicates } from '../../actions/duplicates.ts';
+import { parseOptions } from '../../core/parseOptions.ts';
+import { jsonOption, openCollection, printJson, schemaOption, withCollection } from '../common.ts';
 
+/** `deja duplicates`: defaults and bounds come from `DuplicatesOptions`. */
 export function register(program: Command): void {
   withCollection(program.command('duplicates'))
     .description('list exact duplicates and near-duplicate groups (re-encodes, resizes, small crops; not burst shots)')
-    .option('-e, --encoder <spec>', 'encoder whose distance decides', 'tiny')
-    .option('-t, --threshold <d>', 'largest distance between near-duplicates', numberOption('--threshold', 0, 1e9), 0.25)
-    .option('-k, --k <n>', 'neighbours examined per photo', intOption('--k', 2, 100), 8)
-    .option('--exact', 'exact neighbour search')
+    .addOption(schemaOption(DuplicatesOptions, 'encoder', '-e, --encoder <spec>', 'encoder whose distance decides'))
+    .addOption(schemaOption(DuplicatesOptions, 'threshold', '-t, --threshold <d>', 'largest distance between near-duplicates'))
+    .addOption(schemaOption(DuplicatesOptions, 'k', '-k, --k <n>', 'neighbours examined per photo'))
+    .addOption(schemaOption(DuplicatesOptions, 'exact', '--exact', 'exact neighbour search'))
     .addOption(jsonOption())
     .action(async (opts) => {
+      const options = parseOptions(DuplicatesOptions, { encoder: opts.encoder, threshold: opts.threshold, k: opts.k, exact: opts.exact });
       const collection = openCollection(opts);
       try {
-        const groups = await findDuplicates(collection, { encoder: opts.encoder, threshold: opts.threshold, k: opts.k, exact: !!opts.exact });
-        if (opts.json) return printJson({ encoder: opts.encoder, threshold: opts.threshold, groups });
+        const groups = await findDuplicates(collection, options);
+        if (opts.json) return printJson({ encoder: options.encoder, threshold: options.threshold, groups });
         process.stdout.write(`${groups.length} group(s)\n`);
         groups.forEach((g, i) => {
           process.stdout.write(`group ${i + 1} (${g.kind}, ${g.photos.length} photos)\n`);

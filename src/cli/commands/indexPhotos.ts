@@ -1,24 +1,25 @@
 import type { Command } from 'commander';
-import { DEFAULT_ENCODERS, ingest, type IngestReport } from '../../actions/ingest.ts';
+import { IngestOptions, ingest, type IngestReport } from '../../actions/ingest.ts';
 import { silentProgress, type Progress } from '../../core/progress.ts';
 import { assertSomeSourceExists } from '../../io/sources.ts';
-import { collectionDir, intOption, jsonOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
+import { collectionDir, jsonOption, openCollection, printJson, progressFor, schemaOption, withCollection } from '../common.ts';
 
+/** `deja index <sources...>`: defaults and bounds come from `IngestOptions`. */
 export function register(program: Command): void {
   withCollection(program.command('index'))
     .description('add photos to the collection: folders, files, .tar/.tar.gz archives or a list file (resumable)')
     .argument('<sources...>', 'photo folders, files, archives or .txt list files')
-    .option('-e, --encoders <specs>', 'comma-separated encoder specs (see `deja encoders`); the default serves every command', DEFAULT_ENCODERS.join(','))
-    .option('--label-from-folder', 'label each photo with its folder name')
-    .option('--labels <csv>', 'CSV of file,label')
-    .option('--label-column <name>', 'column of the --labels CSV that holds the label (e.g. country)')
-    .option('--geo <csv>', 'CSV of file,latitude,longitude[,time] for photos without EXIF GPS')
-    .option('--geo-overrides-exif', 'let --geo replace positions from EXIF GPS (kept by default)')
+    .addOption(schemaOption(IngestOptions, 'encoders', '-e, --encoders <specs>', 'comma-separated encoder specs (see `deja encoders`); the default serves every command'))
+    .addOption(schemaOption(IngestOptions, 'labelFromFolder', '--label-from-folder', 'label each photo with its folder name'))
+    .addOption(schemaOption(IngestOptions, 'labelsCsv', '--labels <csv>', 'CSV of file,label'))
+    .addOption(schemaOption(IngestOptions, 'labelColumn', '--label-column <name>', 'column of the --labels CSV that holds the label (e.g. country)'))
+    .addOption(schemaOption(IngestOptions, 'geoCsv', '--geo <csv>', 'CSV of file,latitude,longitude[,time] for photos without EXIF GPS'))
+    .addOption(schemaOption(IngestOptions, 'geoOverridesExif', '--geo-overrides-exif', 'let --geo replace positions from EXIF GPS (kept by default)'))
     .option('--float16', 'store new descriptors as float16 (half the disk)')
-    .option('--threads <n>', 'worker threads (default: all cores)', intOption('--threads', 1, 256))
-    .option('--pixel-limit <n>', 'refuse images with more pixels than this', intOption('--pixel-limit', 1, 2 ** 31))
-    .option('--rebuild <specs>', 'recompute these encoders’ descriptors (comma-separated); photos that cannot be recomputed keep their old ones')
-    .option('--limit <n>', 'stop after this many new photos', intOption('--limit', 1, 2 ** 31))
+    .addOption(schemaOption(IngestOptions, 'threads', '--threads <n>', 'worker threads (default: all cores)'))
+    .addOption(schemaOption(IngestOptions, 'pixelLimit', '--pixel-limit <n>', 'refuse images with more pixels than this'))
+    .addOption(schemaOption(IngestOptions, 'rebuild', '--rebuild <specs>', 'recompute these encoders’ descriptors (comma-separated); photos that cannot be recomputed keep their old ones'))
+    .addOption(schemaOption(IngestOptions, 'limit', '--limit <n>', 'stop after this many new photos'))
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
     .action(async (sources: string[], opts) => {
@@ -29,16 +30,16 @@ export function register(program: Command): void {
           collection,
           sources,
           {
-            encoders: splitSpecs(opts.encoders),
-            labelFromFolder: !!opts.labelFromFolder,
+            encoders: opts.encoders,
+            labelFromFolder: opts.labelFromFolder,
             labelsCsv: opts.labels,
             labelColumn: opts.labelColumn,
             geoCsv: opts.geo,
-            geoOverridesExif: !!opts.geoOverridesExif,
-            dtype: opts.float16 ? 'float16' : 'float32',
+            geoOverridesExif: opts.geoOverridesExif,
+            dtype: opts.float16 ? 'float16' : undefined,
             threads: opts.threads,
             pixelLimit: opts.pixelLimit,
-            rebuild: opts.rebuild ? splitSpecs(opts.rebuild) : [],
+            rebuild: opts.rebuild,
             limit: opts.limit,
           },
           ingestProgress(opts),
@@ -83,21 +84,4 @@ function csvMatchLines(report: IngestReport): string[] {
   for (const p of shown.slice(0, 10)) lines.push(`  ${p.csv} line ${p.line}: ${p.message}`);
   if (shown.length > 10) lines.push(`  … ${shown.length - 10} more (--json lists them all)`);
   return lines;
-}
-
-/** Splits `gist,tiny(size=16),cnn(model=a.onnx,size=64)` on commas outside parentheses. */
-export function splitSpecs(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      if (cur.trim()) out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
 }

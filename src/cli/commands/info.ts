@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
-import { collectionInfo } from '../../actions/info.ts';
-import { jsonOption, openCollection, printJson, withCollection } from '../common.ts';
+import { collectionInfo, InfoOptions } from '../../actions/info.ts';
+import { jsonOption, openCollection, printJson, schemaOption, withCollection } from '../common.ts';
 
+/** `deja info`: options from `InfoOptions`. */
 export function register(program: Command): void {
   withCollection(program.command('info'))
     .description('what the collection holds: photos, encoders, labels, geotags, skipped files')
-    .option('--skipped', 'list the skipped files with their reasons')
+    .addOption(schemaOption(InfoOptions, 'skipped', '--skipped', 'list the skipped files with their reasons'))
     .addOption(jsonOption())
     .action((opts) => {
       const collection = openCollection(opts);
       try {
-        const info = collectionInfo(collection);
-        const skipped = opts.skipped ? collection.skippedItems() : undefined;
-        if (opts.json) return printJson({ ...info, skippedItems: skipped });
+        const info = collectionInfo(collection, { skipped: opts.skipped });
+        if (opts.json) return printJson(info);
         const out = [
           `collection ${info.collection}`,
           `  photos: ${info.photos} (+${info.duplicates} exact duplicates), skipped: ${info.skipped}, geotagged: ${info.geotagged}, labelled: ${info.labelled}`,
@@ -21,7 +21,7 @@ export function register(program: Command): void {
           ...info.encoders.map((e) => `    ${e.spec}  v${e.version}  ${e.dim}-D ${e.dtype}  ${e.rows} rows`),
         ];
         if (info.labels.length) out.push(`  labels: ${info.labels.slice(0, 20).map((l) => `${l.label} (${l.count})`).join(', ')}`);
-        for (const s of skipped ?? []) out.push(`  skipped ${s.path}: ${s.reason}`);
+        for (const s of info.skippedItems ?? []) out.push(`  skipped ${s.path}: ${s.reason}`);
         process.stdout.write(out.join('\n') + '\n');
       } finally {
         collection.close();

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { modelsReport } from '../../actions/models.ts';
-import { jsonOption, printJson } from '../common.ts';
+import { ModelsOptions, modelsReport } from '../../actions/models.ts';
+import { jsonOption, printJson, schemaOption } from '../common.ts';
 
+/** `deja models`: options from `ModelsOptions`. */
 export function register(program: Command): void {
   program
     .command('models')
     .description('list the models of the manifest with their cards, each file checked against its sha256')
-    .option('--manifest <file>', 'another manifest.json (default: the package\'s models/manifest.json)')
+    .addOption(schemaOption(ModelsOptions, 'manifest', '--manifest <file>', "another manifest.json (default: the package's models/manifest.json)"))
     .addOption(jsonOption())
     .action((opts) => {
       const report = modelsReport({ manifest: opts.manifest });

@@ -1,21 +1,22 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { defaultQuickstartSources, quickstart } from '../../actions/quickstart.ts';
-import { jsonOption, openCollection, printJson, progressFor, withCollection } from '../common.ts';
+import { defaultQuickstartSources, quickstart, QuickstartOptions } from '../../actions/quickstart.ts';
+import { jsonOption, openCollection, printJson, progressFor, schemaOption, withCollection } from '../common.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
+/** `deja quickstart [sources...]`: options from `QuickstartOptions`. */
 export function register(program: Command): void {
   withCollection(program.command('quickstart'))
     .description('index photos (default: ../shared/data beside the repo) and show what search finds, as a contact sheet')
     .argument('[sources...]', 'your photo folders, files or archives')
-    .option('--sheet <file>', 'contact sheet to write', 'deja-quickstart.jpg')
+    .addOption(schemaOption(QuickstartOptions, 'sheet', '--sheet <file>', 'contact sheet to write'))
     .addOption(jsonOption())
     .action(async (sources: string[], opts) => {
       const collection = openCollection(opts, true);
       try {
-        const r = await quickstart(collection, sources.length ? sources : defaultQuickstartSources(repoRoot), opts.sheet, progressFor(opts));
+        const r = await quickstart(collection, sources.length ? sources : defaultQuickstartSources(repoRoot), { sheet: opts.sheet }, progressFor(opts));
         if (opts.json) return printJson(r);
         process.stdout.write(
           [

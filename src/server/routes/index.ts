@@ -6,6 +6,7 @@ import methods from './methods.ts';
 import photos from './photos.ts';
 import photosGeo from './photosGeo.ts';
 import thumbnail from './thumbnail.ts';
+import original from './original.ts';
 import search from './search.ts';
 import classify from './classify.ts';
 import models from './models.ts';
@@ -16,4 +17,4 @@ import colorize from './colorize.ts';
 import duplicates from './duplicates.ts';
 import { jobEvents, jobFile, jobStatus } from './jobs.ts';
 
-export const routes: RouteSpec[] = [health, info, methods, photos, photosGeo, thumbnail, search, classify, models, locate, locateSequence, complete, colorize, duplicates, jobStatus, jobEvents, jobFile];
+export const routes: RouteSpec[] = [health, info, methods, photos, photosGeo, thumbnail, original, search, classify, models, locate, locateSequence, complete, colorize, duplicates, jobStatus, jobEvents, jobFile];

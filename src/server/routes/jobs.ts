@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { DejaError } from '../../core/errors.ts';
 import { defineRoute } from '../route.ts';
 import { Job } from '../responses.ts';
@@ -57,6 +56,6 @@ export const jobFile = defineRoute({
   handle: ({ ctx, params, reply }) => {
     const file = ctx.jobs.file(params.id, params.name);
     if (!file) throw new DejaError('NOT_FOUND', `job ${params.id} has no file ${params.name}`);
-    return reply.type(params.name.endsWith('.png') ? 'image/png' : 'image/jpeg').header('cache-control', 'private, max-age=3600').send(fs.createReadStream(file));
+    return reply.type(params.name.endsWith('.png') ? 'image/png' : 'image/jpeg').header('cache-control', 'private, max-age=3600').send(file);
   },
 });

@@ -1,7 +1,7 @@
 import { DejaError } from '../../core/errors.ts';
 import { decodeImage } from '../../io/decode.ts';
-import { SearchOptions, searchPhotos } from '../../actions/search.ts';
-import { collectionImage } from '../../actions/photoImage.ts';
+import { SearchOptions, searchPhotos } from '../../actions/shared/searchPhotos.ts';
+import { collectionImage } from '../../actions/shared/photoImage.ts';
 import { z } from 'zod';
 import { defineRoute } from '../route.ts';
 import { SearchResult } from '../responses.ts';

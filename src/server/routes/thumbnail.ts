@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DejaError } from '../../core/errors.ts';
 import { thumbnailJpeg } from '../../io/thumbnail.ts';
 import { defineRoute } from '../route.ts';
+import { photoIdParam } from '../present.ts';
 
 const Size = z.object({
   size: z.number().int().min(16).max(1024).default(256).describe('Shorter side of the thumbnail, pixels (never enlarged).'),
@@ -12,7 +13,7 @@ export default defineRoute({
   url: '/api/photos/:id/thumbnail',
   summary: 'A collection photo as a JPEG thumbnail (photos are addressed by id only: no paths)',
   tag: 'collection',
-  params: { id: { pattern: /^[1-9][0-9]{0,9}$/, description: 'photo id' } },
+  params: photoIdParam,
   query: Size,
   produces: 'image/jpeg',
   returns: 'image/jpeg',

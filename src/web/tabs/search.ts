@@ -90,14 +90,15 @@ export function searchTab(): SearchTab {
 
 function hitTile(h: SearchResult['results'][number], rank: number): HTMLElement {
   const view = () => ({
-    src: api.thumbnail(h.id, 1024),
+    src: api.original(h.id),
+    fallbackSrc: api.thumbnail(h.id, 1024),
     title: `#${rank} ${h.name}`,
     facts: [
       ['Distance', fmt.distance(h.distance)] as [string, string],
       ['Matched', h.mirrored ? 'as a mirror image' : 'as is'] as [string, string],
       ['Photo', `${h.path} (id ${h.id})`] as [string, string],
     ],
-    download: { href: api.thumbnail(h.id, 1024), name: fileName(h.name) },
+    download: { href: api.original(h.id), name: fileName(h.name) },
   });
   return figure(
     viewable(thumb(h.thumbnail, h.name), view),

@@ -1,9 +1,10 @@
+/** `deja index`'s own helper (actions/ingest/): labels and geotags from CSVs for the photos of a run. */
 import path from 'node:path';
-import { DejaError } from '../core/errors.ts';
-import { readCsv, column } from '../io/csv.ts';
-import type { GeoCsv } from '../io/geoCsv.ts';
-import { readExif } from '../io/exif.ts';
-import type { Collection, PhotoRecord } from '../store/collection.ts';
+import { DejaError } from '../../core/errors.ts';
+import { readCsv, column } from '../../io/csv.ts';
+import type { GeoCsv } from '../../io/geoCsv.ts';
+import { readExif } from '../../io/exif.ts';
+import type { Collection, PhotoRecord } from '../../store/collection.ts';
 import { matchCsvRows, type CsvRowProblem, type RunPhoto } from './csvRowMatch.ts';
 
 /** One usable row of a labels CSV. */

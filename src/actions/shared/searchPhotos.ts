@@ -1,14 +1,20 @@
+/**
+ * Shared helper of the actions (not an action: `actions/shared/` holds the orchestration several
+ * actions use, and never imports an action): the k nearest photos of the collection to an image, the
+ * encoder → index step every capability starts with (search, colorize, quickstart, the HTTP search).
+ * `deja search` itself is `actions/searchFile.ts`.
+ */
 import { z } from 'zod';
-import { DejaError } from '../core/errors.ts';
-import { parseOptions } from '../core/parseOptions.ts';
-import { flipHorizontal, type Image } from '../core/image.ts';
-import { createCombinedEncoder } from '../encoders/combined.ts';
-import type { Encoder } from '../encoders/encoder.ts';
-import { exactKnn } from '../ann/flat.ts';
-import { combinedKnn } from '../ann/combined.ts';
-import type { Collection, DescriptorMatrix } from '../store/collection.ts';
+import { DejaError } from '../../core/errors.ts';
+import { parseOptions } from '../../core/parseOptions.ts';
+import { flipHorizontal, type Image } from '../../core/image.ts';
+import { createCombinedEncoder } from '../../encoders/combined.ts';
+import type { Encoder } from '../../encoders/encoder.ts';
+import { exactKnn } from '../../ann/flat.ts';
+import { combinedKnn } from '../../ann/combined.ts';
+import type { Collection, DescriptorMatrix } from '../../store/collection.ts';
 import { combinedDescriptors, type CombinedDescriptors } from './combinedDescriptors.ts';
-import { upToDateIndex } from '../store/vectorIndexCache.ts';
+import { upToDateIndex } from '../../store/vectorIndexCache.ts';
 
 /** Options of `deja search`. */
 export const SearchOptions = z.object({

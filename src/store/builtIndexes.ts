@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Collection } from '../store/collection.ts';
+import type { Collection } from './collection.ts';
 
 /** One persisted approximate index of the collection, as its sidecar (written by the index's `save`) records it. */
 export interface BuiltIndex {

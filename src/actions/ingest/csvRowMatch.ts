@@ -1,3 +1,4 @@
+/** `deja index`'s own helper (actions/ingest/): which photo of a run each CSV row names. */
 import path from 'node:path';
 
 /** A photo of this run's sources: its collection id, its path there, and its path relative to its source. */
