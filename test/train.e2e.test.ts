@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Rng } from '../src/core/rng.ts';
 import { hasSharedData, repoRoot, tmpDir } from './helpers.ts';
 
 const skip = !hasSharedData && 'needs ../shared/data';
@@ -20,7 +21,7 @@ function recipe(file: string, args: string[]): { stdout: string; stderr: string 
   return r;
 }
 
-for (const file of ['cifar_airbench.py', 'cifar_resnet20.py'])
+for (const file of ['cifar_airbench.py', 'cifar_resnet20.py', 'intel_scenes_cnn.py'])
   test(`${file} --smoke trains one batch, exports ONNX and matches PyTorch within 1e-4 through onnxruntime-node`, { skip }, () => {
     const { stdout } = recipe(file, ['--smoke']);
     const m = /exported (\S+) \((\d+) bytes\).*ONNX check (\{.*\})/.exec(stdout);
@@ -49,4 +50,23 @@ test('a resumed ResNet run ends with the log and the card metrics of an unbroken
   const card = (dir: string) => (JSON.parse(fs.readFileSync(path.join(base, `${dir}.json`), 'utf8')) as { models: { sha256: string; metrics: Record<string, number> }[] }).models[0];
   assert.deepEqual(card('split').metrics.accuracy, card('whole').metrics.accuracy);
   assert.equal(card('split').sha256, card('whole').sha256, 'the same weights, byte for byte');
+});
+
+test("the intel-scenes held-out split is bench/classify.ts's: deja_train.splits shuffles exactly as src/core/rng.ts does", () => {
+  const code = [
+    'import json, sys',
+    "sys.path.insert(0, 'train')",
+    'from deja_train.splits import bench_held_out, ts_shuffle',
+    'print(json.dumps({"shuffles": [ts_shuffle(list(range(n)), s) for n, s in ((1, 5), (2, 1), (10, 0), (1000, 5), (1000, 4294967295))], "held": bench_held_out(14034)}))',
+  ].join('\n');
+  const r = spawnSync(python, ['-c', code], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as { shuffles: number[][]; held: number[] };
+  const cases: [number, number][] = [[1, 5], [2, 1], [10, 0], [1000, 5], [1000, 4294967295]];
+  cases.forEach(([n, seed], i) => assert.deepEqual(got.shuffles[i], new Rng(seed).shuffle(Array.from({ length: n }, (_, k) => k)), `n=${n} seed=${seed}`));
+  // bench/classify.ts: shuffle the 14,034 members with Rng(5), keep 6,000, query the first 20 % of those.
+  const bench = new Rng(5).shuffle(Array.from({ length: 14034 }, (_, k) => k));
+  assert.equal(got.held.length, 2807, '20 % of 14,034, rounded half up');
+  assert.deepEqual(got.held, bench.slice(0, 2807));
+  assert.deepEqual(got.held.slice(0, 1200), bench.slice(0, 6000).slice(0, Math.round(6000 * 0.2)), "its first 1,200 are the bench's kNN queries");
 });

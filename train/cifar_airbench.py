@@ -13,7 +13,6 @@ default to 10 (airbench: 9.9). On 2 CPU cores an epoch takes minutes; on a GPU, 
 import argparse
 import math
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,37 +21,21 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from deja_train.airbench import AirbenchNet, Lookahead, TestTimeAugmented  # noqa: E402
+from deja_train.airbench import AirbenchNet, Lookahead, TestTimeAugmented, lr_factor  # noqa: E402
+from deja_train.augment import random_translations  # noqa: E402
 from deja_train.data import CIFAR10_MEAN, CIFAR10_STD, cifar10  # noqa: E402
-from deja_train.export import check_onnx, export_onnx, normalise, sha256, write_card  # noqa: E402
+from deja_train.export import normalise, write_card  # noqa: E402
 from deja_train.metrics import classification_metrics, predict  # noqa: E402
-from deja_train.paths import MODELS, REPO  # noqa: E402
-from deja_train.run import Run, epoch_rng, pick_device, seed_everything  # noqa: E402
+from deja_train.paths import MODELS  # noqa: E402
+from deja_train.recipe import add_run_arguments, classifier_card, epochs_now, export_checked, export_path, open_run  # noqa: E402
+from deja_train.run import epoch_rng, pick_device, seed_everything  # noqa: E402
 
 NAME = "cifar-airbench"
 
 
-def lr_factor(step: int, total: int) -> float:
-    """airbench's schedule: 0.2 → 1 over the first 23 % of steps, then 1 → 0.07 linearly."""
-    warm = int(total * 0.23)
-    if step < warm:
-        f = step / warm
-        return 0.2 * (1 - f) + 1.0 * f
-    f = (step - warm) / max(1, total - warm)
-    return 1.0 * (1 - f) + 0.07 * f
-
-
 def augmented_epoch(padded: torch.Tensor, flip_mask: np.ndarray, epoch: int, rng: np.random.Generator, translate: int) -> torch.Tensor:
     """One epoch's images: random translations of up to `translate` px, and alternating flips."""
-    n, c, hp, wp = padded.shape
-    h, w = hp - 2 * translate, wp - 2 * translate
-    out = torch.empty((n, c, h, w), dtype=padded.dtype, device=padded.device)
-    dx = rng.integers(0, 2 * translate + 1, n)
-    dy = rng.integers(0, 2 * translate + 1, n)
-    for x in range(2 * translate + 1):
-        for y in range(2 * translate + 1):
-            idx = torch.from_numpy(np.nonzero((dx == x) & (dy == y))[0]).to(padded.device)
-            out[idx] = padded[idx, :, y : y + h, x : x + w]
+    out = random_translations(padded, rng, translate)
     # Alternating flip (airbench): a random half mirrored on even epochs, the other half on odd ones.
     flip = flip_mask ^ bool(epoch % 2)
     fidx = torch.from_numpy(np.nonzero(flip)[0]).to(padded.device)
@@ -64,18 +47,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--epochs", type=float, default=10.0)
     ap.add_argument("--batch-size", type=int, default=1024)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--device", default="auto", help="auto (cuda when present), cpu or cuda")
-    ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--tta", type=int, default=2, choices=[0, 1, 2], help="test-time augmentation level in the exported graph")
     ap.add_argument("--widths", default="64,256,256")
-    ap.add_argument("--out", default=str(MODELS / f"{NAME}.onnx"))
-    ap.add_argument("--run-dir", default=None, help="checkpoint folder (default train/checkpoints/<name>)")
-    ap.add_argument("--limit-per-class", type=int, default=0, help="train on the first N images of each class (tests)")
-    ap.add_argument("--test-limit-per-class", type=int, default=0, help="measure on the first N test images of each class (tests)")
-    ap.add_argument("--manifest", default=str(MODELS / "manifest.json"), help="the manifest the card goes into")
-    ap.add_argument("--smoke", action="store_true", help="one batch of 512 images, into a temporary folder (CI)")
-    ap.add_argument("--max-epochs-now", type=int, default=0, help="stop after this many epochs in this invocation (0: run to the end); rerun to resume")
+    add_run_arguments(ap, MODELS / f"{NAME}.onnx", smoke_help="one batch of 512 images, into a temporary folder (CI)")
     args = ap.parse_args()
 
     seed_everything(args.seed, args.threads)
@@ -109,8 +83,7 @@ def main() -> None:
     total_steps = 1 if args.smoke else math.ceil(args.epochs * steps_per_epoch)
     epochs = 1 if args.smoke else math.ceil(args.epochs)
 
-    folder = Path(tempfile.mkdtemp(prefix="deja-smoke-")) if args.smoke else None
-    run = Run(NAME, Path(args.run_dir) if args.run_dir else folder)
+    run = open_run(NAME, args)
     lookahead = Lookahead(net)
     if run.resume(net, opt):
         lookahead.ema = {k: v.to(device) for k, v in run.extra["lookahead"].items()}
@@ -118,9 +91,7 @@ def main() -> None:
     flip_mask = epoch_rng(args.seed, 1_000_000).random(len(x_train)) < 0.5
     alpha = 0.95**5 * (torch.arange(total_steps + 1) / total_steps) ** 3
     criterion = torch.nn.CrossEntropyLoss(label_smoothing=0.2, reduction="none")
-    done_now = 0
-    while run.epoch < epochs:
-        epoch = run.epoch
+    for epoch in epochs_now(run, epochs, args.max_epochs_now):
         t0 = time.time()
         if epoch >= 3:
             net.whiten.bias.requires_grad = False
@@ -161,42 +132,27 @@ def main() -> None:
             "train_loss": loss_sum / max(1, seen), "train_acc": correct / max(1, seen), "test_loss": test_loss,
             "test_acc": m["accuracy"], "lr": opt.param_groups[1]["lr"], "seconds": round(train_seconds, 1), "device": device.type,
         })
-        done_now += 1
-        if args.max_epochs_now and done_now >= args.max_epochs_now and run.epoch < epochs:
-            print(f"stopped after epoch {run.epoch} of {epochs}; rerun the same command to resume", flush=True)
-            return
+    if run.epoch < epochs:
+        return
 
     # Export the test-time-augmented network and check it through onnxruntime-node.
     shipped = TestTimeAugmented(net.cpu().float().to(memory_format=torch.contiguous_format), level=args.tta)
-    out = Path(tempfile.mkdtemp()) / f"{NAME}.onnx" if args.smoke else Path(args.out)
-    export_onnx(shipped, x_test[:2], out, ["logits", "features"])
-    report = check_onnx(shipped, out, x_test[:64], ["logits", "features"])
-    logits = predict(shipped, x_test, batch=500)
-    m = classification_metrics(logits, y_test)
+    out = export_path(NAME, args, MODELS / f"{NAME}.onnx")
+    m, _, _ = export_checked(shipped, x_test, y_test, out)
     train_seconds = sum(r["seconds"] for r in run.log)
-    print(f"exported {out} ({out.stat().st_size} bytes): test accuracy {m['accuracy']:.4f}, ECE {m['ece']:.4f}, ONNX check {report}", flush=True)
     if args.smoke:
         return
     devices = sorted({r["device"] for r in run.log})
-    write_card({
-        "name": NAME,
-        "task": "classification",
-        "trained": True,
-        "file": out.name,
-        "input": {"name": "image", "shape": ["N", 3, 32, 32], "size": 32, "channels": 3, "layout": "NCHW", "mean": list(CIFAR10_MEAN), "std": list(CIFAR10_STD)},
-        "outputs": [
-            {"name": "logits", "shape": ["N", 10], "description": f"class logits, averaged over test-time views (TTA level {args.tta})"},
-            {"name": "features", "shape": ["N", widths[2]], "description": "penultimate features (pooled last conv group), averaged over the same views"},
-        ],
-        "classes": train.classes,
-        "sha256": sha256(out),
-        "recipe": f"/usr/bin/python3 train/cifar_airbench.py --epochs {args.epochs:g} --seed {args.seed} --tta {args.tta}",
-        "data": "cifar10/train.tar.gz (50,000 images), never the test split",
-        "split": "cifar10/test.tar.gz (10,000 images)",
-        "metrics": {"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4), "epochs": run.epoch, "trainSeconds": round(train_seconds), "trainThreads": args.threads},
-        "notes": f"airbench94-style network (whitened 2x2 first layer, widths {args.widths}, label smoothing 0.2, Lookahead, TTA level {args.tta}), trained from scratch on {'/'.join(devices)}. "
-                 f"Training took {train_seconds / 3600:.2f} h of wall time on {args.threads} threads; retraining on other hardware gives other bytes (and a new sha256).",
-    }, Path(args.manifest))
+    write_card(classifier_card(
+        NAME, out, 32, CIFAR10_MEAN, CIFAR10_STD, train.classes, widths[2],
+        (f"class logits, averaged over test-time views (TTA level {args.tta})", "penultimate features (pooled last conv group), averaged over the same views"),
+        recipe=f"/usr/bin/python3 train/cifar_airbench.py --epochs {args.epochs:g} --seed {args.seed} --tta {args.tta}",
+        data="cifar10/train.tar.gz (50,000 images), never the test split",
+        split="cifar10/test.tar.gz (10,000 images)",
+        metrics={"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4), "epochs": run.epoch, "trainSeconds": round(train_seconds), "trainThreads": args.threads},
+        notes=f"airbench94-style network (whitened 2x2 first layer, widths {args.widths}, label smoothing 0.2, Lookahead, TTA level {args.tta}), trained from scratch on {'/'.join(devices)}. "
+              f"Training took {train_seconds / 3600:.2f} h of wall time on {args.threads} threads; retraining on other hardware gives other bytes (and a new sha256).",
+    ), Path(args.manifest))
     print(f"card written to {MODELS / 'manifest.json'}", flush=True)
 
 

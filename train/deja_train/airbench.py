@@ -12,6 +12,16 @@ import torch.nn.functional as F
 from torch import nn
 
 
+def lr_factor(step: int, total: int, warm_share: float = 0.23) -> float:
+    """airbench's schedule: 0.2 → 1 over the first 23 % of steps, then 1 → 0.07 linearly."""
+    warm = int(total * warm_share)
+    if step < warm:
+        f = step / warm
+        return 0.2 * (1 - f) + 1.0 * f
+    f = (step - warm) / max(1, total - warm)
+    return 1.0 * (1 - f) + 0.07 * f
+
+
 class FrozenScaleBatchNorm(nn.BatchNorm2d):
     """Batch norm whose scale is fixed at 1 and whose bias learns (airbench: momentum 0.6, eps 1e-12)."""
 
@@ -36,15 +46,24 @@ class ConvGroup(nn.Module):
 
 
 class AirbenchNet(nn.Module):
-    def __init__(self, widths=(64, 256, 256), bn_momentum: float = 0.6, scale: float = 1 / 9, classes: int = 10):
+    """Whitening layer, conv groups (each halving the size), a max pool and a scaled linear head.
+
+    The CIFAR defaults are airbench94's: 2×2 whitening at stride 1, three groups 64/256/256, a 3×3 max
+    pool over the last 3×3 map. Larger inputs (intel-scenes at 112 px) whiten non-overlapping 2×2
+    patches (`whiten_stride=2`, still lossless: 12 eigenvectors, ± each), add groups (one per width)
+    and pool globally (`pool=0`). Group i is the attribute `group<i>`, so a CIFAR checkpoint keeps its keys.
+    """
+
+    def __init__(self, widths=(64, 256, 256), bn_momentum: float = 0.6, scale: float = 1 / 9, classes: int = 10, whiten_stride: int = 1, pool: int = 3):
         super().__init__()
-        self.whiten = nn.Conv2d(3, 24, 2, padding=0, bias=True)
+        self.whiten = nn.Conv2d(3, 24, 2, stride=whiten_stride, padding=0, bias=True)
+        self.whiten_stride = whiten_stride
         self.act = nn.GELU()
-        self.group1 = ConvGroup(24, widths[0], bn_momentum)
-        self.group2 = ConvGroup(widths[0], widths[1], bn_momentum)
-        self.group3 = ConvGroup(widths[1], widths[2], bn_momentum)
-        self.pool = nn.MaxPool2d(3)
-        self.head = nn.Linear(widths[2], classes, bias=False)
+        self.group_names = [f"group{i + 1}" for i in range(len(widths))]
+        for name, cin, cout in zip(self.group_names, (24,) + tuple(widths[:-1]), widths):
+            setattr(self, name, ConvGroup(cin, cout, bn_momentum))
+        self.pool = nn.MaxPool2d(pool) if pool else nn.AdaptiveMaxPool2d(1)
+        self.head = nn.Linear(widths[-1], classes, bias=False)
         self.scale = scale
         for m in self.modules():
             if isinstance(m, nn.Conv2d) and m is not self.whiten:
@@ -54,7 +73,8 @@ class AirbenchNet(nn.Module):
 
     def features(self, x):
         x = self.act(self.whiten(x))
-        x = self.group3(self.group2(self.group1(x)))
+        for name in self.group_names:
+            x = getattr(self, name)(x)
         return self.pool(x).flatten(1)
 
     def forward(self, x):
@@ -62,9 +82,10 @@ class AirbenchNet(nn.Module):
 
     @torch.no_grad()
     def init_whitening(self, images: torch.Tensor, eps: float = 5e-4) -> None:
-        """Sets the first layer to whiten 2×2 patches of `images` (normalised, NCHW), ± each eigenvector."""
+        """Sets the first layer to whiten the 2×2 patches (at its stride) of `images` (normalised, NCHW), ± each eigenvector."""
         c, h, w = images.shape[1:]
-        patches = images.unfold(2, 2, 1).unfold(3, 2, 1).transpose(1, 3).reshape(-1, c, 2, 2).float()
+        s = self.whiten_stride
+        patches = images.unfold(2, 2, s).unfold(3, 2, s).transpose(1, 3).reshape(-1, c, 2, 2).float()
         flat = patches.reshape(len(patches), -1)
         flat = flat - flat.mean(0, keepdim=True)
         cov = flat.T @ flat / len(flat)
