@@ -2,8 +2,8 @@ import { DejaError, isDejaError } from '../../core/errors.ts';
 import { silentProgress, type Progress } from '../../core/progress.ts';
 import { WorkerPool, defaultThreads, workerModuleUrl } from '../../core/workerPool.ts';
 import { deserializeError, type SerializedError } from '../../core/workerTask.ts';
-import { createEncoderResolved } from '../../encoders/factory.ts';
-import { listSources, PHOTO_EXTENSIONS } from '../../io/sources.ts';
+import { createEncoder } from '../../encoders/factory.ts';
+import { assertSomeSourceExists, listSources, PHOTO_EXTENSIONS } from '../../io/sources.ts';
 import { PathMatcher } from '../matchPath.ts';
 import { readLabelCsv } from '../evalClassify.ts';
 import type { EncodeTask } from './encodeWorker.ts';
@@ -47,7 +47,8 @@ export interface EncodeLabelledOptions {
  *   when no labelled photo could be encoded
  */
 export async function encodeLabelledPhotos(sources: string[], spec: string, options: EncodeLabelledOptions = {}, progress: Progress = silentProgress): Promise<LabelledDescriptors> {
-  const encoder = await createEncoderResolved(spec);
+  const encoder = createEncoder(spec);
+  assertSomeSourceExists(sources);
   const matcher = options.labels ? (({ entries, base }) => new PathMatcher(entries, base))(readLabelCsv(options.labels)) : undefined;
   const wanted = options.classes ? new Set(options.classes) : undefined;
   const threads = options.threads ?? defaultThreads();
