@@ -17,13 +17,13 @@ import { linearTemplateSheet, notPixels } from './linearTemplateSheet.ts';
 export const FEATURE_ALIASES: Readonly<Record<string, string>> = Object.freeze({ pixels: 'tiny(norm=0)', gist: 'gist' });
 
 /** λ candidates of the validation search (the penalty λ‖W‖² on standardised features). */
-export const DEFAULT_LAMBDAS = [1e-2, 1e-1, 1] as const;
+export const DEFAULT_LAMBDAS = [1e-3, 1e-2, 1e-1] as const;
 /**
  * η₀ candidates of the validation search, per loss (momentum 0.9, minibatches of 200, standardised
  * features): the SVM's score gradients reach C − 1 per photo where softmax's stay below 1, so its step
  * sizes are ten times smaller.
  */
-export const DEFAULT_LEARNING_RATES = { softmax: [3e-4, 1e-3, 3e-3], svm: [3e-5, 1e-4, 3e-4] } as const;
+export const DEFAULT_LEARNING_RATES = { softmax: [3e-4, 1e-3, 3e-3, 1e-2], svm: [3e-5, 1e-4, 3e-4, 1e-3] } as const;
 
 /** Options of `deja train-linear`. */
 export const TrainLinearOptions = z.object({
@@ -34,7 +34,7 @@ export const TrainLinearOptions = z.object({
   lambda: z.number().min(0).optional().describe('L2 penalty λ of λ‖W‖²; default: chosen on the validation photos among --lambdas.'),
   learningRate: z.number().positive().optional().describe('First-epoch step size η₀; default: chosen on the validation photos among --learning-rates.'),
   lambdas: z.array(z.number().min(0)).min(1).default([...DEFAULT_LAMBDAS]).describe('λ candidates of the validation search.'),
-  learningRates: z.array(z.number().positive()).min(1).optional().describe('η₀ candidates of the validation search (default: 3e-4,1e-3,3e-3 for softmax, 3e-5,1e-4,3e-4 for svm).'),
+  learningRates: z.array(z.number().positive()).min(1).optional().describe('η₀ candidates of the validation search (default: 3e-4,1e-3,3e-3,1e-2 for softmax, 3e-5,1e-4,3e-4,1e-3 for svm).'),
   epochs: z.number().int().min(1).max(1000).default(10).describe('Passes over the training photos of the final model.'),
   searchEpochs: z.number().int().min(1).max(1000).default(3).describe('Passes of each validation-search run.'),
   batch: z.number().int().min(1).max(100_000).default(200).describe('Photos per SGD minibatch (CS231n: 200).'),
