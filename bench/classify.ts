@@ -23,8 +23,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/rng.ts';
-import { WorkerPool, defaultThreads, workerModuleUrl } from '../src/core/workerPool.ts';
-import { listSources } from '../src/io/sources.ts';
+import { defaultThreads } from '../src/core/workerPool.ts';
 import { readCsv, column } from '../src/io/csv.ts';
 import { linePlotSvg, writePlot } from '../src/io/plot.ts';
 import { exactKnnParallel } from '../src/ann/flat.ts';
@@ -32,8 +31,7 @@ import type { Neighbours } from '../src/ann/vectorIndex.ts';
 import { knnPredict, type VoteWeighting } from '../src/decoders/recognize/knnVote.ts';
 import { accuracy, confusionMarkdown, confusionMatrix } from '../src/decoders/recognize/confusionMatrix.ts';
 import { combinedScale, concatenateCombined } from '../src/ann/combined.ts';
-import type { EncodeTask } from '../src/actions/encode/encodeWorker.ts';
-import type { EncodedPhoto } from '../src/actions/encode/encodePhoto.ts';
+import { balancedSample, classIndex, encodeItems, readItems, rows, type Matrix } from './labelledItems.ts';
 import { machineLine, today } from './machine.ts';
 
 const data = path.resolve(import.meta.dirname, '../../shared/data');
@@ -54,57 +52,6 @@ const WEIGHTING: VoteWeighting = 'kernel';
 const threads = defaultThreads();
 fs.mkdirSync(work, { recursive: true });
 
-interface Item {
-  bytes: Buffer;
-  label: string;
-  name: string;
-}
-
-interface Matrix {
-  data: Float32Array;
-  n: number;
-  dim: number;
-}
-
-/** Reads every photo of the sources with its label (folder name, or from `labelOf`). */
-async function readItems(sources: string[], labelOf?: (p: string) => string | undefined): Promise<Item[]> {
-  const out: Item[] = [];
-  for await (const it of listSources(sources)) {
-    const label = labelOf ? labelOf(it.path) : it.folder;
-    if (label) out.push({ bytes: it.read(), label, name: it.path });
-  }
-  return out;
-}
-
-/** Encodes items with every spec in worker threads (decode once per photo). */
-async function encodeItems(items: Item[], specs: string[], what: string): Promise<Record<string, Matrix>> {
-  const t = performance.now();
-  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, '../src/actions/encode/encodeWorker'), threads);
-  const results: EncodedPhoto[] = new Array(items.length);
-  try {
-    let done = 0;
-    await Promise.all(
-      items.map((it, i) =>
-        pool.run({ bytes: it.bytes, name: it.name, specs }).then((r) => {
-          results[i] = r;
-          if (++done % 10000 === 0) log(`  ${what}: ${done}/${items.length}`);
-        }),
-      ),
-    );
-  } finally {
-    await pool.close();
-  }
-  const out: Record<string, Matrix> = {};
-  for (const spec of Object.keys(results[0].descriptors)) {
-    const dim = results[0].descriptors[spec].length;
-    const m = new Float32Array(items.length * dim);
-    results.forEach((r, i) => m.set(r.descriptors[spec], i * dim));
-    out[spec] = { data: m, n: items.length, dim };
-  }
-  log(`  encoded ${items.length} ${what} with ${specs.join(', ')} in ${secs(t)} s`);
-  return out;
-}
-
 /**
  * The combined descriptor of `deja classify` (ann/combined.ts `concatenateCombined`): parts side by side,
  * each scaled by √(w / s) with s its median pair distance over the training rows (`combinedScale`), so
@@ -119,12 +66,6 @@ function combine(train: Matrix[], test: Matrix[], weights: number[]): { train: M
     dim,
   });
   return { train: cat(train), test: cat(test) };
-}
-
-function rows(m: Matrix, idx: Int32Array): Matrix {
-  const out = new Float32Array(idx.length * m.dim);
-  idx.forEach((r, i) => out.set(m.data.subarray(r * m.dim, (r + 1) * m.dim), i * m.dim));
-  return { data: out, n: idx.length, dim: m.dim };
 }
 
 interface KnnRun {
@@ -174,22 +115,6 @@ I.astype('int64').tofile('${o}'); print(s, faiss.omp_get_max_threads())
   const labels = Int32Array.from(i64, (v) => Number(v));
   for (const f of [a, b, o]) fs.rmSync(f, { force: true });
   return { seconds: s, labels, threads: th };
-}
-
-function classIndex(labels: string[]): { names: string[]; idx: Int32Array } {
-  const names = [...new Set(labels)].sort();
-  const m = new Map(names.map((n, i) => [n, i]));
-  return { names, idx: Int32Array.from(labels, (l) => m.get(l)!) };
-}
-
-/** Seeded, class-balanced sample of `count` indices. */
-function balancedSample(cls: Int32Array, numClasses: number, count: number, seed: number): Int32Array {
-  const rng = new Rng(seed);
-  const per: number[][] = Array.from({ length: numClasses }, () => []);
-  cls.forEach((c, i) => per[c].push(i));
-  const out: number[] = [];
-  per.forEach((list) => out.push(...rng.shuffle(list).slice(0, Math.ceil(count / numClasses))));
-  return Int32Array.from(out.slice(0, count)).sort();
 }
 
 /** The hand-written "Reading the numbers" part of an existing report, kept across re-runs (check it still fits). */

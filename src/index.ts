@@ -28,3 +28,7 @@ export { resolveClassifier, runClassifier, type ClassifierContract } from './nn/
 export { classifyFilesByModel, classifyImagesByModel, type ModelClassifyOptions, type ModelClassifyResult } from './actions/classifyModel.ts';
 export { evalClassifyModel, type EvalClassifyModelOptions, type EvalClassifyModelReport } from './actions/evalClassifyModel.ts';
 export { expectedCalibration, type Calibration } from './decoders/recognize/calibration.ts';
+export { trainLinear, type TrainLinearOptions, type TrainLinearReport } from './actions/trainLinear.ts';
+export { evalClassifyLinear, type EvalClassifyLinearOptions, type EvalClassifyLinearReport } from './actions/evalClassifyLinear.ts';
+export { fitLinearClassifier, type FitLinearOptions, type FitLinearResult } from './decoders/recognize/fitLinearClassifier.ts';
+export { linearScores, type LinearModel } from './decoders/recognize/linearModel.ts';

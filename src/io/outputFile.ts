@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DejaError } from '../core/errors.ts';
 
 /** Formats an output file can be written in, by what it holds. */
-export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'svg';
+export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'svg' | 'json';
 
 /** Extensions each kind of output file accepts (sharp writes these; .bmp and .tiff it cannot or we do not). */
 export const OUTPUT_EXTENSIONS = {
@@ -13,6 +13,8 @@ export const OUTPUT_EXTENSIONS = {
   sheet: { '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png' },
   /** A map (`locate --map`). */
   map: { '.png': 'png' },
+  /** A trained model (`train-linear --out`). */
+  model: { '.json': 'json' },
 } as const satisfies Record<string, Record<string, OutputFormat>>;
 
 export type OutputKind = keyof typeof OUTPUT_EXTENSIONS;

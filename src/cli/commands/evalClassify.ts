@@ -3,6 +3,7 @@ import { evalClassify } from '../../actions/evalClassify.ts';
 import { evalClassifyModel, EvalClassifyModelOptions, type EvalClassifyModelReport } from '../../actions/evalClassifyModel.ts';
 import { calibrationMarkdown } from '../../decoders/recognize/calibration.ts';
 import { DejaError } from '../../core/errors.ts';
+import { evalLinear } from './evalClassifyLinear.ts';
 import { intOption, jsonOption, openCollection, printJson, progressFor, schemaOption, withCollection } from '../common.ts';
 
 function kList(value: string): number[] {
@@ -35,10 +36,13 @@ export function registerEvalClassify(evalCommand: Command): void {
     .addOption(schemaOption(EvalClassifyModelOptions, 'bins', '--bins <n>', 'with --model: confidence bins of the ECE'))
     .option('-o, --out <dir>', 'with --model: folder for reliability.png and confusion.png (created when its parent exists)')
     .option('--manifest <file>', "with --model: the manifest.json model names are looked up in (default: the package's)")
+    .option('--linear <model.json>', 'evaluate this linear classifier instead (from `deja train-linear`; needs --test; --limit, --bins, --out as with --model); no collection needed')
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
     .action(async (opts) => {
+      if (opts.model && opts.linear) throw new DejaError('BAD_ARGUMENT', 'give --model or --linear, not both', { hint: 'evaluate one classifier at a time' });
       if (opts.model) return evalModel(opts);
+      if (opts.linear) return evalLinear(opts);
       if (!opts.test)
         throw new DejaError('BAD_ARGUMENT', "required option '-t, --test <paths...>' not specified", { hint: 'see `deja eval classify --help` (only --model evaluations default to the card\'s split)' });
       const collection = openCollection(opts);
