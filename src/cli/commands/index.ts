@@ -14,6 +14,7 @@ import { register as serve } from './serve.ts';
 import { register as verify } from './verify.ts';
 import { register as relink } from './relink.ts';
 import { register as models } from './models.ts';
+import { register as attack } from './attack.ts';
 
 /** Every command, one line each. */
 export function registerCommands(program: Command): void {
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   verify(program);
   relink(program);
   models(program);
+  attack(program);
 }
