@@ -1,8 +1,9 @@
 """Checks the input-gradient graphs (deja_train/input_gradient.py) of both CIFAR networks, and writes a
 small attack fixture for the TypeScript tests.
 
-    /usr/bin/python3 train/check_input_gradient.py                    # ResNet-20 and airbench (TTA level 2): autograd and onnxruntime-node
-    /usr/bin/python3 train/check_input_gradient.py --write DIR        # also DIR/cifar-resnet20-fixture{,-grad}.onnx with their cards in DIR/manifest.json
+    /usr/bin/python3 train/check_input_gradient.py                          # ResNet-20 and airbench (TTA level 2): autograd and onnxruntime-node
+    /usr/bin/python3 train/check_input_gradient.py --check airbench-tta2    # one of them
+    /usr/bin/python3 train/check_input_gradient.py --check "" --write DIR   # only DIR/cifar-resnet20-fixture{,-grad}.onnx, checked, with their cards in DIR/manifest.json
 
 No training: each network gets seeded random weights, batch-norm statistics from a pass over real
 training images (so every activation, mask and arg max is in the regime a trained net sees) and
@@ -11,7 +12,7 @@ check runs 16 real test images with their labels through the graph, torch.autogr
 onnxruntime-node, and fails over 1e-4. With --write, the ResNet-20's last layer is then fitted
 (multinomial logistic regression on its frozen random features, a few seconds) so that it classifies
 real photos better than chance: a fixture for the attack tests, not a model to use.
-Prints one JSON line per network.
+Prints one JSON line per network checked (and one for the fixture's gradient graph).
 """
 import argparse
 import json
@@ -87,6 +88,7 @@ def fit_head(net: CifarResNet, images: torch.Tensor, labels: torch.Tensor, steps
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", default="resnet20,airbench-tta2", help="networks to check, comma-separated (resnet20, airbench-tta2; empty: none)")
     ap.add_argument("--write", default=None, help="folder for the fixture classifier, its gradient graph and manifest.json")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
@@ -100,12 +102,18 @@ def main() -> None:
     pick = torch.arange(0, len(x_test), max(1, len(x_test) // 16))[:16]  # 16 test images across the classes
     images, labels = x_test[pick], y_test[pick]
 
+    checks = [c for c in args.check.split(",") if c]
+    unknown = set(checks) - {"resnet20", "airbench-tta2"}
+    if unknown:
+        raise SystemExit(f"deja-train: unknown network {sorted(unknown)[0]!r} for --check: must be one of [resnet20, airbench-tta2]")
     resnet = CifarResNet(3)
     calibrate(resnet, x_train, g)
     air = AirbenchNet(widths=(16, 32, 32))
     air.init_whitening(x_train[:500])
     calibrate(air, x_train, g)
     for name, shipped in (("resnet20", LogitsAndFeatures(resnet)), ("airbench-tta2", TestTimeAugmented(air, level=2))):
+        if name not in checks:
+            continue
         with tempfile.TemporaryDirectory() as d:
             file = Path(d) / f"{name}.onnx"
             export_onnx(shipped, images, file, ["logits", "features"])
@@ -125,7 +133,8 @@ def main() -> None:
         card = card_for(FIXTURE, train.classes, 64, f"/usr/bin/python3 train/check_input_gradient.py --write {args.write} --seed {args.seed}",
                         {"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4)})
         card["sha256"] = sha256(file)
-        grad_card, _ = export_input_gradient(shipped, card, file, images, labels)
+        grad_card, report = export_input_gradient(shipped, card, file, images, labels)
+        print(json.dumps({"network": FIXTURE, **report}), flush=True)
         card["gradient"] = grad_card["name"]
         manifest = out / "manifest.json"
         write_card(card, manifest)

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from deja_train.airbench import AirbenchNet, Lookahead, TestTimeAugmented  # noqa: E402
 from deja_train.data import CIFAR10_MEAN, CIFAR10_STD, cifar10  # noqa: E402
 from deja_train.export import check_onnx, export_onnx, normalise, sha256, write_card  # noqa: E402
+from deja_train.input_gradient import export_input_gradient  # noqa: E402
 from deja_train.metrics import classification_metrics, predict  # noqa: E402
 from deja_train.paths import MODELS, REPO  # noqa: E402
 from deja_train.run import Run, epoch_rng, pick_device, seed_everything  # noqa: E402
@@ -175,10 +176,8 @@ def main() -> None:
     m = classification_metrics(logits, y_test)
     train_seconds = sum(r["seconds"] for r in run.log)
     print(f"exported {out} ({out.stat().st_size} bytes): test accuracy {m['accuracy']:.4f}, ECE {m['ece']:.4f}, ONNX check {report}", flush=True)
-    if args.smoke:
-        return
     devices = sorted({r["device"] for r in run.log})
-    write_card({
+    card = {
         "name": NAME,
         "task": "classification",
         "trained": True,
@@ -196,7 +195,16 @@ def main() -> None:
         "metrics": {"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4), "epochs": run.epoch, "trainSeconds": round(train_seconds), "trainThreads": args.threads},
         "notes": f"airbench94-style network (whitened 2x2 first layer, widths {args.widths}, label smoothing 0.2, Lookahead, TTA level {args.tta}), trained from scratch on {'/'.join(devices)}. "
                  f"Training took {train_seconds / 3600:.2f} h of wall time on {args.threads} threads; retraining on other hardware gives other bytes (and a new sha256).",
-    }, Path(args.manifest))
+    }
+    # The input-gradient graph beside it (deja attack): d loss / d image, checked against autograd and onnxruntime-node.
+    grad_card, grad_report = export_input_gradient(shipped, card, out, x_test[:16], y_test[:16])
+    card["gradient"] = grad_card["name"]
+    print(f"input-gradient graph {out.with_name(grad_card['file'])} checked: {grad_report['autograd']['gradient']:.2g} from autograd, "
+          f"{grad_report['onnx']['gradientMaxAbsDiffAwayFromKinks']:.2g} through onnxruntime-node", flush=True)
+    if args.smoke:
+        return
+    write_card(card, Path(args.manifest))
+    write_card(grad_card, Path(args.manifest))
     print(f"card written to {MODELS / 'manifest.json'}", flush=True)
 
 

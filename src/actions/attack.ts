@@ -216,7 +216,7 @@ async function writeOutputs(r: AttackReport, crop: Image, adversarial: Float32Ar
     captions: [
       `original: ${r.before.label} ${pct(r.before.score)}`,
       `perturbation ×${magnification.toFixed(1)} (grey = 0)\nL∞ ${r.norms.linf255.toFixed(1)}/255, L2 ${r.norms.l2.toFixed(3)}, ${r.norms.pixels} px`,
-      `adversarial: ${r.after.label} ${pct(r.after.score)}${r.robustness ? `\nstays so under ${pct(r.robustness.stillAdversarial)} of ${r.robustness.draws} transforms` : ''}`,
+      `adversarial: ${r.after.label} ${pct(r.after.score)}${r.robustness ? `\nstill so in ${pct(r.robustness.stillAdversarial)} of ${r.robustness.draws} transforms` : ''}`,
     ],
     before: topScores(r.before, r.after),
     after: topScores(r.after, r.before),

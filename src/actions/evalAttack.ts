@@ -39,7 +39,11 @@ export interface EvalAttackRow {
   meanLinf: number | null;
   meanL2: number | null;
   meanPixels: number | null;
-  /** Over the successes: the mean fraction of `draws` fresh random transformations under which they stay adversarial; null with draws 0. */
+  /**
+   * The success rate under fresh random transformations (rotation, scale, shift, brightness, JPEG; Athalye
+   * et al. 2018 §3): over every attacked photo, the mean fraction of `draws` transformed views of its
+   * adversarial image the model misclassifies; null with draws 0.
+   */
   robustness: number | null;
   queriesPerPhoto: number;
   seconds: number;
@@ -134,6 +138,7 @@ async function evaluateRow(model: AttackModel, all: AttackBatch, method: AttackM
     const robust = o.draws > 0 ? await transformRobustness(model, batch, adversarial, { draws: o.draws, seed: o.seed, jpeg: jpegRoundTrip }) : null;
     for (let i = 0; i < n; i++) {
       queries += r.queries[i];
+      if (robust) sums.robustness += robust[i];
       if (answered[i] === batch.labels[i]) continue;
       successes++;
       const norms = perturbationNorms(batch.images.subarray(i * V, (i + 1) * V), adversarial.subarray(i * V, (i + 1) * V), model.channels, model.size);
@@ -141,7 +146,6 @@ async function evaluateRow(model: AttackModel, all: AttackBatch, method: AttackM
       sums.linf += norms.linf;
       sums.l2 += norms.l2;
       sums.pixels += norms.pixels;
-      if (robust) sums.robustness += robust[i];
     }
     progress.tick(n);
   }
@@ -159,7 +163,7 @@ async function evaluateRow(model: AttackModel, all: AttackBatch, method: AttackM
     meanLinf: mean(sums.linf),
     meanL2: mean(sums.l2),
     meanPixels: mean(sums.pixels),
-    robustness: o.draws > 0 ? mean(sums.robustness) : null,
+    robustness: o.draws > 0 ? sums.robustness / all.n : null,
     queriesPerPhoto: queries / all.n,
     seconds: (performance.now() - t) / 1000,
   };

@@ -45,7 +45,7 @@ function summary(r: AttackReport): string {
   const lines = [
     `${r.method} on ${r.model} (${r.size}×${r.size} crop), ${strength}${r.target ? `, target ${r.target}` : ''}: ${r.success ? 'success' : 'no success'}`,
     `  before: ${r.before.label} ${pct(r.before.score)}   after: ${r.after.label} ${pct(r.after.score)}`,
-    `  perturbation: L∞ ${r.norms.linf255.toFixed(1)}/255, L2 ${r.norms.l2.toFixed(4)}, ${r.norms.pixels} pixels changed; ${r.queries} model runs`,
+    `  perturbation: L∞ ${r.norms.linf255.toFixed(1)}/255, L2 ${r.norms.l2.toFixed(4)}, ${r.norms.pixels} pixels changed; ${r.queries} model run${r.queries === 1 ? '' : 's'}`,
   ];
   if (r.robustness) lines.push(`  stays ${r.target ? 'on target' : 'adversarial'} under ${pct(r.robustness.stillAdversarial)} of ${r.robustness.draws} random transformations (rotation, scale, shift, brightness, JPEG)`);
   lines.push(`wrote ${r.out} and ${r.panel}`);

@@ -60,13 +60,13 @@ export function evalAttackMarkdown(r: EvalAttackReport): string {
     `${r.model}: ${r.photos} test photos (the first ${r.limitPerClass} of each class of ${r.test.join(', ')}${r.testFromCard ? ", the card's split" : ''}); ` +
       `attacked the ${r.correct} it classifies correctly (clean accuracy ${pct(r.cleanAccuracy)}), untargeted, judged as 8-bit images`,
     '',
-    `| method | ε / pixels | success | mean wrong-class confidence | mean L∞ | mean L∞ ×255 | mean L2 | mean pixels changed | stays adversarial under ${r.draws} transforms | runs per photo | seconds |`,
+    `| method | ε / pixels | success | mean wrong-class confidence | mean L∞ | mean L∞ ×255 | mean L2 | mean pixels changed | success under ${r.draws} random transforms | runs per photo | seconds |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.rows.map((w) =>
       `| ${w.method} | ${w.epsText ?? `${w.pixels} px`} | ${pct(w.successRate)} (${w.successes}/${w.attacked}) | ${pct(w.meanWrongConfidence)} | ${num(w.meanLinf)} | ${num(w.meanLinf === null ? null : w.meanLinf * 255, 1)} | ${num(w.meanL2)} | ${num(w.meanPixels, 1)} | ${pct(w.robustness)} | ${w.queriesPerPhoto.toFixed(0)} | ${w.seconds.toFixed(1)} |`,
     ),
     '',
-    'Confidence, norms and robustness are means over the successful adversarial examples; norms are of x′ − x in pixel units of [0, 1] over the crop the model sees.',
+    'Confidence and norms are means over the successful adversarial examples (norms of x′ − x in pixel units of [0, 1], over the crop the model sees); success under random transforms is over every attacked photo: the share of its transformed views (rotation ±15°, scale 0.9–1.1, shift ±10 %, brightness ±0.1, JPEG 60–95 half the time) the model misclassifies.',
   ];
   if (r.skipped.length) lines.push('', `${r.skipped.length} test photos skipped (first: ${r.skipped[0].path}: ${r.skipped[0].reason})`);
   lines.push('', `total ${r.seconds.toFixed(1)} s (batch ${r.run.batch}, ${r.run.threads} thread${r.run.threads > 1 ? 's' : ''}, ${r.run.provider}; steps ${r.run.steps}, eot samples ${r.run.samples}, one-pixel population ${r.run.population} × ${r.run.iterations})`);
