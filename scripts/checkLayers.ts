@@ -60,6 +60,9 @@ const ACTION_EDGES: { from: string; to: string; reason: string }[] = [
   { from: 'actions/evalClassifyModel.ts', to: 'actions/classifyModel.ts', reason: 'eval classify --model takes the same model run options as classify --model; to move into actions/shared/' },
   { from: 'actions/evalClassifyModel.ts', to: 'actions/evalClassify.ts', reason: "reads test labels with eval classify's label CSV reader; to move into io/ with PathMatcher" },
   { from: 'actions/evalClassifyModel.ts', to: 'actions/matchPath.ts', reason: 'PathMatcher (test-set CSV paths to files), shared by both eval classify paths; to move into io/' },
+  { from: 'actions/evalAttack.ts', to: 'actions/attack.ts', reason: "eval attack runs deja attack's parameter parsing, model pairing and transformations over a test set; to move into actions/attack/ (landed from a parallel branch)" },
+  { from: 'actions/evalAttack.ts', to: 'actions/evalClassifyModel.ts', reason: "reads the labelled test sources as eval classify --model does; to move into actions/shared/ with them" },
+  { from: 'actions/trainLinear.ts', to: 'actions/linearTemplateSheet.ts', reason: 'the template strip is train-linear\'s own helper (bench:linear uses it too); to move into actions/trainLinear/' },
 ];
 const usedActionEdges = new Set<(typeof ACTION_EDGES)[number]>();
 /** `actions/x.ts`: a module directly in actions/, i.e. one user task (or a re-export of a moved helper). */

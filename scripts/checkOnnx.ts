@@ -5,8 +5,9 @@
  *   node --import tsx scripts/checkOnnx.ts <model.onnx> <check-folder>
  *
  * The folder holds `check.json` ({ inputs: {name: dims}, outputs: [names] }) and one raw little-endian
- * float32 file per tensor (`<name>.f32`). Prints `{ "maxAbsDiff": { output: value }, "batch": [...] }`
- * as JSON; each output is also run at batch 1 on the first row, to check the dynamic batch.
+ * float32 file per tensor (`<name>.f32`). Prints `{ "maxAbsDiff": { output: value }, "batchOneDiff": { output:
+ * value }, "batch": N, "rowMaxAbsDiff": { output: [one per batch row] } }` as JSON; each output is also run
+ * at batch 1 on the first row, to check the dynamic batch.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,13 +28,16 @@ for (const [name, dims] of Object.entries(spec.inputs)) inputs[name] = { data: r
 const model = onnxModel(modelFile, { threads: 2 });
 const got = await model.runBatch(inputs, spec.outputs);
 const maxAbsDiff: Record<string, number> = {};
+const rowMaxAbsDiff: Record<string, number[]> = {};
 for (const name of spec.outputs) {
   const want = read(name);
   const g = got[name].data;
   if (g.length !== want.length) throw new Error(`${name}: ${g.length} values, expected ${want.length}`);
-  let m = 0;
-  for (let i = 0; i < g.length; i++) m = Math.max(m, Math.abs(g[i] - want[i]));
-  maxAbsDiff[name] = m;
+  const rows = got[name].dims[0];
+  const per = g.length / rows;
+  rowMaxAbsDiff[name] = new Array<number>(rows).fill(0);
+  for (let i = 0; i < g.length; i++) rowMaxAbsDiff[name][Math.floor(i / per)] = Math.max(rowMaxAbsDiff[name][Math.floor(i / per)], Math.abs(g[i] - want[i]));
+  maxAbsDiff[name] = Math.max(0, ...rowMaxAbsDiff[name]);
 }
 // Batch of one: the first row alone must give the first row of the batch.
 const one: Record<string, FloatTensor> = {};
@@ -49,4 +53,4 @@ for (const name of spec.outputs) {
   for (let i = 0; i < s.length; i++) m = Math.max(m, Math.abs(s[i] - got[name].data[i]));
   batchOneDiff[name] = m;
 }
-console.log(JSON.stringify({ maxAbsDiff, batchOneDiff, batch: inputs[Object.keys(inputs)[0]].dims[0] }));
+console.log(JSON.stringify({ maxAbsDiff, batchOneDiff, batch: inputs[Object.keys(inputs)[0]].dims[0], rowMaxAbsDiff }));

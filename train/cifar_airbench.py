@@ -25,6 +25,7 @@ from deja_train.airbench import AirbenchNet, Lookahead, TestTimeAugmented, lr_fa
 from deja_train.augment import random_translations  # noqa: E402
 from deja_train.data import CIFAR10_MEAN, CIFAR10_STD, cifar10  # noqa: E402
 from deja_train.export import normalise, write_card  # noqa: E402
+from deja_train.input_gradient import export_input_gradient  # noqa: E402
 from deja_train.metrics import classification_metrics, predict  # noqa: E402
 from deja_train.paths import MODELS  # noqa: E402
 from deja_train.recipe import add_run_arguments, classifier_card, epochs_now, export_checked, export_path, open_run  # noqa: E402
@@ -140,10 +141,8 @@ def main() -> None:
     out = export_path(NAME, args, MODELS / f"{NAME}.onnx")
     m, _, _ = export_checked(shipped, x_test, y_test, out)
     train_seconds = sum(r["seconds"] for r in run.log)
-    if args.smoke:
-        return
     devices = sorted({r["device"] for r in run.log})
-    write_card(classifier_card(
+    card = classifier_card(
         NAME, out, 32, CIFAR10_MEAN, CIFAR10_STD, train.classes, widths[2],
         (f"class logits, averaged over test-time views (TTA level {args.tta})", "penultimate features (pooled last conv group), averaged over the same views"),
         recipe=f"/usr/bin/python3 train/cifar_airbench.py --epochs {args.epochs:g} --seed {args.seed} --tta {args.tta}",
@@ -152,7 +151,16 @@ def main() -> None:
         metrics={"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4), "epochs": run.epoch, "trainSeconds": round(train_seconds), "trainThreads": args.threads},
         notes=f"airbench94-style network (whitened 2x2 first layer, widths {args.widths}, label smoothing 0.2, Lookahead, TTA level {args.tta}), trained from scratch on {'/'.join(devices)}. "
               f"Training took {train_seconds / 3600:.2f} h of wall time on {args.threads} threads; retraining on other hardware gives other bytes (and a new sha256).",
-    ), Path(args.manifest))
+    )
+    # The input-gradient graph beside it (deja attack): d loss / d image, checked against autograd and onnxruntime-node.
+    grad_card, grad_report = export_input_gradient(shipped, card, out, x_test[:16], y_test[:16])
+    card["gradient"] = grad_card["name"]
+    print(f"input-gradient graph {out.with_name(grad_card['file'])} checked: {grad_report['autograd']['gradient']:.2g} from autograd, "
+          f"{grad_report['onnx']['gradientMaxAbsDiffAwayFromKinks']:.2g} through onnxruntime-node", flush=True)
+    if args.smoke:
+        return
+    write_card(card, Path(args.manifest))
+    write_card(grad_card, Path(args.manifest))
     print(f"card written to {MODELS / 'manifest.json'}", flush=True)
 
 

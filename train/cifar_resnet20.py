@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from deja_train.augment import random_translations  # noqa: E402
 from deja_train.data import CIFAR10_MEAN, CIFAR10_STD, cifar10  # noqa: E402
 from deja_train.export import normalise, write_card  # noqa: E402
+from deja_train.input_gradient import export_input_gradient  # noqa: E402
 from deja_train.metrics import classification_metrics, predict  # noqa: E402
 from deja_train.paths import MODELS  # noqa: E402
 from deja_train.recipe import add_run_arguments, classifier_card, epochs_now, export_checked, export_path, open_run  # noqa: E402
@@ -110,9 +111,7 @@ def main() -> None:
     out = export_path(name, args, MODELS / f"{name}.onnx")
     m, _, _ = export_checked(shipped, x_test, y_test, out)
     seconds = sum(r["seconds"] for r in run.log)
-    if args.smoke:
-        return
-    write_card(classifier_card(
+    card = classifier_card(
         name, out, 32, CIFAR10_MEAN, CIFAR10_STD, train.classes, 64, ("class logits", "penultimate features (global average pool)"),
         recipe=f"/usr/bin/python3 train/cifar_resnet20.py --depth {args.depth} --iterations {args.iterations} --seed {args.seed}",
         data="cifar10/train.tar.gz (50,000 images), never the test split",
@@ -120,7 +119,16 @@ def main() -> None:
         metrics={"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4), "epochs": run.epoch, "trainSeconds": round(seconds), "trainThreads": args.threads},
         notes=f"ResNet-{args.depth} (He et al. 2016 §4.2, option A shortcuts), the paper's schedule; trained from scratch on {'/'.join(sorted({r['device'] for r in run.log}))} "
               f"in {seconds / 3600:.2f} h. The paper reports 8.75 % test error for ResNet-20. Retraining on other hardware gives other bytes (and a new sha256).",
-    ), Path(args.manifest))
+    )
+    # The input-gradient graph beside it (deja attack): d loss / d image, checked against autograd and onnxruntime-node.
+    grad_card, grad_report = export_input_gradient(shipped, card, out, x_test[:16], y_test[:16])
+    card["gradient"] = grad_card["name"]
+    print(f"input-gradient graph {out.with_name(grad_card['file'])} checked: {grad_report['autograd']['gradient']:.2g} from autograd, "
+          f"{grad_report['onnx']['gradientMaxAbsDiffAwayFromKinks']:.2g} through onnxruntime-node", flush=True)
+    if args.smoke:
+        return
+    write_card(card, Path(args.manifest))
+    write_card(grad_card, Path(args.manifest))
 
 
 if __name__ == "__main__":

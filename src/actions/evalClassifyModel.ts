@@ -163,7 +163,7 @@ export async function evalClassifyModel(rawOptions: EvalClassifyModelOptions, pr
 }
 
 /** The test sources: those given, else the shared data set the card's split names. */
-function testSources(c: ClassifierContract, given: string[] | undefined): { test: string[]; fromCard: boolean } {
+export function testSources(c: ClassifierContract, given: string[] | undefined): { test: string[]; fromCard: boolean } {
   if (given) return { test: given.map((p) => path.resolve(p)), fromCard: false };
   const split = sharedSplit(c.card.split);
   if (!split)
@@ -180,7 +180,7 @@ function testSources(c: ClassifierContract, given: string[] | undefined): { test
 }
 
 /** A test photo's pixels, shrunk to about the model's input size; null (and a skipped entry) when it cannot be read. */
-async function decodeOrSkip(item: SourceItem, size: number, skipped: { path: string; reason: string }[]): Promise<Image | null> {
+export async function decodeOrSkip(item: SourceItem, size: number, skipped: { path: string; reason: string }[]): Promise<Image | null> {
   try {
     return (await decodeImage(item.read(), { minSide: size, name: item.path })).image;
   } catch (e) {

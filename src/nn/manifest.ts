@@ -43,15 +43,24 @@ export const ModelCardSchema = z
     /** Registry name, e.g. `tiny-cnn`; `cnn(model=tiny-cnn)` finds the card by it. */
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and -'),
     /** What the model computes. */
-    task: z.enum(['embedding', 'classification', 'colorization', 'inpainting', 'segmentation', 'depth', 'features']),
+    task: z.enum(['embedding', 'classification', 'colorization', 'inpainting', 'segmentation', 'depth', 'features', 'input-gradient']),
     /** False for a model with untrained (random) weights: it only exercises the model contract. */
     trained: z.boolean(),
     /** File name, relative to the manifest's folder. */
     file: z.string().regex(/^[^/\\]+\.onnx$/, 'a .onnx file name in the manifest folder'),
     input: ModelInputSchema,
+    /** Graph inputs fed beside `input`, e.g. an input-gradient graph's `label` [N, C] (float32). */
+    extraInputs: z.array(ModelOutputSchema).optional(),
     outputs: z.array(ModelOutputSchema).min(1),
     /** Class names in output order, for classifiers. */
     classes: z.array(z.string()).optional(),
+    /** A classifier's input-gradient graph (`deja attack`): the name of its card, task `input-gradient`. */
+    gradient: z.string().optional(),
+    /** An input-gradient graph's classifier: its card name and the sha256 of the file it was exported from. */
+    gradientOf: z
+      .object({ model: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits') })
+      .strict()
+      .optional(),
     /** Hex sha256 of the file; a file that differs is refused. */
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),
     /** The command, run from the repository root, that reproduces the file byte for byte. */

@@ -111,8 +111,8 @@ const shapeText = (shape: readonly (number | string | null)[]) => `[${shape.map(
 
 /**
  * Checks that a card describes its file's graph: the card's input is a graph input of rank 4 whose
- * fixed dimensions are the card's (so the photo pipeline's `size`×`size` crop in `channels` fits it), and
- * every output of the card is a graph output whose fixed dimensions agree. Symbolic dimensions (`N`)
+ * fixed dimensions are the card's (so the photo pipeline's `size`×`size` crop in `channels` fits it), its
+ * `extraInputs` are graph inputs of their shapes, and every output of the card is a graph output whose fixed dimensions agree. Symbolic dimensions (`N`)
  * agree with anything.
  * @returns the graph's signature
  * @throws DejaError MODEL_ERROR naming the model, the tensor, the graph's shape and the card's, with the recipe
@@ -127,6 +127,11 @@ export function checkCardMatchesGraph(card: ModelCard, file: string): OnnxSignat
     g.length === c.length && g.every((d, i) => typeof d !== 'number' || typeof c[i] !== 'number' || d === c[i]);
   if (!agree(input.shape, card.input.shape))
     throw new DejaError('MODEL_ERROR', `model ${card.name} takes input ${input.name} ${shapeText(input.shape)} but its card says ${shapeText(card.input.shape)} (size ${card.input.size}, ${card.input.channels} channels, ${card.input.layout})`, { file, hint });
+  for (const extra of card.extraInputs ?? []) {
+    const g = graph.inputs.find((i) => i.name === extra.name);
+    if (!g) throw new DejaError('MODEL_ERROR', `model ${card.name} has no input "${extra.name}" (its card's): the graph takes [${graph.inputs.map((i) => i.name).join(', ')}]`, { file, hint });
+    if (!agree(g.shape, extra.shape)) throw new DejaError('MODEL_ERROR', `model ${card.name} takes input ${extra.name} ${shapeText(g.shape)} but its card says ${shapeText(extra.shape)}`, { file, hint });
+  }
   for (const o of card.outputs) {
     const g = graph.outputs.find((x) => x.name === o.name);
     if (!g) throw new DejaError('MODEL_ERROR', `model ${card.name} has no output "${o.name}" (its card's): the graph gives [${graph.outputs.map((x) => x.name).join(', ')}]`, { file, hint });

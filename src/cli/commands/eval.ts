@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerEvalLocate } from './evalLocate.ts';
 import { registerEvalClassify } from './evalClassify.ts';
+import { registerEvalAttack } from './evalAttack.ts';
 
 /** `deja eval <task>`: evaluation harnesses; each task registers its own subcommand here. */
 export function register(program: Command): void {
@@ -8,4 +9,5 @@ export function register(program: Command): void {
   void evalCommand;
   registerEvalLocate(evalCommand);
   registerEvalClassify(evalCommand);
+  registerEvalAttack(evalCommand);
 }

@@ -15,6 +15,7 @@ import { register as verify } from './verify.ts';
 import { register as relink } from './relink.ts';
 import { register as models } from './models.ts';
 import { register as trainLinear } from './trainLinear.ts';
+import { register as attack } from './attack.ts';
 
 /** Every command, one line each. */
 export function registerCommands(program: Command): void {
@@ -34,4 +35,5 @@ export function registerCommands(program: Command): void {
   relink(program);
   models(program);
   trainLinear(program);
+  attack(program);
 }
