@@ -63,6 +63,8 @@ const ACTION_EDGES: { from: string; to: string; reason: string }[] = [
   { from: 'actions/evalAttack.ts', to: 'actions/attack.ts', reason: "eval attack runs deja attack's parameter parsing, model pairing and transformations over a test set; to move into actions/attack/ (landed from a parallel branch)" },
   { from: 'actions/evalAttack.ts', to: 'actions/evalClassifyModel.ts', reason: "reads the labelled test sources as eval classify --model does; to move into actions/shared/ with them" },
   { from: 'actions/trainLinear.ts', to: 'actions/linearTemplateSheet.ts', reason: 'the template strip is train-linear\'s own helper (bench:linear uses it too); to move into actions/trainLinear/' },
+  { from: 'actions/encode/encodeLabelledPhotos.ts', to: 'actions/matchPath.ts', reason: 'labelled photos for train-linear match label-CSV rows as eval classify does; PathMatcher moves into io/ with the classify helpers' },
+  { from: 'actions/encode/encodeLabelledPhotos.ts', to: 'actions/evalClassify.ts', reason: "reads label CSVs with eval classify's reader; moves into io/ with PathMatcher" },
 ];
 const usedActionEdges = new Set<(typeof ACTION_EDGES)[number]>();
 /** `actions/x.ts`: a module directly in actions/, i.e. one user task (or a re-export of a moved helper). */
