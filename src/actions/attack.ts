@@ -19,7 +19,7 @@ import { perturbationNorms, magnifiedPerturbation } from '../decoders/attack/per
 import type { JpegRoundTrip } from '../decoders/attack/transforms.ts';
 import { softmaxRows } from '../decoders/recognize/networkClassifier.ts';
 import { ModelRunOptions } from './classifyModel.ts';
-import { queryPhoto } from './photoImage.ts';
+import { queryPhoto } from './shared/photoImage.ts';
 
 /** The attack parameters shared by `deja attack` and `deja eval attack` (each method reads its own). */
 export const AttackParameterOptions = ModelRunOptions.extend({
