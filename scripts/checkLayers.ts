@@ -65,6 +65,7 @@ const ACTION_EDGES: { from: string; to: string; reason: string }[] = [
   { from: 'actions/trainLinear.ts', to: 'actions/linearTemplateSheet.ts', reason: 'the template strip is train-linear\'s own helper (bench:linear uses it too); to move into actions/trainLinear/' },
   { from: 'actions/encode/encodeLabelledPhotos.ts', to: 'actions/matchPath.ts', reason: 'labelled photos for train-linear match label-CSV rows as eval classify does; PathMatcher moves into io/ with the classify helpers' },
   { from: 'actions/encode/encodeLabelledPhotos.ts', to: 'actions/evalClassify.ts', reason: "reads label CSVs with eval classify's reader; moves into io/ with PathMatcher" },
+  { from: 'actions/attack.ts', to: 'actions/classifyModel.ts', reason: 'deja attack takes the same model run options as classify --model; to move into actions/shared/ with evalClassifyModel\'s' },
 ];
 const usedActionEdges = new Set<(typeof ACTION_EDGES)[number]>();
 /** `actions/x.ts`: a module directly in actions/, i.e. one user task (or a re-export of a moved helper). */
