@@ -4,6 +4,10 @@ import { featureStandardization, type Standardization } from './standardization.
 import { stratifiedSplit } from './stratifiedSplit.ts';
 import { trainLinearSgd, type LabelledMatrix, type SgdOptions, type SgdResult } from './sgdTrainer.ts';
 
+/** The search steps η₀ past the edge of its grid by this factor, at most `MAX_EDGE_STEPS` times. */
+const EDGE_STEP = 3;
+const MAX_EDGE_STEPS = 3;
+
 /** Training a linear classifier, with λ and η₀ chosen on validation rows when they are not given. */
 export interface FitLinearOptions extends Omit<SgdOptions, 'lambda' | 'learningRate'> {
   /** λ; omitted: the value of `lambdas` with the best validation accuracy. */
@@ -52,7 +56,9 @@ export interface FitLinearResult {
  * 1. If λ or η₀ is missing: carve a seeded stratified `validationFraction` of each class out of the
  *    training rows (`stratifiedSplit`; the test photos are never seen), standardise with the rest, train
  *    `searchEpochs` for every (λ, η₀) of the grid and keep the pair of best validation accuracy (ties: the
- *    larger λ, then the smaller η₀). Runs that diverge score 0.
+ *    larger λ, then the smaller η₀). Runs that diverge score 0. When the best η₀ is the grid's largest (or
+ *    smallest), η₀ is stepped past the edge by ×3 (or ÷3) at the best λ, at most 3 times, while the
+ *    validation accuracy improves, so a grid written for one descriptor still serves another.
  * 2. Train the final model for `epochs` on all training rows (validation rows included), standardised with
  *    the mean and deviation of all of them.
  *
@@ -77,15 +83,27 @@ export function fitLinearClassifier(set: LabelledMatrix, options: FitLinearOptio
     const s = featureStandardization(set.data, set.dim, kept);
     const valLabels = Int32Array.from(heldOut, (r) => set.labels[r]);
     const grid: SearchCell[] = [];
-    for (const l of lambdas)
-      for (const lr of rates) {
-        const run = trainLinearSgd(set, kept, s, { ...options, lambda: l, learningRate: lr, epochs: options.searchEpochs });
-        const accuracy = run.diverged ? 0 : scoreAccuracy(linearScores({ ...run, standardization: s, dim: set.dim }, set.data, set.n, heldOut), valLabels, heldOut.length, set.numClasses);
-        const cell = { lambda: l, learningRate: lr, accuracy, loss: run.history.at(-1)?.loss ?? NaN, diverged: run.diverged };
-        grid.push(cell);
-        note?.(`λ=${l} η₀=${lr}: validation accuracy ${(100 * accuracy).toFixed(1)}%${run.diverged ? ' (diverged)' : ''} (${run.seconds.toFixed(1)} s)`);
+    const tryCell = (l: number, lr: number): SearchCell => {
+      const run = trainLinearSgd(set, kept, s, { ...options, lambda: l, learningRate: lr, epochs: options.searchEpochs });
+      const accuracy = run.diverged ? 0 : scoreAccuracy(linearScores({ ...run, standardization: s, dim: set.dim }, set.data, set.n, heldOut), valLabels, heldOut.length, set.numClasses);
+      const cell = { lambda: l, learningRate: lr, accuracy, loss: run.history.at(-1)?.loss ?? NaN, diverged: run.diverged };
+      grid.push(cell);
+      note?.(`λ=${l} η₀=${lr}: validation accuracy ${(100 * accuracy).toFixed(1)}%${run.diverged ? ' (diverged)' : ''} (${run.seconds.toFixed(1)} s)`);
+      return cell;
+    };
+    for (const l of lambdas) for (const lr of rates) tryCell(l, lr);
+    let best = bestCell(grid);
+    // The best step size on an edge of the grid: step past it (×3 or ÷3) while validation accuracy improves.
+    if (options.learningRate === undefined && rates.length > 1)
+      for (const factor of [EDGE_STEP, 1 / EDGE_STEP]) {
+        let edge = factor > 1 ? Math.max(...rates) : Math.min(...rates);
+        for (let i = 0; i < MAX_EDGE_STEPS && best.learningRate === edge; i++) {
+          edge = Number((edge * factor).toPrecision(6));
+          const next = tryCell(best.lambda, edge);
+          if (next.accuracy <= best.accuracy) break;
+          best = next;
+        }
       }
-    const best = grid.reduce((a, c) => (c.accuracy > a.accuracy || (c.accuracy === a.accuracy && (c.lambda > a.lambda || (c.lambda === a.lambda && c.learningRate < a.learningRate))) ? c : a));
     lambda = best.lambda;
     learningRate = best.learningRate;
     validation = { rows: heldOut.length, trainRows: kept.length, accuracy: best.accuracy, grid };
@@ -110,4 +128,9 @@ export function fitLinearClassifier(set: LabelledMatrix, options: FitLinearOptio
     diverged: run.diverged,
     seconds: { search: (t1 - t0) / 1000, train: (performance.now() - t1) / 1000 },
   };
+}
+
+/** The cell of best validation accuracy (ties: the larger λ, then the smaller η₀). */
+function bestCell(grid: readonly SearchCell[]): SearchCell {
+  return grid.reduce((a, c) => (c.accuracy > a.accuracy || (c.accuracy === a.accuracy && (c.lambda > a.lambda || (c.lambda === a.lambda && c.learningRate < a.learningRate))) ? c : a));
 }

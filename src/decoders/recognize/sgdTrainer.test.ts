@@ -87,3 +87,16 @@ test('a step size far too large is reported as diverged, and scores 0 in the sea
   assert.equal(fit.validation!.rows, 18);
   assert.equal(fit.chosenOnValidation.learningRate, true);
 });
+
+test('the search steps η₀ past the edge of its grid while the validation accuracy improves', () => {
+  const set = clusters(3, 40, 10, 1, 6);
+  const o = { ...base, lambda: undefined, learningRate: undefined, lambdas: [1e-3], searchEpochs: 2, validationFraction: 0.25, epochs: 2 };
+  const up = fitLinearClassifier(set, { ...o, learningRates: [1e-4, 3e-4] });
+  const tried = up.validation!.grid.map((c) => c.learningRate);
+  assert.deepEqual(tried, [1e-4, 3e-4, 9e-4, 2.7e-3, 8.1e-3], 'past the largest step while accuracy improves, and one step more that is worse');
+  assert.equal(up.learningRate, 2.7e-3);
+  assert.ok(up.validation!.grid[4].accuracy < up.validation!.grid[3].accuracy);
+  const inside = fitLinearClassifier(set, { ...o, learningRates: [1e-4, 3e-3, 1e6] });
+  assert.equal(inside.validation!.grid.length, 3, 'a best step inside the grid is not extended');
+  assert.equal(inside.learningRate, 3e-3);
+});
