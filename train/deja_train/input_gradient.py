@@ -324,7 +324,7 @@ def check_through_onnxruntime(module: InputGradient, onnx_file: Path, images: to
         target.numpy().astype("<f4").tofile(d / "label.f32")
         for name, t in zip(names, want):
             t.numpy().astype("<f4").tofile(d / f"{name}.f32")
-        (d / "check.json").write_text(json.dumps({"inputs": {"image": list(images.shape), "label": list(target.shape)}, "outputs": names}))
+        (d / "check.json").write_text(json.dumps({"inputs": {"image": list(images.shape), "label": list(target.shape)}, "outputs": names, "rows": True}))
         r = subprocess.run(["node", "--import", "tsx", "scripts/checkOnnx.ts", str(onnx_file), str(d)], cwd=REPO, capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(f"deja-train: the ONNX check of {onnx_file.name} failed: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")

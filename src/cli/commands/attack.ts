@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { AttackOptions, attackFile, type AttackReport } from '../../actions/attack.ts';
 import { parseEpsilon } from '../../decoders/attack/epsilon.ts';
 import { jsonOption, printJson, schemaOption } from '../common.ts';
@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .argument('<photo>', 'photo to attack (cropped to the model\'s input, as deja classify --model sees it)')
     .requiredOption('-m, --model <name|file.onnx>', 'a classification card from `deja models` (fgsm, pgd and eot need its input-gradient graph), or an .onnx file with its card beside it')
     .addOption(schemaOption(AttackOptions, 'method', '--method <method>', 'attack: fgsm, pgd, one-pixel or eot'))
-    .option('--eps <e>', 'L∞ radius in pixel units of [0, 1], as a fraction or a number (fgsm, pgd, eot)', (v) => parseEpsilon(v, '--eps'), 8 / 255)
+    .addOption(new Option('--eps <e>', 'L∞ radius in pixel units of [0, 1], as a fraction or a number (fgsm, pgd, eot)').argParser((v) => parseEpsilon(v, '--eps')).default(8 / 255, '8/255'))
     .addOption(schemaOption(AttackOptions, 'steps', '--steps <n>', 'pgd, eot: gradient steps'))
     .option('--step-size <a>', 'pgd, eot: step size in pixel units (default 2.5 ε / steps)', (v) => parseEpsilon(v, '--step-size'))
     .addOption(schemaOption(AttackOptions, 'pixels', '--pixels <k>', 'one-pixel: pixels changed (1, 3, 5)'))

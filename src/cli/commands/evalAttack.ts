@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { evalAttack, EvalAttackOptions, type EvalAttackReport } from '../../actions/evalAttack.ts';
 import { DejaError, unknownName } from '../../core/errors.ts';
 import { parseEpsilonList } from '../../decoders/attack/epsilon.ts';
@@ -23,9 +23,9 @@ export function registerEvalAttack(evalCommand: Command): void {
     .requiredOption('-m, --model <name|file.onnx>', 'a classification card from `deja models`, or an .onnx file with its card beside it')
     .option('-t, --test <paths...>', "labelled test photos, one folder per class (default: the card's split in the shared data)")
     .addOption(schemaOption(EvalAttackOptions, 'limit', '--limit <n>', 'the first n test photos of each class'))
-    .option('--method <list>', `attacks, comma-separated: ${ATTACK_METHOD_NAMES.join(', ')}`, methodList, ['fgsm', 'pgd'])
-    .option('--eps <list>', 'L∞ radii, comma-separated fractions or numbers', (v) => parseEpsilonList(v, '--eps'), [1, 2, 4, 8, 16].map((k) => k / 255))
-    .option('--pixels <list>', 'one-pixel: pixel counts, comma-separated', pixelList, [1, 3, 5])
+    .addOption(new Option('--method <list>', `attacks, comma-separated: ${ATTACK_METHOD_NAMES.join(', ')}`).argParser(methodList).default(['fgsm', 'pgd'], 'fgsm,pgd'))
+    .addOption(new Option('--eps <list>', 'L∞ radii, comma-separated fractions or numbers').argParser((v) => parseEpsilonList(v, '--eps')).default([1, 2, 4, 8, 16].map((k) => k / 255), '1/255,2/255,4/255,8/255,16/255'))
+    .addOption(new Option('--pixels <list>', 'one-pixel: pixel counts, comma-separated').argParser(pixelList).default([1, 3, 5], '1,3,5'))
     .addOption(schemaOption(EvalAttackOptions, 'steps', '--steps <n>', 'pgd, eot: gradient steps'))
     .addOption(schemaOption(EvalAttackOptions, 'population', '--population <n>', 'one-pixel: candidates per generation'))
     .addOption(schemaOption(EvalAttackOptions, 'iterations', '--iterations <n>', 'one-pixel: generations at most'))
