@@ -13,11 +13,17 @@ import path from 'node:path';
 import { deja, hasSharedData, repoRoot, sharedData, tmpDir } from './helpers.ts';
 import { writeFixtureClassifier, cifarColour } from './classifierFixture.ts';
 import { decodeFile } from '../src/io/decode.ts';
+import { writeImage } from '../src/io/encode.ts';
+import { resize } from '../src/imgproc/resample.ts';
 import { evalAttack } from '../src/actions/evalAttack.ts';
 import { attackModelFor, modelCrop } from '../src/actions/attack.ts';
 import { resolveClassifier } from '../src/nn/classifierModel.ts';
 import { fgsm } from '../src/decoders/attack/fgsm.ts';
 import { argmaxClasses, oneHot } from '../src/decoders/attack/attackModel.ts';
+import { ATTACK_METHOD_NAMES } from '../src/decoders/attack/methods.ts';
+import { AttackOptions } from '../src/actions/attack.ts';
+import { register as registerAttack } from '../src/cli/commands/attack.ts';
+import { Command } from 'commander';
 
 const skip = !hasSharedData && 'needs ../shared/data';
 const NAME = 'cifar-resnet20-fixture';
@@ -113,10 +119,12 @@ test('deja attack writes the adversarial PNG (lossless, within ε) and its panel
   assert.ok(fs.statSync(report.panel).size > 5000);
 });
 
-test('the one-pixel attack changes at most k pixels of the photo, through the ordinary logits only', { skip }, () => {
-  for (const k of [1, 3]) {
+test('the one-pixel attack changes at most k pixels of the photo (also one the crop resamples), through the ordinary logits only', { skip }, async () => {
+  const wide = path.join(dir, 'wide.png');
+  await writeImage(resize((await decodeFile(photos[1])).image, 50, 40), wide);
+  for (const [k, photo] of [[1, photos[1]], [3, wide]] as const) {
     const out = path.join(dir, `op${k}.png`);
-    const r = deja(['attack', photos[1], '--model', NAME, '--manifest', manifest, '--method', 'one-pixel', '--pixels', String(k), '--population', '40', '--iterations', '5', '--draws', '0', '--out', out, '--json']);
+    const r = deja(['attack', photo, '--model', NAME, '--manifest', manifest, '--method', 'one-pixel', '--pixels', String(k), '--population', '40', '--iterations', '5', '--draws', '0', '--out', out, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.ok(report.norms.pixels >= 1 && report.norms.pixels <= k, `${report.norms.pixels} pixels changed`);
@@ -135,4 +143,13 @@ test('bad attack input is refused in one line naming the model and what to do', 
   oneLine(deja(['attack', photos[0], '--model', NAME, '--manifest', manifest, '--out', path.join(dir, 'x.jpg')]), /--out must be a \.png file/);
   oneLine(deja(['eval', 'attack', '--model', NAME, '--manifest', manifest, '--method', 'pgd,deepfool']), /unknown attack method "deepfool": must be one of \[fgsm, pgd, one-pixel, eot\]/);
   assert.ok(!fs.existsSync(path.join(dir, 'x.png')), 'nothing was written');
+});
+
+test('the attack registry drives deja attack --method, its default and the options schema', () => {
+  const program = new Command();
+  registerAttack(program);
+  const method = program.commands[0].options.find((o) => o.long === '--method')!;
+  assert.deepEqual(method.argChoices, ATTACK_METHOD_NAMES);
+  assert.equal(method.defaultValue, AttackOptions.parse({ model: 'm' }).method);
+  assert.equal(program.commands[0].options.find((o) => o.long === '--steps')!.defaultValue, AttackOptions.parse({ model: 'm' }).steps);
 });

@@ -111,9 +111,14 @@ export function targetClass(c: ClassifierContract, target: string | undefined): 
   return k;
 }
 
-/** The photo as the model sees it: converted to its channels, resized (shorter side) and centre-cropped to its size. */
+/**
+ * The photo as the model sees it: converted to its channels, resized (shorter side) and centre-cropped to
+ * its size, and rounded to 8 bits (what a PNG of the crop holds), so that the clean and the adversarial
+ * images differ only where the attack changed them.
+ */
 export function modelCrop(image: Image, c: ClassifierContract): Image {
-  return resizeCropSquare(c.input.channels === 3 ? toRgb(image) : toGray(image), c.input.size);
+  const crop = resizeCropSquare(c.input.channels === 3 ? toRgb(image) : toGray(image), c.input.size);
+  return { ...crop, data: quantise(crop.data, crop.data) };
 }
 
 /** Scores of one row of logits: softmax, the best class and all classes in class order. */

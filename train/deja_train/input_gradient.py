@@ -26,7 +26,11 @@ units: divide by the card's std for d loss / d pixel) and `logits` [N, C] (the c
 run per attack step also scores the iterate).
 
 Checked against torch.autograd on real CIFAR images (max abs difference ≤ 1e-4) and through
-onnxruntime-node (scripts/checkOnnx.ts) before it ships as `<name>-grad.onnx` with its own card.
+onnxruntime-node (scripts/checkOnnx.ts) before it ships as `<name>-grad.onnx` with its own card. The
+exporter folds each eval-mode batch norm into the convolution before it in the forward ops, while the
+transposed convolutions keep the raw weights, so the file holds the weights twice (about twice the
+classifier's size); and where a forward pre-activation lies within rounding of a ReLU's kink the two
+runtimes may take different, equally valid subgradients (see `check_through_onnxruntime`).
 
 References: Goodfellow, Shlens & Szegedy, "Explaining and Harnessing Adversarial Examples", ICLR 2015
 (the gradient FGSM follows); Griewank & Walther, "Evaluating Derivatives", 2nd ed., SIAM 2008, ch. 3
