@@ -24,11 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from deja_train.airbench import AirbenchNet, Lookahead, TestTimeAugmented, lr_factor  # noqa: E402
 from deja_train.augment import random_translations  # noqa: E402
 from deja_train.data import CIFAR10_MEAN, CIFAR10_STD, cifar10  # noqa: E402
-from deja_train.export import normalise, write_card  # noqa: E402
-from deja_train.input_gradient import export_input_gradient  # noqa: E402
+from deja_train.export import normalise  # noqa: E402
 from deja_train.metrics import classification_metrics, predict  # noqa: E402
 from deja_train.paths import MODELS  # noqa: E402
-from deja_train.recipe import add_run_arguments, classifier_card, epochs_now, export_checked, export_path, open_run  # noqa: E402
+from deja_train.recipe import export_gradient_and_write_cards, add_run_arguments, classifier_card, epochs_now, export_checked, export_path, open_run  # noqa: E402
 from deja_train.run import epoch_rng, pick_device, seed_everything  # noqa: E402
 
 NAME = "cifar-airbench"
@@ -152,15 +151,7 @@ def main() -> None:
         notes=f"airbench94-style network (whitened 2x2 first layer, widths {args.widths}, label smoothing 0.2, Lookahead, TTA level {args.tta}), trained from scratch on {'/'.join(devices)}. "
               f"Training took {train_seconds / 3600:.2f} h of wall time on {args.threads} threads; retraining on other hardware gives other bytes (and a new sha256).",
     )
-    # The input-gradient graph beside it (deja attack): d loss / d image, checked against autograd and onnxruntime-node.
-    grad_card, grad_report = export_input_gradient(shipped, card, out, x_test[:16], y_test[:16])
-    card["gradient"] = grad_card["name"]
-    print(f"input-gradient graph {out.with_name(grad_card['file'])} checked: {grad_report['autograd']['gradient']:.2g} from autograd, "
-          f"{grad_report['onnx']['gradientMaxAbsDiffAwayFromKinks']:.2g} through onnxruntime-node", flush=True)
-    if args.smoke:
-        return
-    write_card(card, Path(args.manifest))
-    write_card(grad_card, Path(args.manifest))
+    export_gradient_and_write_cards(shipped, card, out, x_test, y_test, args)
     print(f"card written to {MODELS / 'manifest.json'}", flush=True)
 
 

@@ -101,3 +101,21 @@ def classifier_card(name: str, out: Path, size: int, mean, std, classes: list, f
         "metrics": metrics,
         "notes": notes,
     }
+
+
+def export_gradient_and_write_cards(shipped, card: dict, out, x_test, y_test, args) -> None:
+    """Exports the input-gradient graph beside the classifier (deja attack), checked against autograd and
+    onnxruntime-node, links it from the card, and writes both cards (not in --smoke)."""
+    from pathlib import Path
+
+    from .export import write_card
+    from .input_gradient import export_input_gradient
+
+    grad_card, grad_report = export_input_gradient(shipped, card, out, x_test[:16], y_test[:16])
+    card["gradient"] = grad_card["name"]
+    print(f"input-gradient graph {out.with_name(grad_card['file'])} checked: {grad_report['autograd']['gradient']:.2g} from autograd, "
+          f"{grad_report['onnx']['gradientMaxAbsDiffAwayFromKinks']:.2g} through onnxruntime-node", flush=True)
+    if args.smoke:
+        return
+    write_card(card, Path(args.manifest))
+    write_card(grad_card, Path(args.manifest))
