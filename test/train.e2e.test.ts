@@ -70,3 +70,44 @@ test("the intel-scenes held-out split is bench/classify.ts's: deja_train.splits 
   assert.deepEqual(got.held, bench.slice(0, 2807));
   assert.deepEqual(got.held.slice(0, 1200), bench.slice(0, 6000).slice(0, Math.round(6000 * 0.2)), "its first 1,200 are the bench's kNN queries");
 });
+
+test('Madry adversarial training: PGD examples stay in the ε-ball and in [0, 1], raise the loss, and the recipe ships cifar-resnet20-madry with its PGD accuracy', { skip }, () => {
+  const code = [
+    'import json, sys, torch',
+    "sys.path.insert(0, 'train')",
+    'from deja_train.adversarial import PgdTraining, pgd_examples',
+    'from deja_train.resnet_cifar import CifarResNet',
+    'torch.manual_seed(0); torch.set_num_threads(2)',
+    'net = CifarResNet(1).eval()',
+    'mean, std = (0.49, 0.48, 0.45), (0.25, 0.24, 0.26)',
+    'm, s = torch.tensor(mean).view(1, 3, 1, 1), torch.tensor(std).view(1, 3, 1, 1)',
+    'pixels = torch.rand(8, 3, 32, 32); x = (pixels - m) / s; y = torch.arange(8) % 10',
+    'pgd = PgdTraining(8 / 255, 5, 2 / 255)',
+    'adv = pgd_examples(net, x, y, pgd, mean, std) * s + m',
+    'f = torch.nn.functional.cross_entropy',
+    'print(json.dumps({"linf": (adv - pixels).abs().max().item(), "lo": adv.min().item(), "hi": adv.max().item(),',
+    '  "clean": f(net((pixels - m) / s), y).item(), "adv": f(net((adv - m) / s), y).item(), "training": net.training}))',
+  ].join('\n');
+  const r = spawnSync(python, ['-c', code], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as { linf: number; lo: number; hi: number; clean: number; adv: number; training: boolean };
+  assert.ok(got.linf <= 8 / 255 + 1e-5, `L∞ ${got.linf} within 8/255`);
+  assert.ok(got.linf > 4 / 255, 'the attack moves the pixels');
+  assert.ok(got.lo >= -1e-6 && got.hi <= 1 + 1e-6, 'valid pixels');
+  assert.ok(got.adv > got.clean, `loss rises: ${got.clean} → ${got.adv}`);
+  assert.equal(got.training, false, 'the mode the network was in is restored');
+
+  const base = tmpDir('deja-train-madry-');
+  const manifest = path.join(base, 'manifest.json');
+  const { stdout } = recipe('cifar_resnet20.py', ['--iterations', '2', '--batch-size', '64', '--limit-per-class', '13', '--test-limit-per-class', '10', '--run-dir', path.join(base, 'run'), '--out', path.join(base, 'm.onnx'), '--manifest', manifest, '--adversarial-eps', '8/255', '--adversarial-steps', '2']);
+  assert.match(stdout, /exported/);
+  const card = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { models: { name: string; recipe: string; notes: string; metrics: Record<string, number> }[] }).models.find((m) => m.name === 'cifar-resnet20-madry');
+  assert.ok(card, 'the adversarially trained variant has its own name');
+  assert.match(card.recipe, /--adversarial-eps 8\/255 --adversarial-steps 2 --adversarial-step-size 10\/255/);
+  assert.match(card.notes, /Madry PGD adversarial training/);
+  assert.ok(card.metrics.pgd10Accuracy >= 0 && card.metrics.pgd10Accuracy <= card.metrics.accuracy + 0.2, JSON.stringify(card.metrics));
+  assert.equal(card.metrics.pgdImages, 100);
+  const bad = spawnSync(python, ['train/cifar_resnet20.py', '--smoke', '--adversarial-eps', '2'], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /outside \[0, 1\]/);
+});

@@ -10,6 +10,11 @@ random 32×32 crops, random horizontal flips; He initialisation; the paper repor
 (The paper subtracts the per-pixel mean; we standardise per channel, which is equivalent up to the
 first layer's batch norm.) Data: cifar10/train.tar.gz (50,000); cifar10/test.tar.gz is held out and
 only measured. On 2 CPU cores an epoch takes about 3.4 minutes; the run resumes across sessions.
+
+`--adversarial-eps 8/255` trains on PGD examples instead (Madry et al. 2018, deja_train/adversarial.py;
+7 steps of 2/255 by default), as the model `cifar-resnet20-madry` in its own run folder; each step then
+costs 1 + steps forward-backward passes, and the card adds the accuracy under PGD-10 at that radius on
+the first 1,000 test images.
 """
 import argparse
 import math
@@ -22,6 +27,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from deja_train.adversarial import add_adversarial_arguments, adversarial_from_args, adversarial_flags, adversarial_name, pgd_examples, robustness_metrics  # noqa: E402
 from deja_train.augment import random_translations  # noqa: E402
 from deja_train.data import CIFAR10_MEAN, CIFAR10_STD, cifar10  # noqa: E402
 from deja_train.export import normalise  # noqa: E402
@@ -49,10 +55,12 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--depth", type=int, default=20, help="6n+2: 20, 32, 44, 56, 110")
     add_run_arguments(ap, None)
+    add_adversarial_arguments(ap)
     args = ap.parse_args()
+    pgd = adversarial_from_args(args)
     if (args.depth - 2) % 6:
         raise SystemExit(f"deja-train: --depth {args.depth} is not 6n+2 (20, 32, 44, 56, 110)")
-    name = NAME if args.depth == 20 else f"cifar-resnet{args.depth}"
+    name = adversarial_name(NAME if args.depth == 20 else f"cifar-resnet{args.depth}", pgd)
 
     seed_everything(args.seed, args.threads)
     device = pick_device(args.device)
@@ -87,6 +95,8 @@ def main() -> None:
                 g["lr"] = lr
             idx = order[i * batch : (i + 1) * batch]
             x, y = images[idx].contiguous(memory_format=torch.channels_last), y_train[idx]
+            if pgd is not None:
+                x = pgd_examples(net, x, y, pgd, CIFAR10_MEAN, CIFAR10_STD)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
                 out = net(x)
                 loss = F.cross_entropy(out.float(), y)
@@ -112,11 +122,12 @@ def main() -> None:
     seconds = sum(r["seconds"] for r in run.log)
     card = classifier_card(
         name, out, 32, CIFAR10_MEAN, CIFAR10_STD, train.classes, 64, ("class logits", "penultimate features (global average pool)"),
-        recipe=f"/usr/bin/python3 train/cifar_resnet20.py --depth {args.depth} --iterations {args.iterations} --seed {args.seed}",
+        recipe=f"/usr/bin/python3 train/cifar_resnet20.py --depth {args.depth} --iterations {args.iterations} --seed {args.seed}{adversarial_flags(pgd)}",
         data="cifar10/train.tar.gz (50,000 images), never the test split",
         split="cifar10/test.tar.gz (10,000 images)",
-        metrics={"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4), "epochs": run.epoch, "trainSeconds": round(seconds), "trainThreads": args.threads},
-        notes=f"ResNet-{args.depth} (He et al. 2016 §4.2, option A shortcuts), the paper's schedule; trained from scratch on {'/'.join(sorted({r['device'] for r in run.log}))} "
+        metrics={"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4), "epochs": run.epoch, "trainSeconds": round(seconds), "trainThreads": args.threads,
+                 **robustness_metrics(shipped, x_test, y_test, pgd, CIFAR10_MEAN, CIFAR10_STD)},
+        notes=f"ResNet-{args.depth} (He et al. 2016 §4.2, option A shortcuts), the paper's schedule{'; ' + pgd.describe() if pgd else ''}; trained from scratch on {'/'.join(sorted({r['device'] for r in run.log}))} "
               f"in {seconds / 3600:.2f} h. The paper reports 8.75 % test error for ResNet-20. Retraining on other hardware gives other bytes (and a new sha256).",
     )
     export_gradient_and_write_cards(shipped, card, out, x_test, y_test, args)
