@@ -48,24 +48,12 @@ const usedFsExceptions = new Set<string>();
  */
 const ACTION_EDGES: { from: string; to: string; reason: string }[] = [
   { from: 'actions/quickstart.ts', to: 'actions/ingest.ts', reason: 'quickstart is `deja index` on the default photo sets followed by a search: the one action that composes another' },
-  { from: 'actions/classify.ts', to: 'actions/combinedDescriptors.ts', reason: 'a re-export of shared/combinedDescriptors.ts kept while classify.ts is changed on another branch; import ./shared/ then' },
-  { from: 'actions/classify.ts', to: 'actions/photoImage.ts', reason: 'a re-export of shared/photoImage.ts kept while classify.ts is changed on another branch; import ./shared/ then' },
-  { from: 'actions/locate.ts', to: 'actions/combinedDescriptors.ts', reason: 'a re-export of shared/combinedDescriptors.ts kept while locate.ts is changed on another branch; import ./shared/ then' },
   { from: 'actions/evalLocate.ts', to: 'actions/locate.ts', reason: "eval locate reuses locate's query description, estimate and geo reference; they belong in decoders/locate (the algorithm) and actions/shared (loading the reference), moved by the locate branch" },
-  { from: 'actions/evalClassify.ts', to: 'actions/classify.ts', reason: "eval classify reuses classify's labelled set and PCA sample size; to move into actions/shared with the classify branch" },
-  { from: 'actions/evalClassify.ts', to: 'actions/matchPath.ts', reason: "PathMatcher (test-set CSV paths to files) is eval classify's own helper; to move into actions/evalClassify/ or io/ with the classify branch" },
   { from: 'actions/locate.ts', to: 'actions/locatePrior.ts', reason: "the collection prior's option and calibration (locatePrior.ts) are locate's own; to move into actions/locate/ with GeoReference, which locatePrior needs back" },
   { from: 'actions/locatePrior.ts', to: 'actions/locate.ts', reason: 'needs the GeoReference type of locate; the pair moves into actions/locate/ together' },
   { from: 'actions/evalLocate.ts', to: 'actions/locatePrior.ts', reason: "eval locate reports the same prior as locate; moves with locate's helpers" },
-  { from: 'actions/evalClassifyModel.ts', to: 'actions/classifyModel.ts', reason: 'eval classify --model takes the same model run options as classify --model; to move into actions/shared/' },
-  { from: 'actions/evalClassifyModel.ts', to: 'actions/evalClassify.ts', reason: "reads test labels with eval classify's label CSV reader; to move into io/ with PathMatcher" },
-  { from: 'actions/evalClassifyModel.ts', to: 'actions/matchPath.ts', reason: 'PathMatcher (test-set CSV paths to files), shared by both eval classify paths; to move into io/' },
   { from: 'actions/evalAttack.ts', to: 'actions/attack.ts', reason: "eval attack runs deja attack's parameter parsing, model pairing and transformations over a test set; to move into actions/attack/ (landed from a parallel branch)" },
-  { from: 'actions/evalAttack.ts', to: 'actions/evalClassifyModel.ts', reason: "reads the labelled test sources as eval classify --model does; to move into actions/shared/ with them" },
   { from: 'actions/trainLinear.ts', to: 'actions/linearTemplateSheet.ts', reason: 'the template strip is train-linear\'s own helper (bench:linear uses it too); to move into actions/trainLinear/' },
-  { from: 'actions/encode/encodeLabelledPhotos.ts', to: 'actions/matchPath.ts', reason: 'labelled photos for train-linear match label-CSV rows as eval classify does; PathMatcher moves into io/ with the classify helpers' },
-  { from: 'actions/encode/encodeLabelledPhotos.ts', to: 'actions/evalClassify.ts', reason: "reads label CSVs with eval classify's reader; moves into io/ with PathMatcher" },
-  { from: 'actions/attack.ts', to: 'actions/classifyModel.ts', reason: 'deja attack takes the same model run options as classify --model; to move into actions/shared/ with evalClassifyModel\'s' },
 ];
 const usedActionEdges = new Set<(typeof ACTION_EDGES)[number]>();
 /** `actions/x.ts`: a module directly in actions/, i.e. one user task (or a re-export of a moved helper). */

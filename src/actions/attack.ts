@@ -18,7 +18,7 @@ import { ATTACK_METHOD_NAMES, ATTACK_METHODS, DEFAULT_ATTACK_METHOD, describeAtt
 import { perturbationNorms, magnifiedPerturbation } from '../decoders/attack/perturbation.ts';
 import type { JpegRoundTrip } from '../decoders/attack/transforms.ts';
 import { softmaxRows } from '../decoders/recognize/networkClassifier.ts';
-import { ModelRunOptions } from './classifyModel.ts';
+import { ModelRunOptions } from './shared/modelRunOptions.ts';
 import { queryPhoto } from './shared/photoImage.ts';
 
 /** The attack parameters shared by `deja attack` and `deja eval attack` (each method reads its own). */

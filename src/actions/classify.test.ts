@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { Collection } from '../store/collection.ts';
 import { ingest } from './ingest.ts';
 import { classifyImage, labelledSet } from './classify.ts';
-import { combinedDescriptors } from './combinedDescriptors.ts';
+import { combinedDescriptors } from './shared/combinedDescriptors.ts';
 import { combinedKnn } from '../ann/combined.ts';
 import { createImage } from '../core/image.ts';
 

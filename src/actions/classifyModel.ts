@@ -2,17 +2,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseOptions } from '../core/parseOptions.ts';
 import type { Image } from '../core/image.ts';
-import { EXECUTION_PROVIDERS } from '../nn/executionProvider.ts';
 import { resolveClassifier, runClassifier, type ClassifierContract } from '../nn/classifierModel.ts';
 import { decodeLogits } from '../decoders/recognize/networkClassifier.ts';
 import { queryPhoto } from './shared/photoImage.ts';
-
-/** How a classification network runs: shared by `deja classify --model` and `deja eval classify --model`. */
-export const ModelRunOptions = z.object({
-  batch: z.number().int().min(1).max(1024).default(32).describe('Photos per network run (a model whose card fixes the batch at 1 takes one at a time).'),
-  threads: z.number().int().min(1).max(64).default(1).describe('onnxruntime intra-op threads per run.'),
-  provider: z.enum(EXECUTION_PROVIDERS).default('cpu').describe('Where the model runs: cpu, or cuda (an NVIDIA GPU with onnxruntime\'s CUDA binaries).'),
-});
+import { ModelRunOptions } from './shared/modelRunOptions.ts';
 
 /** Options of `deja classify --model`. */
 export const ModelClassifyOptions = ModelRunOptions.extend({

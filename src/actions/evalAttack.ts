@@ -11,7 +11,7 @@ import { ATTACK_METHOD_NAMES, ATTACK_METHODS, type AttackMethodName } from '../d
 import { perturbationNorms } from '../decoders/attack/perturbation.ts';
 import { softmaxRows } from '../decoders/recognize/networkClassifier.ts';
 import { AttackParameterOptions, attackModelFor, attackParameters, jpegRoundTrip, modelCrop } from './attack.ts';
-import { decodeOrSkip, testSources } from './evalClassifyModel.ts';
+import { decodeOrSkip, testSources } from './shared/testSources.ts';
 
 /** Options of `deja eval attack`. */
 export const EvalAttackOptions = AttackParameterOptions.extend({

@@ -5,14 +5,15 @@ import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { decodeImage } from '../io/decode.ts';
-import { readCsv, column } from '../io/csv.ts';
+
 import { listSources, sourceKind, type SourceItem } from '../io/sources.ts';
 import { exactKnnParallel } from '../ann/flat.ts';
 import { knnPredict } from '../decoders/recognize/knnVote.ts';
 import { accuracy, confusionMatrix, confusionMarkdown, perClassAccuracy } from '../decoders/recognize/confusionMatrix.ts';
 import type { Collection } from '../store/collection.ts';
-import { PathMatcher } from './matchPath.ts';
-import { labelledSet, PCA_SAMPLE_DEFAULT } from './classify.ts';
+import { PathMatcher } from './shared/matchPath.ts';
+import { labelledSet, PCA_SAMPLE_DEFAULT } from './shared/labelledSet.ts';
+import { readLabelCsv } from './shared/labelCsv.ts';
 import { MIN_PHOTO_SIDE } from '../core/checkPhotoSize.ts';
 
 /** Options of `deja eval classify`. */
@@ -168,16 +169,3 @@ async function listTestPhotos(test: string[], labelsCsv: string | undefined): Pr
   return out;
 }
 
-/** The (file, label) rows of a labels CSV and the folder its relative paths start from. */
-export function readLabelCsv(file: string): { entries: [string, string][]; base: string } {
-  const csv = readCsv(file);
-  const fi = column(csv, 'file', 'path', 'member', 'filename');
-  const li = column(csv, 'label', 'category', 'class');
-  if (fi < 0 || li < 0)
-    throw new DejaError('BAD_ARGUMENT', `labels CSV needs a file column and a label column, found [${csv.header.join(', ')}]`, {
-      file,
-      hint: 'name the columns file,label (member and category also work)',
-    });
-  const entries = csv.rows.filter((r) => r.cells[fi]?.trim() && r.cells[li]?.trim()).map((r) => [r.cells[fi].trim(), r.cells[li].trim()] as [string, string]);
-  return { entries, base: path.dirname(path.resolve(file)) };
-}

@@ -1,12 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DejaError, isDejaError } from '../core/errors.ts';
+import { DejaError } from '../core/errors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import type { Image } from '../core/image.ts';
-import { decodeImage } from '../io/decode.ts';
 import { countSources, listSources, type SourceItem } from '../io/sources.ts';
-import { sharedDataDir, sharedSplit } from '../io/sharedData.ts';
 import { prepareOutputFolder, writeOutputFile } from '../io/outputFile.ts';
 import { svgToPng } from '../io/plot.ts';
 import { confusionMatrixSvg, reliabilityDiagramSvg } from '../io/classifierPlots.ts';
@@ -14,9 +12,10 @@ import { resolveClassifier, runClassifier, type ClassifierContract } from '../nn
 import { argmaxRows, softmaxRows } from '../decoders/recognize/networkClassifier.ts';
 import { accuracy, confusionMatrix, confusionMarkdown, perClassAccuracy } from '../decoders/recognize/confusionMatrix.ts';
 import { ECE_BINS, expectedCalibration, type CalibrationBin } from '../decoders/recognize/calibration.ts';
-import { ModelRunOptions } from './classifyModel.ts';
-import { PathMatcher } from './matchPath.ts';
-import { readLabelCsv } from './evalClassify.ts';
+import { ModelRunOptions } from './shared/modelRunOptions.ts';
+import { PathMatcher } from './shared/matchPath.ts';
+import { readLabelCsv } from './shared/labelCsv.ts';
+import { decodeOrSkip, testSources } from './shared/testSources.ts';
 
 /** Options of `deja eval classify --model`. */
 export const EvalClassifyModelOptions = ModelRunOptions.extend({
@@ -160,34 +159,6 @@ export async function evalClassifyModel(rawOptions: EvalClassifyModelOptions, pr
     seconds: { decode: time.decode / 1000, inference: time.inference / 1000, total },
     photosPerSecond: n / Math.max(1e-9, (time.decode + time.inference) / 1000),
   };
-}
-
-/** The test sources: those given, else the shared data set the card's split names. */
-export function testSources(c: ClassifierContract, given: string[] | undefined): { test: string[]; fromCard: boolean } {
-  if (given) return { test: given.map((p) => path.resolve(p)), fromCard: false };
-  const split = sharedSplit(c.card.split);
-  if (!split)
-    throw new DejaError('BAD_ARGUMENT', `the card of ${c.name} names no shared test set to evaluate on${c.card.split ? ` (split: ${JSON.stringify(c.card.split)})` : ''}`, {
-      file: c.manifest,
-      hint: 'pass --test <folder|archive> with one subfolder per class',
-    });
-  if (!split.exists)
-    throw new DejaError('NOT_FOUND', `the test set of ${c.name}, ${split.name}, is not in the shared data folder`, {
-      file: split.path,
-      hint: `pass --test <folder|archive>, or set DEJA_DATA to the folder holding ${split.name.split('/')[0]}/ (now ${sharedDataDir()})`,
-    });
-  return { test: [split.path], fromCard: true };
-}
-
-/** A test photo's pixels, shrunk to about the model's input size; null (and a skipped entry) when it cannot be read. */
-export async function decodeOrSkip(item: SourceItem, size: number, skipped: { path: string; reason: string }[]): Promise<Image | null> {
-  try {
-    return (await decodeImage(item.read(), { minSide: size, name: item.path })).image;
-  } catch (e) {
-    if (!isDejaError(e)) throw e;
-    skipped.push({ path: item.path, reason: e.message });
-    return null;
-  }
 }
 
 function noTestPhotos(c: ClassifierContract, test: string[], other: Map<string, number>, skipped: { path: string }[]): DejaError {

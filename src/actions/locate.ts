@@ -22,7 +22,7 @@ import { kernelDensity } from '../decoders/locate/kernelDensity.ts';
 import { locateFromNeighbours, type GeoEstimate, type GeoNeighbours } from '../decoders/locate/locateFromNeighbours.ts';
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
 import { nearestColumns } from '../decoders/locate/nearestColumns.ts';
-import { combinedDescriptors, type CombinedDescriptors } from './combinedDescriptors.ts';
+import { combinedDescriptors, type CombinedDescriptors } from './shared/combinedDescriptors.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
 import { applyPrior, PriorWeightOption, type AppliedPrior } from './locatePrior.ts';
 import { takenAtMs } from './shared/takenAtMs.ts';

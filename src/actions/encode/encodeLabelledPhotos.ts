@@ -4,8 +4,8 @@ import { WorkerPool, defaultThreads, workerModuleUrl } from '../../core/workerPo
 import { deserializeError, type SerializedError } from '../../core/workerTask.ts';
 import { createEncoder } from '../../encoders/factory.ts';
 import { assertSomeSourceExists, listSources, PHOTO_EXTENSIONS } from '../../io/sources.ts';
-import { PathMatcher } from '../matchPath.ts';
-import { readLabelCsv } from '../evalClassify.ts';
+import { PathMatcher } from '../shared/matchPath.ts';
+import { readLabelCsv } from '../shared/labelCsv.ts';
 import type { EncodeTask } from './encodeWorker.ts';
 import type { EncodedPhoto } from './encodePhoto.ts';
 

@@ -22,6 +22,8 @@ export function register(program: Command): void {
         if (m.classes) out.push(`  classes ${m.classes.length}: ${m.classes.slice(0, 10).join(', ')}${m.classes.length > 10 ? ', …' : ''}`);
         if (m.data) out.push(`  data ${m.data}${m.split ? `, split ${m.split}` : ''}`);
         if (m.metrics) out.push(`  metrics ${Object.entries(m.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        if (m.gradient) out.push(`  gradient ${m.gradient} (its input-gradient graph: deja attack --method fgsm|pgd|eot)`);
+        if (m.gradientOf) out.push(`  gradient of ${m.gradientOf.model} (sha256 ${m.gradientOf.sha256.slice(0, 12)}…)`);
         if (m.notes) out.push(`  notes ${m.notes}`);
         out.push(`  recipe ${m.recipe}`);
       }
