@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/rng.ts';
 import { createEncoder } from '../src/encoders/factory.ts';
 import { DEFAULT_LEARNING_RATES, TrainLinearOptions } from '../src/actions/trainLinear.ts';
-import { linearTemplateSheet } from '../src/actions/linearTemplateSheet.ts';
+import { linearTemplateSheet } from '../src/actions/trainLinear/linearTemplateSheet.ts';
 import { fitLinearClassifier, type FitLinearResult } from '../src/decoders/recognize/fitLinearClassifier.ts';
 import { linearScores, scoreAccuracy, type LinearModel } from '../src/decoders/recognize/linearModel.ts';
 import { linearModelToJson } from '../src/decoders/recognize/linearModelJson.ts';

@@ -14,7 +14,7 @@ import { Collection } from '../src/store/collection.ts';
 import { ingest } from '../src/actions/ingest.ts';
 import { evalLocate, type EvalLocateReport } from '../src/actions/evalLocate.ts';
 import { loadGeoReference } from '../src/actions/locate.ts';
-import { calibratePriorWeight, FALLBACK_PRIOR_WEIGHT } from '../src/actions/locatePrior.ts';
+import { calibratePriorWeight, FALLBACK_PRIOR_WEIGHT } from '../src/actions/locate/prior.ts';
 import { formatPriorWeight } from '../src/decoders/locate/locateWithPrior.ts';
 import { consoleProgress } from '../src/core/progress.ts';
 import { machineLine, today } from './machine.ts';

@@ -48,12 +48,7 @@ const usedFsExceptions = new Set<string>();
  */
 const ACTION_EDGES: { from: string; to: string; reason: string }[] = [
   { from: 'actions/quickstart.ts', to: 'actions/ingest.ts', reason: 'quickstart is `deja index` on the default photo sets followed by a search: the one action that composes another' },
-  { from: 'actions/evalLocate.ts', to: 'actions/locate.ts', reason: "eval locate reuses locate's query description, estimate and geo reference; they belong in decoders/locate (the algorithm) and actions/shared (loading the reference), moved by the locate branch" },
-  { from: 'actions/locate.ts', to: 'actions/locatePrior.ts', reason: "the collection prior's option and calibration (locatePrior.ts) are locate's own; to move into actions/locate/ with GeoReference, which locatePrior needs back" },
-  { from: 'actions/locatePrior.ts', to: 'actions/locate.ts', reason: 'needs the GeoReference type of locate; the pair moves into actions/locate/ together' },
-  { from: 'actions/evalLocate.ts', to: 'actions/locatePrior.ts', reason: "eval locate reports the same prior as locate; moves with locate's helpers" },
   { from: 'actions/evalAttack.ts', to: 'actions/attack.ts', reason: "eval attack runs deja attack's parameter parsing, model pairing and transformations over a test set; to move into actions/attack/ (landed from a parallel branch)" },
-  { from: 'actions/trainLinear.ts', to: 'actions/linearTemplateSheet.ts', reason: 'the template strip is train-linear\'s own helper (bench:linear uses it too); to move into actions/trainLinear/' },
 ];
 const usedActionEdges = new Set<(typeof ACTION_EDGES)[number]>();
 /** `actions/x.ts`: a module directly in actions/, i.e. one user task (or a re-export of a moved helper). */

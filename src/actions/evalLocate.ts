@@ -14,8 +14,9 @@ import { collectionMedoid, geoPrior, type GeoPrior } from '../decoders/locate/ge
 import { estimatesWithPrior, formatPriorWeight, priorChoice, type PriorChoice } from '../decoders/locate/locateWithPrior.ts';
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
-import { FALLBACK_PRIOR_WEIGHT } from './locatePrior.ts';
-import { describeQuery, estimateFromDistances, loadGeoReference, takenAtMs, type GeoReference, type QueryPhoto } from './locate.ts';
+import { FALLBACK_PRIOR_WEIGHT } from './locate/prior.ts';
+import { describeQuery, estimateFromDistances, loadGeoReference, type GeoReference, type QueryPhoto } from './locate/geoReference.ts';
+import { takenAtMs } from './shared/takenAtMs.ts';
 
 /** Options of `deja eval locate`. */
 export const EvalLocateOptions = z.object({

@@ -11,7 +11,7 @@ import { pixelLayoutOf } from '../decoders/recognize/linearTemplates.ts';
 import { fitLinearClassifier, type SearchCell } from '../decoders/recognize/fitLinearClassifier.ts';
 import { parseEncoderSpec } from '../encoders/factory.ts';
 import { encodeLabelledPhotos } from './encode/encodeLabelledPhotos.ts';
-import { linearTemplateSheet, notPixels } from './linearTemplateSheet.ts';
+import { linearTemplateSheet, notPixels } from './trainLinear/linearTemplateSheet.ts';
 
 /** `--features` names: `pixels` is the 32×32 RGB thumbnail's raw values in [0, 1] (3072-D), `gist` LMgist's colour gist (1536-D). */
 export const FEATURE_ALIASES: Readonly<Record<string, string>> = Object.freeze({ pixels: 'tiny(norm=0)', gist: 'gist' });

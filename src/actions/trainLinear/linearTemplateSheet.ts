@@ -1,7 +1,7 @@
-import { DejaError } from '../core/errors.ts';
-import { contactSheet } from '../io/sheet.ts';
-import type { LinearModel } from '../decoders/recognize/linearModel.ts';
-import { linearTemplates, pixelLayoutOf } from '../decoders/recognize/linearTemplates.ts';
+import { DejaError } from '../../core/errors.ts';
+import { contactSheet } from '../../io/sheet.ts';
+import type { LinearModel } from '../../decoders/recognize/linearModel.ts';
+import { linearTemplates, pixelLayoutOf } from '../../decoders/recognize/linearTemplates.ts';
 
 /** Pixels per template side in the sheet: a 32×32 template enlarged 3×. */
 const TILE = 96;

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { Rng } from '../core/rng.ts';
-import { combinedDistanceMatrix } from '../ann/combined.ts';
-import { choosePriorWeight } from '../decoders/locate/choosePriorWeight.ts';
-import { priorFolds } from '../decoders/locate/crossFitPrior.ts';
-import { geoPrior, type GeoPrior } from '../decoders/locate/geoPrior.ts';
-import { locateFromNeighbours, type GeoEstimate, type GeoNeighbours } from '../decoders/locate/locateFromNeighbours.ts';
-import { chooseWithPrior, priorChoice, PRIOR_GAMMAS, type PriorChoice } from '../decoders/locate/locateWithPrior.ts';
-import { nearestColumns } from '../decoders/locate/nearestColumns.ts';
-import { splitTrips } from '../decoders/locate/splitTrips.ts';
-import type { GeoReference } from './locate.ts';
-import { takenAtMs } from './shared/takenAtMs.ts';
+import { Rng } from '../../core/rng.ts';
+import { combinedDistanceMatrix } from '../../ann/combined.ts';
+import { choosePriorWeight } from '../../decoders/locate/choosePriorWeight.ts';
+import { priorFolds } from '../../decoders/locate/crossFitPrior.ts';
+import { geoPrior, type GeoPrior } from '../../decoders/locate/geoPrior.ts';
+import { locateFromNeighbours, type GeoEstimate, type GeoNeighbours } from '../../decoders/locate/locateFromNeighbours.ts';
+import { chooseWithPrior, priorChoice, PRIOR_GAMMAS, type PriorChoice } from '../../decoders/locate/locateWithPrior.ts';
+import { nearestColumns } from '../../decoders/locate/nearestColumns.ts';
+import { splitTrips } from '../../decoders/locate/splitTrips.ts';
+import type { GeoReference } from './geoReference.ts';
+import { takenAtMs } from '../shared/takenAtMs.ts';
 
 /**
  * The prior weight γ used when the collection cannot calibrate its own: fewer than

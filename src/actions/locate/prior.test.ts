@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../core/rng.ts';
-import { locateFromNeighbours } from '../decoders/locate/locateFromNeighbours.ts';
-import type { GeoReference } from './locate.ts';
-import { applyPrior, calibratePriorWeight, FALLBACK_PRIOR_WEIGHT, PriorWeightOption } from './locatePrior.ts';
+import { Rng } from '../../core/rng.ts';
+import { locateFromNeighbours } from '../../decoders/locate/locateFromNeighbours.ts';
+import type { GeoReference } from './geoReference.ts';
+import { applyPrior, calibratePriorWeight, FALLBACK_PRIOR_WEIGHT, PriorWeightOption } from './prior.ts';
 
 // A synthetic reference: photos in four cities far apart (one of them, Frankfurt, holds half), 8-D
 // descriptors that either carry the city (informative) or are noise.
