@@ -174,6 +174,24 @@ test("deja eval classify --model defaults to the card's split and --limit takes 
   assert.ok(rep.calibration.ece >= 0 && rep.calibration.ece <= 1);
 });
 
+test("a card whose split is a listed subset of a set (splitMembers) is evaluated on exactly those photos; a missing list is one line", { skip }, () => {
+  const listed = path.join(dir, 'listed');
+  const l = writeFixtureClassifier(listed, sceneColour);
+  const members = ['train/forest/10007.jpg', 'train/forest/10010.jpg', 'train/glacier/10.jpg', 'train/buildings/0.jpg', 'train/forest/10007.jpg'];
+  fs.writeFileSync(path.join(listed, 'held-out.txt'), members.join('\n') + '\n\n');
+  const m = JSON.parse(fs.readFileSync(l.manifest, 'utf8'));
+  m.models[0].splitMembers = 'held-out.txt';
+  fs.writeFileSync(l.manifest, JSON.stringify(m));
+  const r = deja(['eval', 'classify', '--model', 'scene-colour', '--manifest', l.manifest, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const rep = JSON.parse(r.stdout);
+  assert.equal(rep.testFromCard, true);
+  assert.equal(rep.tests, 3, 'two forest and one glacier photo, each once');
+  assert.deepEqual(rep.otherLabels, [{ label: 'buildings', count: 1 }]);
+  fs.rmSync(path.join(listed, 'held-out.txt'));
+  oneLineError(deja(['eval', 'classify', '--model', 'scene-colour', '--manifest', l.manifest]), /list of held-out photos held-out\.txt is missing.*rebuild it with: node --import tsx test\/classifierFixture\.ts scene-colour/);
+});
+
 test('a file that is not ONNX, or is not there, is refused in one line that names it and says what to do', { skip }, () => {
   const photo = cifarPhotos[0].file;
   const junk = path.join(dir, 'junk.onnx');

@@ -201,21 +201,26 @@ def main() -> None:
     train_seconds = sum(r["seconds"] for r in run.log)
     wall = train_seconds + sum(r.get("eval_seconds", 0) for r in run.log)
     devices = "/".join(sorted({r["device"] for r in run.log}))
-    write_card(classifier_card(
+    # The held-out members beside the model, so `deja eval classify --model` evaluates exactly them (card: splitMembers).
+    members = out.with_name(f"{NAME}.held-out.txt")
+    members.write_text("".join(f"{h}\n" for h in held))
+    card = classifier_card(
         NAME, out, SIZE, MEAN, STD, classes, widths[-1],
         (f"class logits, averaged over test-time views (TTA level {args.tta}: the photo and its mirror)", "penultimate features (global max pool of the last conv group), averaged over the same views"),
         recipe=f"/usr/bin/python3 train/intel_scenes_cnn.py --epochs {args.epochs} --seed {args.seed} --tta {args.tta} --widths {args.widths} --batch-size {args.batch_size}",
         data=f"{TAR}: the {n:,} photos not held out (all 14,034 but the split's)",
-        split=f"held out of {TAR}: the first 2,807 (20 %) of its 14,034 photos in tar-member order shuffled by Deja's Rng(5).shuffle "
+        split=f"{TAR} — held out: the first 2,807 (20 %) of its 14,034 photos in tar-member order shuffled by Deja's Rng(5).shuffle "
               f"(mulberry32 Fisher-Yates, src/core/rng.ts; train/deja_train/splits.py bench_held_out), the rule of bench/classify.ts, whose "
-              f"intel-scenes kNN queries are the first 1,200 of it (benchQueryAccuracy); list: train/checkpoints/{NAME}/held-out.txt",
+              f"intel-scenes kNN queries are the first 1,200 of it (benchQueryAccuracy); list: {members.name}",
         metrics={"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4), "benchQueryAccuracy": round(bench["accuracy"], 4), "heldOut": len(y_test),
                  "epochs": run.epoch, "trainSeconds": round(train_seconds), "trainThreads": args.threads},
         notes=f"airbench94-style network scaled to 112 px (whitened non-overlapping 2x2 patches, conv groups {args.widths}, global max pool, label smoothing 0.2, "
               f"Lookahead, random-resized crops and flips, TTA level {args.tta}), trained from scratch on {devices} in {wall / 3600:.2f} h of wall time "
               f"({args.threads} threads; evaluation each epoch included). Scenes only: buildings, forest, glacier, mountain, sea, street; the labels "
               f"have known mistakes (mountain/glacier, buildings/street). Retraining on other hardware gives other bytes (and a new sha256).",
-    ), Path(args.manifest))
+    )
+    card["splitMembers"] = members.name
+    write_card(card, Path(args.manifest))
     print(f"card written to {args.manifest}", flush=True)
 
 

@@ -83,9 +83,9 @@ export async function evalAttack(rawOptions: EvalAttackOptions, progress: Progre
   const c = resolveClassifier(o.model, { manifest: o.manifest });
   const onePixelBatch = o.methods.includes('one-pixel') ? o.population : 0;
   const { model, gradientModel } = attackModelFor(c, o.methods, { batch: Math.max(o.batch, onePixelBatch), threads: o.threads, provider: o.provider });
-  const { test, fromCard } = testSources(c, o.test);
+  const { test, fromCard, members } = testSources(c, o.test);
   const skipped: { path: string; reason: string }[] = [];
-  const photos = await readTestCrops(c, test, o.limit, skipped);
+  const photos = await readTestCrops(c, test, members, o.limit, skipped);
   if (photos.labels.length === 0) throw new DejaError('NO_DATA', `no test photo is labelled with a class of ${c.name}`, { file: test.join(', '), hint: 'pass --test with one subfolder per class' });
   const V = model.values;
   const clean = await model.logits(photos.pixels, photos.labels.length);
@@ -169,12 +169,13 @@ async function evaluateRow(model: AttackModel, all: AttackBatch, method: AttackM
   };
 }
 
-/** The first `limit` test photos of each class of the model, cropped to its input: pixels back to back and labels. */
-async function readTestCrops(c: ClassifierContract, test: string[], limit: number, skipped: { path: string; reason: string }[]): Promise<{ pixels: Float32Array; labels: number[] }> {
+/** The first `limit` test photos of each class of the model (among `members` when the split lists them), cropped to its input: pixels back to back and labels. */
+async function readTestCrops(c: ClassifierContract, test: string[], members: Set<string> | null, limit: number, skipped: { path: string; reason: string }[]): Promise<{ pixels: Float32Array; labels: number[] }> {
   const classOf = new Map(c.classes.map((name, i) => [name, i]));
   const perClass = new Int32Array(c.classes.length);
   const chosen: { item: SourceItem; label: number }[] = [];
   for await (const item of listSources(test)) {
+    if (members && !members.has(item.relPath)) continue;
     const k = item.folder === undefined ? undefined : classOf.get(item.folder);
     if (k === undefined || perClass[k] >= limit) continue;
     perClass[k]++;

@@ -83,7 +83,7 @@ export async function evalClassifyModel(rawOptions: EvalClassifyModelOptions, pr
   const options = parseOptions(EvalClassifyModelOptions, rawOptions);
   const t0 = performance.now();
   const c = resolveClassifier(options.model, { manifest: options.manifest });
-  const { test, fromCard } = testSources(c, options.test);
+  const { test, fromCard, members } = testSources(c, options.test);
   const out = options.out === undefined ? undefined : prepareOutputFolder(options.out, '--out');
   const matcher = options.labels ? (({ entries, base }) => new PathMatcher(entries, base))(readLabelCsv(options.labels)) : undefined;
   const C = c.classes.length;
@@ -95,7 +95,7 @@ export async function evalClassifyModel(rawOptions: EvalClassifyModelOptions, pr
   const logitChunks: Float32Array[] = [];
   const limit = options.limit;
   const time = { decode: 0, inference: 0 };
-  progress.start(limit ? limit * C : await countSources(test), `evaluating ${c.name}`);
+  progress.start(limit ? limit * C : (members?.size ?? (await countSources(test))), `evaluating ${c.name}`);
   let pending: Pending[] = [];
   const flush = async () => {
     const batch = pending;
@@ -116,6 +116,7 @@ export async function evalClassifyModel(rawOptions: EvalClassifyModelOptions, pr
     if (limit) progress.tick(batch.length);
   };
   for await (const item of listSources(test)) {
+    if (members && !members.has(item.relPath)) continue;
     const label = matcher ? matcher.lookup(item.path) : item.folder;
     const k = label === undefined ? undefined : classOf.get(label);
     if (!limit) progress.tick();

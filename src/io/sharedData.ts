@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { DejaError } from '../core/errors.ts';
 import path from 'node:path';
 
 /**
@@ -20,4 +21,19 @@ export function sharedSplit(split: string | undefined): { name: string; path: st
   if (!name || path.isAbsolute(name) || !/^[\w.-]+(\/[\w.-]+)+$/.test(name) || name.split('/').includes('..')) return undefined;
   const full = path.join(sharedDataDir(), ...name.split('/'));
   return { name, path: full, exists: fs.existsSync(full) };
+}
+
+/**
+ * The members of a held-out split that is a subset of a set (a card's `splitMembers` file): one path per
+ * line, as the set lists them (archive member names, or paths below the folder); blank lines ignored.
+ * @throws DejaError NOT_FOUND when the file is missing (the hint names the command that writes it)
+ */
+export function readSplitMembers(file: string, rebuild: string): Set<string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new DejaError('NOT_FOUND', `the list of held-out photos ${path.basename(file)} is missing`, { file, hint: `rebuild it with: ${rebuild}` });
+  }
+  return new Set(text.split('\n').map((l) => l.trim()).filter(Boolean));
 }

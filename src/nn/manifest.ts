@@ -68,6 +68,13 @@ export const ModelCardSchema = z
     /** Training data, the evaluation split, and the results measured on it. */
     data: z.string().optional(),
     split: z.string().optional(),
+    /**
+     * When the held-out split is a subset of the set `split` names (a seeded share of one archive): a
+     * text file beside the manifest listing its members, one path per line as they appear in the set
+     * (the archive member name, or the path below the folder). `deja eval classify --model` then
+     * evaluates exactly those.
+     */
+    splitMembers: z.string().regex(/^[^/\\]+\.txt$/, 'a .txt file name in the manifest folder').optional(),
     metrics: z.record(z.string(), z.number()).optional(),
     /** Intended use and limitations. */
     notes: z.string().optional(),
