@@ -124,7 +124,8 @@ async function locateTrip(page: Page): Promise<void> {
 
 const distances = (page: Page) => page.getByTestId('search-distance').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))));
 
-describe('the web page', { skip, timeout: 120_000 }, () => {
+// The timeout is the whole suite's: thirteen tests on two busy cores.
+describe('the web page', { skip, timeout: 300_000 }, () => {
   test('search: an uploaded collection photo finds itself first, at distance about 0', async () => {
     const { page, done } = await openTab('search');
     await page.getByTestId('search-file').setInputFiles(photos[5]);

@@ -38,7 +38,7 @@ export function attackTab(): Tab {
     menu = m;
     sync();
   });
-  const eps = el('input', { type: 'range', min: 0, max: EPS_MAX, step: 1, value: EPS_DEFAULT, 'data-testid': 'attack-eps' });
+  const eps = el('input', { type: 'range', class: 'eps-slider', min: 0, max: EPS_MAX, step: 1, value: EPS_DEFAULT, 'data-testid': 'attack-eps' });
   const epsValue = el('output', { class: 'slider-value', 'data-testid': 'attack-eps-value' });
   const epsField = el('label', { class: 'field' }, el('span', { class: 'field-label' }, 'ε, the most any value may change: ', epsValue), eps);
   let pixels = '1';
