@@ -1,12 +1,13 @@
 /**
  * Classification models for the tests, written without Python: a fixed linear classifier over a photo's
  * mean colour (src/nn/fixtureModels.ts), nearest-centroid weights from class mean colours, with its card
- * in a manifest.json beside it — the card contract the train/ recipes export.
+ * in a manifest.json beside it — the card contract the train/ recipes export — and, when asked, its
+ * input-gradient graph and card (what gradient attacks run through).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { meanColourClassifierModel } from '../src/nn/fixtureModels.ts';
+import { meanColourClassifierModel, meanColourInputGradientModel } from '../src/nn/fixtureModels.ts';
 
 export const CIFAR_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 /** Mean R, G, B in [0, 1] of the first 300 photos of each class of cifar10/train.tar.gz. */
@@ -78,20 +79,62 @@ export function fixtureCard(f: FixtureClassifier, sha256: string): Record<string
   };
 }
 
+/** The card of the fixture's input-gradient graph `<name>-grad` (as train/deja_train/input_gradient.py writes it). */
+export function fixtureGradientCard(f: FixtureClassifier, classifierSha256: string, sha256: string): Record<string, unknown> {
+  const K = f.classes.length;
+  return {
+    name: `${f.name}-grad`,
+    task: 'input-gradient',
+    trained: false,
+    file: `${f.name}-grad.onnx`,
+    input: { name: 'image', shape: ['N', 3, f.size, f.size], size: f.size, channels: 3, layout: 'NCHW', mean: f.mean, std: f.std },
+    extraInputs: [{ name: 'label', shape: ['N', K], description: 'target distribution over the classes' }],
+    outputs: [
+      { name: 'loss', shape: ['N'] },
+      { name: 'gradient', shape: ['N', 3, f.size, f.size] },
+      { name: 'logits', shape: ['N', K] },
+    ],
+    classes: f.classes,
+    gradientOf: { model: f.name, sha256: classifierSha256 },
+    sha256,
+    recipe: `node --import tsx test/classifierFixture.ts ${f.name}`,
+    notes: `Test fixture: the input gradient of ${f.name}, written by hand.`,
+  };
+}
+
+/**
+ * Writes the fixture's ONNX file into `dir` and, with `gradient`, its input-gradient graph (the
+ * classifier's card then names it).
+ * @returns the classifier's file and the cards to put in a manifest (the classifier's first)
+ */
+export function writeFixtureFiles(dir: string, f: FixtureClassifier, options: { gradient?: boolean } = {}): { file: string; cards: Record<string, unknown>[] } {
+  fs.mkdirSync(dir, { recursive: true });
+  const sha = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
+  const { weights, bias } = centroidWeights(f);
+  const bytes = meanColourClassifierModel(f.size, weights, bias);
+  const file = path.join(dir, `${f.name}.onnx`);
+  fs.writeFileSync(file, bytes);
+  const card = fixtureCard(f, sha(bytes));
+  if (!options.gradient) return { file, cards: [card] };
+  const grad = meanColourInputGradientModel(f.size, weights, bias);
+  fs.writeFileSync(path.join(dir, `${f.name}-grad.onnx`), grad);
+  return { file, cards: [{ ...card, gradient: `${f.name}-grad` }, fixtureGradientCard(f, sha(bytes), sha(grad))] };
+}
+
+/** Writes `dir`/manifest.json holding `cards`; returns its path. */
+export function writeFixtureManifest(dir: string, cards: Record<string, unknown>[]): string {
+  const manifest = path.join(dir, 'manifest.json');
+  fs.writeFileSync(manifest, JSON.stringify({ version: 1, models: cards }, null, 2));
+  return manifest;
+}
+
 /**
  * Writes the fixture's ONNX file and a manifest.json with its card (and any `extra` cards) into `dir`.
  * @returns the model file and the manifest
  */
 export function writeFixtureClassifier(dir: string, f: FixtureClassifier, extra: Record<string, unknown>[] = []): { file: string; manifest: string; card: Record<string, unknown> } {
-  fs.mkdirSync(dir, { recursive: true });
-  const { weights, bias } = centroidWeights(f);
-  const bytes = meanColourClassifierModel(f.size, weights, bias);
-  const file = path.join(dir, `${f.name}.onnx`);
-  fs.writeFileSync(file, bytes);
-  const card = fixtureCard(f, crypto.createHash('sha256').update(bytes).digest('hex'));
-  const manifest = path.join(dir, 'manifest.json');
-  fs.writeFileSync(manifest, JSON.stringify({ version: 1, models: [card, ...extra] }, null, 2));
-  return { file, manifest, card };
+  const { file, cards } = writeFixtureFiles(dir, f);
+  return { file, manifest: writeFixtureManifest(dir, [...cards, ...extra]), card: cards[0] };
 }
 
 export const cifarColour: FixtureClassifier = {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DejaError, unknownName } from '../core/errors.ts';
 import { createImage, toGray, toRgb, type Image } from '../core/image.ts';
 import { parseOptions } from '../core/parseOptions.ts';
+import { silentProgress, type Progress } from '../core/progress.ts';
 import { resizeCropSquare } from '../imgproc/resample.ts';
 import { attackPanelPng } from '../io/attackPanel.ts';
 import { decodeImage } from '../io/decode.ts';
@@ -11,7 +12,7 @@ import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { resolveClassifier, type ClassifierContract } from '../nn/classifierModel.ts';
 import { resolveInputGradient } from '../nn/inputGradientModel.ts';
 import { pixelClassifier } from '../nn/pixelClassifier.ts';
-import { argmaxClasses, quantise, type AttackBatch, type AttackModel } from '../decoders/attack/attackModel.ts';
+import { argmaxClasses, onEveryRun, quantise, type AttackBatch, type AttackModel } from '../decoders/attack/attackModel.ts';
 import { transformRobustness } from '../decoders/attack/eot.ts';
 import { formatEpsilon } from '../decoders/attack/epsilon.ts';
 import { ATTACK_METHOD_NAMES, ATTACK_METHODS, DEFAULT_ATTACK_METHOD, describeAttackMethods, type AttackMethodName, type AttackParameters } from '../decoders/attack/methods.ts';
@@ -129,46 +130,77 @@ export function scoreSummary(logits: ArrayLike<number>, classes: readonly string
   return { label: best.label, score: best.score, scores };
 }
 
+/** An attack checked before any photo is read: its options, the model (with its input-gradient graph when the method needs one), the target class. */
+export interface PreparedAttack {
+  options: z.output<typeof AttackOptions>;
+  contract: ClassifierContract;
+  model: AttackModel;
+  gradientModel: string | null;
+  /** The class index to reach, or null (untargeted). */
+  target: number | null;
+}
+
 /**
- * Makes an adversarial example of one photo: the photo is cropped to the model's input (as `deja classify
- * --model` sees it), the chosen attack perturbs the crop (fgsm, pgd and eot within the L∞ radius ε,
- * through the model's input-gradient graph; one-pixel as a black box through the ordinary logits), the
- * result is rounded to 8 bits and scored again, and the adversarial crop (PNG) and a panel are written.
- * Untargeted attacks move away from the class the model predicts for the photo.
- * @throws DejaError for the model (see `resolveClassifier`), MODEL_ERROR naming the model when a gradient
- *   method meets a model without an input-gradient graph, UNKNOWN_NAME for a target class the model lacks,
- *   BAD_ARGUMENT for ε outside [0, 1] or an output that is not .png, and the photo's decode errors
- * @example const r = await attackFile('cat.jpg', { model: 'cifar-resnet20', method: 'pgd', eps: 8 / 255 });
+ * Parses the options and resolves what the attack needs, so every refusal comes before a photo is read.
+ * @param contract the classifier when the caller resolved it already (the HTTP API takes only registered names)
+ * @throws DejaError for the options (BAD_ARGUMENT), the model (see `resolveClassifier`), MODEL_ERROR naming
+ *   the model when a gradient method meets a model without an input-gradient graph, UNKNOWN_NAME for a
+ *   target class the model lacks
+ * @example const a = prepareAttack({ model: 'cifar-resnet20', method: 'fgsm', eps: 4 / 255 });
  */
-export async function attackFile(photo: string, rawOptions: AttackOptions): Promise<AttackReport> {
-  const t0 = performance.now();
+export function prepareAttack(rawOptions: AttackOptions, contract?: ClassifierContract): PreparedAttack {
   const o = parseOptions(AttackOptions, rawOptions);
+  const c = contract ?? resolveClassifier(o.model, { manifest: o.manifest });
+  const batch = ATTACK_METHODS[o.method].strength === 'pixels' ? Math.max(o.batch, o.population) : o.batch;
+  const { model, gradientModel } = attackModelFor(c, [o.method], { batch, threads: o.threads, provider: o.provider });
+  return { options: o, contract: c, model, gradientModel, target: targetClass(c, o.target) };
+}
+
+/** What an attack found, before anything is written: `deja attack --json` but for the files. */
+export type AttackResult = Omit<AttackReport, 'photo' | 'out' | 'panel'>;
+
+/** The crop the model saw and the adversarial crop (8-bit values, same size): what the PNG and the panel show. */
+export interface AttackImages {
+  crop: Image;
+  adversarial: Image;
+}
+
+/**
+ * Makes an adversarial example of one decoded photo: the photo is cropped to the model's input (as `deja
+ * classify --model` sees it), the chosen attack perturbs the crop (fgsm, pgd and eot within the L∞ radius
+ * ε, through the model's input-gradient graph; one-pixel as a black box through the ordinary logits), and
+ * the result is rounded to 8 bits and scored again. Untargeted attacks move away from the class the model
+ * predicts for the photo.
+ * @param progress counts the model runs (up to the method's `maxRuns`, plus the scoring before and after
+ *   and the robustness test); an error thrown from its `tick` (a job's time limit) stops the attack
+ * @example const { result } = await attackImage(image, prepareAttack({ model: 'cifar-resnet20', method: 'pgd' }));
+ */
+export async function attackImage(image: Image, a: PreparedAttack, progress: Progress = silentProgress): Promise<{ result: AttackResult; images: AttackImages }> {
+  const t0 = performance.now();
+  const { options: o, contract: c, target } = a;
   const method = ATTACK_METHODS[o.method];
-  const c = resolveClassifier(o.model, { manifest: o.manifest });
-  const batchSize = method.strength === 'pixels' ? Math.max(o.batch, o.population) : o.batch;
-  const { model, gradientModel } = attackModelFor(c, [o.method], { batch: batchSize, threads: o.threads, provider: o.provider });
-  const target = targetClass(c, o.target);
-  const { out, panel } = outputFiles(photo, o.method, o.out, o.panel);
-  const crop = modelCrop((await queryPhoto(photo, c.input.size)).image, c);
+  const params = attackParameters(o, o.eps, o.pixels);
+  progress.start(method.maxRuns(params) + 2 + (o.draws > 0 ? 1 : 0), `${o.method} on ${c.name}`);
+  const model = onEveryRun(a.model, () => progress.tick());
+  const crop = modelCrop(image, c);
   const clean = crop.data;
   const before = await model.logits(clean, 1);
   const label = argmaxClasses(before, 1, c.classes.length)[0];
   const batch: AttackBatch = { images: clean, n: 1, labels: Int32Array.of(label), targets: target === null ? null : Int32Array.of(target) };
-  const params = attackParameters(o, o.eps, o.pixels);
   const already = target !== null && target === label;
-  const result = already ? { adversarial: Float32Array.from(clean), queries: Int32Array.of(0) } : await method.run(model, batch, params);
-  const adversarial = quantise(result.adversarial, clean, method.strength === 'eps' ? o.eps : Infinity);
+  const attacked = already ? { adversarial: Float32Array.from(clean), queries: Int32Array.of(0) } : await method.run(model, batch, params);
+  const adversarial = quantise(attacked.adversarial, clean, method.strength === 'eps' ? o.eps : Infinity);
   const afterLogits = await model.logits(adversarial, 1);
   const reached = argmaxClasses(afterLogits, 1, c.classes.length)[0];
   const success = target !== null ? reached === target : reached !== label;
   const after = scoreSummary(afterLogits, c.classes);
   const norms = perturbationNorms(clean, adversarial, crop.channels, crop.width);
   const robustness = o.draws > 0 ? { draws: o.draws, stillAdversarial: (await transformRobustness(model, batch, adversarial, { draws: o.draws, seed: o.seed, jpeg: jpegRoundTrip }))[0] } : null;
-  const report: AttackReport = {
-    photo: path.resolve(photo),
+  progress.stop();
+  const result: AttackResult = {
     model: c.name,
     sha256: c.sha256,
-    gradientModel,
+    gradientModel: a.gradientModel,
     method: o.method,
     eps: method.strength === 'eps' ? o.eps : null,
     epsText: method.strength === 'eps' ? formatEpsilon(o.eps) : null,
@@ -182,14 +214,28 @@ export async function attackFile(photo: string, rawOptions: AttackOptions): Prom
     wrongClassConfidence: success ? after.scores[reached].score : null,
     norms: { ...norms, linf255: Math.round(norms.linf * 255 * 1000) / 1000 },
     robustness,
-    queries: result.queries[0],
-    seconds: 0,
-    out,
-    panel,
+    queries: attacked.queries[0],
+    seconds: (performance.now() - t0) / 1000,
   };
-  await writeOutputs(report, crop, adversarial);
-  report.seconds = (performance.now() - t0) / 1000;
-  return report;
+  return { result, images: { crop, adversarial: createImage(crop.width, crop.height, crop.channels, adversarial) } };
+}
+
+/**
+ * Makes an adversarial example of one photo file (`deja attack`): checks the model, the method and the
+ * outputs, attacks the photo (see `attackImage`), and writes the adversarial crop (PNG) and its panel.
+ * @throws DejaError those of `prepareAttack`, BAD_ARGUMENT for an output that is not .png, and the
+ *   photo's decode errors
+ * @example const r = await attackFile('cat.jpg', { model: 'cifar-resnet20', method: 'pgd', eps: 8 / 255 });
+ */
+export async function attackFile(photo: string, rawOptions: AttackOptions): Promise<AttackReport> {
+  const t0 = performance.now();
+  const a = prepareAttack(rawOptions);
+  const { out, panel } = outputFiles(photo, a.options.method, a.options.out, a.options.panel);
+  const { result, images } = await attackImage((await queryPhoto(photo, a.contract.input.size)).image, a);
+  const pngs = await attackPngs(result, images);
+  writeOutputFile(out, pngs.adversarial);
+  writeOutputFile(panel, pngs.panel);
+  return { photo: path.resolve(photo), ...result, seconds: (performance.now() - t0) / 1000, out, panel };
 }
 
 /** The method parameters from parsed options, at one strength. */
@@ -209,13 +255,16 @@ function outputFiles(photo: string, method: string, out: string | undefined, pan
   return { out: path.resolve(adv), panel: path.resolve(pan) };
 }
 
-async function writeOutputs(r: AttackReport, crop: Image, adversarial: Float32Array): Promise<void> {
-  const adv = createImage(crop.width, crop.height, crop.channels, adversarial);
-  writeOutputFile(r.out, await encodeImage(adv, 'png'));
-  const { image: delta, magnification } = magnifiedPerturbation(crop.data, adversarial);
+/**
+ * The adversarial crop as a PNG (lossless, so the perturbation survives) and the panel: the original,
+ * the perturbation magnified (grey is no change), the adversarial image, and the class scores before and after.
+ */
+export async function attackPngs(r: AttackResult, images: AttackImages): Promise<{ adversarial: Buffer; panel: Buffer }> {
+  const { crop, adversarial: adv } = images;
+  const { image: delta, magnification } = magnifiedPerturbation(crop.data, adv.data);
   const pct = (s: number) => `${(100 * s).toFixed(1)}%`;
   const strength = r.eps !== null ? `ε ${r.epsText}` : `${r.pixels} pixel${r.pixels === 1 ? '' : 's'}`;
-  const png = await attackPanelPng({
+  const panel = await attackPanelPng({
     title: `${r.method} on ${r.model}, ${strength}${r.target ? `, target ${r.target}` : ''}: ${r.success ? 'success' : 'no success'}`,
     tiles: [crop, createImage(crop.width, crop.height, crop.channels, delta), adv],
     captions: [
@@ -228,7 +277,7 @@ async function writeOutputs(r: AttackReport, crop: Image, adversarial: Float32Ar
     label: r.before.label,
     adversarialLabel: r.after.label,
   });
-  writeOutputFile(r.panel, png);
+  return { adversarial: await encodeImage(adv, 'png'), panel };
 }
 
 /** Up to 10 classes for a bar chart: the most probable before or after, in class order. */

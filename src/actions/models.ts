@@ -39,10 +39,14 @@ export type ClientModelCard = Omit<ModelListing, 'file' | 'path'>;
 
 /**
  * The cards of a manifest for clients (`GET /api/models`): each with its file's state but without where
- * the file is, and the names a classify request may give (classification cards whose file is ok).
+ * the file is; the names a classify or attack request may give (classification cards whose file is ok);
+ * and those of them whose input-gradient graph is there too (its card, of task `input-gradient`, with
+ * its file ok), on which gradient attacks (fgsm, pgd, eot) can run.
  * @example publicModels().classifiers // ['cifar-resnet20']
  */
-export function publicModels(manifest = defaultManifestPath()): { models: ClientModelCard[]; classifiers: string[] } {
+export function publicModels(manifest = defaultManifestPath()): { models: ClientModelCard[]; classifiers: string[]; classifiersWithGradient: string[] } {
   const models = listModels(manifest).map(({ file: _file, path: _path, ...card }) => card);
-  return { models, classifiers: models.filter((m) => m.task === 'classification' && m.status === 'ok').map((m) => m.name) };
+  const usable = (name: string | undefined, task: string) => models.some((m) => m.name === name && m.task === task && m.status === 'ok');
+  const classifiers = models.filter((m) => usable(m.name, 'classification')).map((m) => m.name);
+  return { models, classifiers, classifiersWithGradient: classifiers.filter((name) => usable(models.find((m) => m.name === name)!.gradient, 'input-gradient')) };
 }

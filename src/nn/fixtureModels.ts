@@ -83,3 +83,51 @@ export function meanColourClassifierModel(size: number, weights: readonly (reado
     ],
   });
 }
+
+/**
+ * The input-gradient graph of `meanColourClassifierModel` (the contract of nn/inputGradientModel.ts),
+ * written by hand as ONNX ops: inputs `image` [N, 3, size, size] (normalised) and `label` [N, C] (a target
+ * distribution), outputs `loss` = −Σ label · log softmax(z) [N], `gradient` = d loss / d image
+ * [N, 3, size, size] and the classifier's `logits` [N, C]. With z = mean(x̂) W + b the gradient is
+ * ((softmax(z) − label) Wᵀ) / size², the same at every pixel of a channel.
+ * @param weights, bias as for `meanColourClassifierModel`
+ */
+export function meanColourInputGradientModel(size: number, weights: readonly (readonly number[])[], bias: readonly number[]): Uint8Array {
+  const C = weights.length;
+  const w = new Float32Array(3 * C);
+  const wt = new Float32Array(3 * C);
+  weights.forEach((row, c) => row.forEach((v, ch) => ((w[ch * C + c] = v), (wt[c * 3 + ch] = v))));
+  return onnxModelBytes({
+    opset: 11, // ReduceSum and Unsqueeze take their axes as attributes
+    inputs: [
+      { name: 'image', shape: ['N', 3, size, size] },
+      { name: 'label', shape: ['N', C] },
+    ],
+    outputs: [
+      { name: 'loss', shape: ['N'] },
+      { name: 'gradient', shape: ['N', 3, size, size] },
+      { name: 'logits', shape: ['N', C] },
+    ],
+    initializers: [
+      { name: 'w', dims: [3, C], values: w },
+      { name: 'wt', dims: [C, 3], values: wt },
+      { name: 'b', dims: [C], values: Float32Array.from(bias) },
+      { name: 'spread', dims: [1, 1, size, size], values: new Float32Array(size * size).fill(1 / (size * size)) },
+    ],
+    nodes: [
+      { op: 'GlobalAveragePool', inputs: ['image'], outputs: ['pooled'] },
+      { op: 'Flatten', inputs: ['pooled'], outputs: ['f'], attributes: { axis: 1 } },
+      { op: 'MatMul', inputs: ['f', 'w'], outputs: ['s'] },
+      { op: 'Add', inputs: ['s', 'b'], outputs: ['logits'] },
+      { op: 'LogSoftmax', inputs: ['logits'], outputs: ['logp'], attributes: { axis: 1 } },
+      { op: 'Mul', inputs: ['label', 'logp'], outputs: ['tl'] },
+      { op: 'ReduceSum', inputs: ['tl'], outputs: ['nl'], attributes: { axes: [1], keepdims: 0 } },
+      { op: 'Neg', inputs: ['nl'], outputs: ['loss'] },
+      { op: 'Softmax', inputs: ['logits'], outputs: ['p'], attributes: { axis: 1 } },
+      { op: 'Sub', inputs: ['p', 'label'], outputs: ['d'] },
+      { op: 'MatMul', inputs: ['d', 'wt'], outputs: ['gf'] },
+      { op: 'Unsqueeze', inputs: ['gf'], outputs: ['g4'], attributes: { axes: [2, 3] } },
+      { op: 'Mul', inputs: ['g4', 'spread'], outputs: ['gradient'] },
+    ],
+  });
+}

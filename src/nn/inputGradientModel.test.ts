@@ -4,48 +4,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { meanColourClassifierModel } from './fixtureModels.ts';
-import { onnxModelBytes } from './onnxWriter.ts';
+import { meanColourClassifierModel, meanColourInputGradientModel } from './fixtureModels.ts';
 import { resolveClassifier } from './classifierModel.ts';
 import { resolveInputGradient } from './inputGradientModel.ts';
 import { pixelClassifier } from './pixelClassifier.ts';
-
-/**
- * The mean-colour classifier logits = mean(x̂) W + b (x̂ the normalised image) and its input gradient written
- * by hand as ONNX ops: d loss / d x̂ = ((softmax(z) − t) Wᵀ) / S², spread over every pixel.
- */
-function meanColourGradientModel(size: number, w: number[][], b: number[]): Uint8Array {
-  const C = w.length;
-  const W = new Float32Array(3 * C);
-  const Wt = new Float32Array(3 * C);
-  w.forEach((row, c) => row.forEach((v, ch) => ((W[ch * C + c] = v), (Wt[c * 3 + ch] = v))));
-  return onnxModelBytes({
-    opset: 11,
-    inputs: [{ name: 'image', shape: ['N', 3, size, size] }, { name: 'label', shape: ['N', C] }],
-    outputs: [{ name: 'loss', shape: ['N'] }, { name: 'gradient', shape: ['N', 3, size, size] }, { name: 'logits', shape: ['N', C] }],
-    initializers: [
-      { name: 'w', dims: [3, C], values: W },
-      { name: 'wt', dims: [C, 3], values: Wt },
-      { name: 'b', dims: [C], values: Float32Array.from(b) },
-      { name: 'spread', dims: [1, 1, size, size], values: new Float32Array(size * size).fill(1 / (size * size)) },
-    ],
-    nodes: [
-      { op: 'GlobalAveragePool', inputs: ['image'], outputs: ['pooled'] },
-      { op: 'Flatten', inputs: ['pooled'], outputs: ['f'], attributes: { axis: 1 } },
-      { op: 'MatMul', inputs: ['f', 'w'], outputs: ['s'] },
-      { op: 'Add', inputs: ['s', 'b'], outputs: ['logits'] },
-      { op: 'LogSoftmax', inputs: ['logits'], outputs: ['logp'], attributes: { axis: 1 } },
-      { op: 'Mul', inputs: ['label', 'logp'], outputs: ['tl'] },
-      { op: 'ReduceSum', inputs: ['tl'], outputs: ['nl'], attributes: { axes: [1], keepdims: 0 } },
-      { op: 'Neg', inputs: ['nl'], outputs: ['loss'] },
-      { op: 'Softmax', inputs: ['logits'], outputs: ['p'], attributes: { axis: 1 } },
-      { op: 'Sub', inputs: ['p', 'label'], outputs: ['d'] },
-      { op: 'MatMul', inputs: ['d', 'wt'], outputs: ['gf'] },
-      { op: 'Unsqueeze', inputs: ['gf'], outputs: ['g4'], attributes: { axes: [2, 3] } },
-      { op: 'Mul', inputs: ['g4', 'spread'], outputs: ['gradient'] },
-    ],
-  });
-}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deja-gradient-'));
 const sha = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
@@ -59,7 +21,7 @@ function pair(name: string, edit: (c: Record<string, any>, g: Record<string, any
   const folder = path.join(dir, name);
   fs.mkdirSync(folder);
   const model = meanColourClassifierModel(S, W, B);
-  const grad = meanColourGradientModel(S, W, B);
+  const grad = meanColourInputGradientModel(S, W, B);
   fs.writeFileSync(path.join(folder, 'c.onnx'), model);
   fs.writeFileSync(path.join(folder, 'c-grad.onnx'), grad);
   const c: Record<string, any> = {

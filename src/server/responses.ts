@@ -131,6 +131,8 @@ export const ModelInfo = z.object({
   }),
   outputs: z.array(z.object({ name: z.string(), shape: z.array(Dimension), description: z.string().optional() })),
   classes: z.array(z.string()).optional().describe('class names in output order (classifiers)'),
+  gradient: z.string().optional().describe("a classifier's input-gradient graph: the name of its card (task input-gradient), what gradient attacks run through"),
+  gradientOf: z.object({ model: z.string(), sha256: z.string() }).optional().describe('an input-gradient graph: its classifier and the sha256 of the file it was exported from'),
   sha256: z.string(),
   recipe: z.string().describe('the command that reproduces the file'),
   data: z.string().optional(),
@@ -143,7 +145,41 @@ export const ModelInfo = z.object({
 /** `GET /api/models`: the cards of the server's manifest. */
 export const ModelList = z.object({
   models: z.array(ModelInfo),
-  classifiers: z.array(z.string()).describe('names a classify request may give as `model` (classification cards whose file is ok)'),
+  classifiers: z.array(z.string()).describe('names a classify or attack request may give as `model` (classification cards whose file is ok)'),
+  classifiersWithGradient: z.array(z.string()).describe('those of the classifiers whose input-gradient graph is there too: gradient attacks (fgsm, pgd, eot) run only on these, one-pixel on any'),
+});
+
+const ClassScores = z.object({
+  label: z.string().describe('the most probable class'),
+  score: z.number().describe('its softmax probability, 0 … 1'),
+  scores: z.array(z.object({ label: z.string(), score: z.number() })).describe('every class, in class order'),
+});
+
+/** Result of the `POST /api/attack` job (as `deja attack --json`, the files as job file URLs). */
+export const AttackResult = z.object({
+  photo: z.string().describe("the uploaded file's name, or the collection photo's"),
+  model: z.string(),
+  sha256: z.string().describe("the model file's sha256"),
+  gradientModel: z.string().nullable().describe('the input-gradient graph used (gradient methods)'),
+  method: z.string(),
+  eps: z.number().nullable().describe('L∞ radius in pixel units of [0, 1]; null for one-pixel'),
+  epsText: z.string().nullable().describe('ε as written, e.g. 8/255'),
+  steps: z.number().int().nullable().describe('pgd, eot'),
+  pixels: z.number().int().nullable().describe('one-pixel'),
+  target: z.string().nullable().describe('the class asked for, or null: away from the class the model predicts'),
+  size: z.number().int().describe('side of the crop attacked: the photo resized (shorter side) and centre-cropped to the model\'s input'),
+  before: ClassScores.describe('the scores of the clean crop'),
+  after: ClassScores.describe('the scores of the adversarial crop as saved (8-bit PNG)'),
+  success: z.boolean().describe('the model now answers another class (or the target)'),
+  wrongClassConfidence: z.number().nullable().describe('probability of the class it now answers, on a success'),
+  norms: z
+    .object({ linf: z.number(), linf255: z.number(), l2: z.number(), pixels: z.number().int() })
+    .describe('of x′ − x: L∞ and L2 in pixel units of [0, 1], L∞ in 8-bit steps, the pixels changed'),
+  robustness: z.object({ draws: z.number().int(), stillAdversarial: z.number() }).nullable().describe('the share of fresh random transformations under which it stays a success; null with draws 0'),
+  queries: z.number().int().describe('images the model scored (a gradient run counts as one)'),
+  seconds: z.number(),
+  adversarial: url('the adversarial crop (PNG, lossless)'),
+  panel: url('the panel: original, perturbation magnified, adversarial, scores before and after (PNG)'),
 });
 
 const Estimate = LatLon.extend({ confidence: z.number().describe('share of the vote at the estimate, 0 … 1'), place });
@@ -288,4 +324,13 @@ const MethodInfo = z.object({ name: z.string(), description: z.string().describe
 export const MethodMenus = z.object({
   complete: z.object({ default: z.string(), methods: z.array(MethodInfo.extend({ usesScenes: z.boolean().describe('it matches scenes of the collection (and takes `scenes`)') })) }),
   colorize: z.object({ default: z.string(), methods: z.array(MethodInfo) }),
+  attack: z.object({
+    default: z.string(),
+    methods: z.array(
+      MethodInfo.extend({
+        gradient: z.boolean().describe("it runs through the model's input-gradient graph (white box); else only the logits (black box)"),
+        strength: z.enum(['eps', 'pixels']).describe('eps: an L∞ radius `eps`; pixels: a number of changed `pixels`'),
+      }),
+    ),
+  }),
 });

@@ -4,8 +4,8 @@
  * the stream is unavailable or breaks.
  */
 import type {
-  ApiErrorBody, ClassifyResult, ColorizeResult, CompleteResult, GeoPhotos, Health, Info, Job, LocateResult,
-  LocateSequenceResult, PhotoPage, SearchResult,
+  ApiErrorBody, AttackResult, ClassifyResult, ColorizeResult, CompleteResult, GeoPhotos, Health, Info, Job, LocateResult,
+  LocateSequenceResult, ModelClassifyResult, ModelList, PhotoPage, SearchResult,
 } from './apiTypes.ts';
 import type { MethodMenus } from '../actions/methods.ts';
 
@@ -98,6 +98,15 @@ export const api = {
   search: (fields: FormFields) => post<SearchResult>('/api/search', fields),
   /** `photo`; `encoder` (default tiny), `k`, `weighting`, `pca`. */
   classify: (fields: FormFields) => post<ClassifyResult>('/api/classify', fields),
+  /** `photo` and `model` (a name of `models().classifiers`); `top`. */
+  classifyByModel: (fields: FormFields & { model: string }) => post<ModelClassifyResult>('/api/classify', fields),
+  /** The server's model cards, and the classifiers a classify or attack request may name. */
+  models: () => request<ModelList>('/api/models'),
+  /**
+   * `photo` (or `photoId`) and `model`; `method`, `eps` (fgsm, pgd, eot), `pixels` (one-pixel), `target`,
+   * `steps`, `population`, `iterations`, `samples`, `draws`, `seed`. Answers a job.
+   */
+  attack: (fields: FormFields & { model: string }) => post<Job<AttackResult>>('/api/attack', fields),
 
   /** `photo`; `encoder`, `k`, `bandwidthKm`, `weighting`, `mirror`, `modes`, `show`, `mapRegion`. Answers a job. */
   locate: (fields: FormFields) => post<Job<LocateResult>>('/api/locate', fields),

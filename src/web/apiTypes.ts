@@ -18,6 +18,12 @@ export type { LatLon } from '../math/greatCircle.ts';
 export type SearchResult = z.infer<typeof S.SearchResult>;
 export type SearchHit = SearchResult['results'][number];
 export type ClassifyResult = z.infer<typeof S.ClassifyResult>;
+/** `POST /api/classify` with `model`: a classification network's top classes. */
+export type ModelClassifyResult = z.infer<typeof S.ModelClassifyResult>;
+/** `GET /api/models`: the server's model cards, the classifiers a request may name, and those with an input-gradient graph. */
+export type ModelList = z.infer<typeof S.ModelList>;
+/** Result of the `POST /api/attack` job. */
+export type AttackResult = z.infer<typeof S.AttackResult>;
 export type LocateResult = z.infer<typeof S.LocateResult>;
 export type LocateNeighbour = LocateResult['neighbours'][number];
 export type LocateMode = LocateResult['modes'][number];

@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import { hasSharedData, repoRoot, sharedData, tmpDir } from '../../test/helpers.ts';
 import { buildServeCollection } from '../../test/serveFixture.ts';
+import { cifarColour, sceneColour, writeFixtureFiles, writeFixtureManifest } from '../../test/classifierFixture.ts';
 import { createServer } from '../server/app.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -47,7 +48,10 @@ before(async () => {
   buildPageIfStale();
   dir = tmpDir('deja-web-');
   photos = await buildServeCollection(dir);
-  app = await createServer({ collection: path.join(dir, 'collection'), webRoot });
+  // Classification networks for Classify and Attack: the mean-colour fixtures, cifar-colour with its input-gradient graph, scene-colour without.
+  const models = path.join(dir, 'models');
+  const manifest = writeFixtureManifest(models, [...writeFixtureFiles(models, cifarColour, { gradient: true }).cards, ...writeFixtureFiles(models, sceneColour).cards]);
+  app = await createServer({ collection: path.join(dir, 'collection'), webRoot, manifest });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
@@ -120,7 +124,8 @@ async function locateTrip(page: Page): Promise<void> {
 
 const distances = (page: Page) => page.getByTestId('search-distance').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))));
 
-describe('the web page', { skip, timeout: 120_000 }, () => {
+// The timeout is the whole suite's: thirteen tests on two busy cores.
+describe('the web page', { skip, timeout: 300_000 }, () => {
   test('search: an uploaded collection photo finds itself first, at distance about 0', async () => {
     const { page, done } = await openTab('search');
     await page.getByTestId('search-file').setInputFiles(photos[5]);
@@ -372,6 +377,88 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
     await done('classify');
   });
 
+  test('classify: a network chosen from the model menu answers its most probable classes, without the k-NN options', async () => {
+    const { page, requests, done } = await openTab('classify');
+    const menu = page.getByTestId('classify-model');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=classify-model] option').length === 3);
+    const options = await menu.locator('option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    assert.deepEqual(options, [['', 'label transfer (kNN)'], ['cifar-colour', 'cifar-colour'], ['scene-colour', 'scene-colour']], 'the k-NN vote first, then the classifiers of the manifest');
+    assert.equal(await menu.inputValue(), '', 'label transfer by default');
+    await menu.selectOption('cifar-colour');
+    assert.ok(await page.getByTestId('classify-k').isHidden(), 'the k-NN options are hidden for a network');
+    await page.getByTestId('classify-file').setInputFiles(photos[40]);
+    await page.getByTestId('classify-run').click();
+    await page.getByTestId('classify-bar').first().waitFor();
+    const bars = await page.getByTestId('classify-bar').evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('data-label')!, score: Number(e.getAttribute('data-score')) })));
+    assert.equal(bars.length, 5, 'the 5 most probable classes');
+    assert.ok(bars.every((b, i) => cifarColour.classes.includes(b.label) && b.score > 0 && b.score < 1 && (i === 0 || b.score <= bars[i - 1].score)), `CIFAR classes, most probable first: ${JSON.stringify(bars)}`);
+    assert.equal(await page.getByTestId('classify-label').innerText(), bars[0].label, 'the verdict is the most probable class');
+    assert.match(await page.getByTestId('classify-summary').innerText(), /^By the network cifar-colour: its 5 most probable of 10 classes/);
+    assert.equal(await page.getByTestId('classify-neighbour').count(), 0, 'a network has no voting neighbours');
+    assert.equal(requests.filter((r) => r === 'GET /api/models').length, 1, 'the models are asked for once');
+    await done('classify-model');
+  });
+
+  test('attack: fgsm at ε 4/255 shows the panel, the scores before and after and the change; a model without a gradient graph offers only one-pixel', async () => {
+    const { page, done } = await openTab('attack');
+    const model = page.getByTestId('attack-model');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=attack-model] option').length === 2);
+    assert.deepEqual(await model.locator('option').allInnerTexts(), ['cifar-colour', 'scene-colour (no gradient graph)']);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=attack-method] option').length === 4);
+    assert.equal(await page.getByTestId('attack-method').inputValue(), 'pgd', "the registry's default");
+    await page.getByTestId('attack-method').selectOption('fgsm');
+    assert.equal(await page.getByTestId('attack-eps-value').innerText(), '8/255');
+    await page.getByTestId('attack-eps').focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.getByTestId('attack-eps-value').innerText(), '4/255', 'the slider moves in steps of 1/255');
+    assert.ok(await page.getByTestId('attack-pixels').isHidden(), 'pixels are for one-pixel only');
+    await page.getByTestId('attack-file').setInputFiles(photos[40]);
+    await page.getByTestId('attack-run').click();
+    await page.locator('[data-testid=attack-progress][data-state=done]').waitFor({ timeout: 60_000 });
+    const verdict = page.getByTestId('attack-verdict');
+    const success = (await verdict.getAttribute('data-success')) === 'true';
+    assert.match(await verdict.innerText(), success ? /^Success: [a-z]+ → [a-z]+$/ : /^No success: still [a-z]+$/);
+    const [panelWidth] = await loadedWidths(page, '[data-testid=attack-panel]');
+    assert.ok(panelWidth > 300, `the panel loaded (${panelWidth} px wide)`);
+    assert.deepEqual(await loadedWidths(page, '[data-testid=attack-adversarial]'), [32], 'the adversarial image is the 32×32 crop the model sees');
+    const facts = await page.getByTestId('attack-facts').innerText();
+    assert.match(facts, /fgsm on cifar-colour, ε 4\/255/);
+    const linf = Number(/L∞ ([\d.]+)\/255/.exec(facts)![1]);
+    assert.ok(linf > 0 && linf <= 4, `within ε: L∞ ${linf}/255`);
+    for (const side of ['before', 'after']) {
+      const labels = await page.getByTestId(`attack-${side}-bar`).evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
+      assert.equal(labels.length, 5, `the 5 most probable classes ${side}`);
+    }
+    const top = async (side: string) => page.getByTestId(`attack-${side}-bar`).first().getAttribute('data-label');
+    assert.equal(success, (await top('before')) !== (await top('after')), 'success means the most probable class changed');
+    const download = page.getByTestId('attack-adversarial-download');
+    assert.equal(await download.getAttribute('download'), 'fgsm.png');
+    assert.equal((await fetch(new URL((await download.getAttribute('href'))!, base))).headers.get('content-type'), 'image/png');
+
+    await model.selectOption('scene-colour');
+    const disabled = await page.getByTestId('attack-method').locator('option').evaluateAll((os) => os.filter((o) => (o as HTMLOptionElement).disabled).map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(disabled, ['fgsm', 'pgd', 'eot'], 'gradient methods are disabled');
+    assert.equal(await page.getByTestId('attack-method').inputValue(), 'one-pixel');
+    assert.match(await page.getByTestId('attack-note').innerText(), /scene-colour has no input-gradient graph/);
+    assert.ok((await page.getByTestId('attack-pixels').isVisible()) && (await page.getByTestId('attack-eps').isHidden()), 'one-pixel takes pixels, not ε');
+    await page.getByTestId('attack-pixels-3').check();
+    assert.ok(await page.getByTestId('attack-pixels-3').isChecked());
+    await done('attack');
+
+    const phone = await openTab('attack', PHONE);
+    await phone.page.waitForFunction(() => document.querySelectorAll('[data-testid=attack-method] option').length === 4);
+    await phone.page.getByTestId('attack-method').selectOption('fgsm');
+    await phone.page.getByTestId('attack-file').setInputFiles(photos[40]);
+    await phone.page.getByTestId('attack-run').click();
+    await phone.page.locator('[data-testid=attack-progress][data-state=done]').waitFor({ timeout: 60_000 });
+    await loadedWidths(phone.page, '[data-testid=attack-panel]');
+    assert.equal(await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0, 'the attack and its panel fit a 390 px screen');
+    const box = await phone.page.getByTestId('attack-panel').evaluate((e) => e.getBoundingClientRect().width);
+    assert.ok(box <= 390 - 24 + 1, `the panel is scaled to the screen (${box} px)`);
+    await phone.page.screenshot({ path: path.join(artifacts, 'phone-attack-result.png') });
+    await phone.done('phone-attack');
+  });
+
   test('browse: pages of 48 thumbnails, a map of every geotagged photo, and a click searches by the photo', async () => {
     const { photos: total, geotagged } = await info();
     assert.ok(total > 48 && total <= 96, `the fixture fills two pages (${total} photos)`);
@@ -441,6 +528,9 @@ describe('the web page', { skip, timeout: 120_000 }, () => {
     await page.getByTestId('classify-run').click();
     await page.getByTestId('classify-bar').first().waitFor();
     await check('classify');
+
+    await page.getByTestId('tab-attack').click();
+    await check('attack');
 
     await page.getByTestId('tab-browse').click();
     await page.locator('svg[data-testid=browse-map][data-ready=true]').waitFor();

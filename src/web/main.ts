@@ -6,6 +6,7 @@ import './style.css';
 import { api, errorLine } from './api.ts';
 import { el } from './dom.ts';
 import { header } from './header.ts';
+import { attackTab } from './tabs/attack.ts';
 import { browseTab } from './tabs/browse.ts';
 import { classifyTab } from './tabs/classify.ts';
 import { colorizeTab } from './tabs/colorize.ts';
@@ -22,6 +23,7 @@ const tabs: Tab[] = [
   locateTab(),
   colorizeTab(),
   classifyTab(),
+  attackTab(),
   browseTab((photo) => {
     open('search');
     void search.searchPhotoId(photo.id, photo.name);

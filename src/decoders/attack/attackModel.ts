@@ -19,6 +19,27 @@ export interface AttackModel {
   lossGradient: ((pixels: Float32Array, n: number, target: Float32Array) => Promise<{ loss: Float32Array; gradient: Float32Array; logits: Float32Array }>) | null;
 }
 
+/**
+ * The same model, calling `beforeRun` before each of its runs (logits or gradient): where a caller
+ * counts progress, or stops work that ran past its time limit by throwing.
+ */
+export function onEveryRun(model: AttackModel, beforeRun: () => void): AttackModel {
+  const g = model.lossGradient;
+  return {
+    ...model,
+    logits: (pixels, n) => {
+      beforeRun();
+      return model.logits(pixels, n);
+    },
+    lossGradient: g
+      ? (pixels, n, target) => {
+          beforeRun();
+          return g(pixels, n, target);
+        }
+      : null,
+  };
+}
+
 /** The batch an attack is asked to perturb. */
 export interface AttackBatch {
   /** `n * values` clean pixels in [0, 1]. */

@@ -47,6 +47,8 @@ export interface AttackMethod extends MethodEntry {
   gradient: boolean;
   /** What its strength is measured in: the L∞ radius ε, or the number of pixels changed. */
   strength: 'eps' | 'pixels';
+  /** Model runs (one gradient or logits batch each) it makes at most: what a progress bar counts to. */
+  maxRuns(p: AttackParameters): number;
   run(model: AttackModel, batch: AttackBatch, p: AttackParameters): Promise<AttackOutput>;
 }
 
@@ -57,24 +59,28 @@ export const ATTACK_METHODS = Object.freeze({
     description: 'fast gradient sign method (Goodfellow et al. 2015): one ε step along the sign of the loss gradient',
     gradient: true,
     strength: 'eps',
+    maxRuns: () => 1,
     run: async (model, batch, p) => ({ adversarial: await fgsm(model, batch, p.eps), queries: each(batch.n, 1) }),
   },
   pgd: {
     description: 'projected gradient descent on the L∞ ball (Madry et al. 2018): random start, `steps` signed steps, the best iterate',
     gradient: true,
     strength: 'eps',
+    maxRuns: (p) => p.steps + 1,
     run: async (model, batch, p) => ({ adversarial: await pgd(model, batch, p), queries: each(batch.n, p.steps + 1) }),
   },
   'one-pixel': {
     description: 'black box: differential evolution over 1, 3 or 5 pixels (Su et al. 2019), scored through the ordinary logits',
     gradient: false,
     strength: 'pixels',
+    maxRuns: (p) => p.iterations + 1,
     run: (model, batch, p) => onePixel(model, batch, { pixels: p.pixels, population: p.population, iterations: p.iterations, seed: p.seed }),
   },
   eot: {
     description: 'expectation over transformation (Athalye et al. 2018): PGD on the gradient averaged over random rotations, scales, shifts, brightness and JPEG',
     gradient: true,
     strength: 'eps',
+    maxRuns: (p) => p.steps,
     run: async (model, batch, p) => ({ adversarial: await eot(model, batch, p), queries: each(batch.n, p.steps * p.samples) }),
   },
 } satisfies Record<string, AttackMethod>);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { decodeImage } from '../../io/decode.ts';
 import { ClassifyOptions, checkPhotoSize, classifyImage, labelledSet } from '../../actions/classify.ts';
 import { classifyImagesByModel, ModelClassifyOptions } from '../../actions/classifyModel.ts';
@@ -7,14 +6,11 @@ import { defineRoute } from '../route.ts';
 import { ClassifyAnswer } from '../responses.ts';
 import { photoRef } from '../present.ts';
 import { heldEncoderSpec } from '../encoderCheck.ts';
+import { modelNameField } from '../modelName.ts';
 
 /** The k-NN options, plus the network a client may choose instead: a registered model's name, never a path. */
 const ClassifyFields = ClassifyOptions.extend({
-  model: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]*$/, 'a model name from GET /api/models')
-    .optional()
-    .describe('Classify with this classification model (GET /api/models lists them) instead of the k-NN vote; the k-NN fields are then unused.'),
+  model: modelNameField('Classify with this classification model (GET /api/models lists them) instead of the k-NN vote; the k-NN fields are then unused.').optional(),
   top: ModelClassifyOptions.shape.top,
 });
 

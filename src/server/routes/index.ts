@@ -10,6 +10,7 @@ import original from './original.ts';
 import search from './search.ts';
 import classify from './classify.ts';
 import models from './models.ts';
+import attack from './attack.ts';
 import locate from './locate.ts';
 import locateSequence from './locateSequence.ts';
 import complete from './complete.ts';
@@ -17,4 +18,4 @@ import colorize from './colorize.ts';
 import duplicates from './duplicates.ts';
 import { jobEvents, jobFile, jobStatus } from './jobs.ts';
 
-export const routes: RouteSpec[] = [health, info, methods, photos, photosGeo, thumbnail, original, search, classify, models, locate, locateSequence, complete, colorize, duplicates, jobStatus, jobEvents, jobFile];
+export const routes: RouteSpec[] = [health, info, methods, photos, photosGeo, thumbnail, original, search, classify, models, attack, locate, locateSequence, complete, colorize, duplicates, jobStatus, jobEvents, jobFile];

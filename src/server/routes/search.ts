@@ -1,13 +1,11 @@
-import { DejaError } from '../../core/errors.ts';
-import { decodeImage } from '../../io/decode.ts';
 import { SearchOptions, searchPhotos } from '../../actions/shared/searchPhotos.ts';
-import { collectionImage } from '../../actions/shared/photoImage.ts';
 import { z } from 'zod';
 import { defineRoute } from '../route.ts';
 import { SearchResult } from '../responses.ts';
 import { photoRef } from '../present.ts';
 import { heldEncoderSpec } from '../encoderCheck.ts';
 import { chooseSearchIndex } from '../indexChoice.ts';
+import { requestPhoto } from '../requestPhoto.ts';
 
 const SearchFields = SearchOptions.extend({
   photoId: z.number().int().min(1).optional().describe('Search with this collection photo instead of an upload.'),
@@ -28,13 +26,8 @@ export default defineRoute({
     const { photoId, index: requested, ...options } = fields;
     const encoder = heldEncoderSpec(ctx.collection, options.encoder);
     const choice = chooseSearchIndex(ctx.collection, encoder, requested ?? ctx.settings.indexes[0], options.exact, ctx.settings.indexes);
-    const upload = files[0];
-    if (!upload && photoId === undefined) throw new DejaError('BAD_ARGUMENT', 'send a photo file or a photoId', { hint: 'multipart field "photo", or JSON {"photoId": 17}' });
-    if (photoId !== undefined && !ctx.collection.photo(photoId)) throw new DejaError('NOT_FOUND', `no photo ${photoId} in the collection`);
     const hits = await ctx.compute.run(async () => {
-      const image = upload
-        ? (await decodeImage(upload.bytes, { minSide: 256, name: upload.name, pixelLimit: ctx.settings.maxPixels })).image
-        : await collectionImage(ctx.collection, photoId!, 256);
+      const { image } = await requestPhoto(ctx, files[0], photoId, 256);
       return searchPhotos(ctx.collection, image, { ...options, encoder, exact: choice.exact, index: choice.index });
     });
     return {
