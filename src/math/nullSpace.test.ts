@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../core/rng.ts';
-import { nullSpace } from './nullSpace.ts';
+import { eliminationNullSpace, nullSpace } from './nullSpace.ts';
+import { svd } from './svd.ts';
 import { det3, inverse3, mul3 } from './mat3.ts';
 import { random, multiply, assertClose } from './testMatrices.ts';
 
@@ -40,4 +41,30 @@ test('mat3: A A⁻¹ = I and det of a product is the product of dets', () => {
   assertClose(mul3(a, inverse3(a)!), new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]), 1e-12, 'A A⁻¹');
   assert.ok(Math.abs(det3(mul3(a, b)) - det3(a) * det3(b)) < 1e-12);
   assert.equal(inverse3(new Float64Array(9)), null);
+});
+
+test('eliminationNullSpace gives the same null space as the SVD route, orthonormal, with a pivot ratio that flags rank loss', () => {
+  const rng = new Rng(11);
+  for (const m of [5, 7, 8]) {
+    const a = random(rng, m * 9);
+    const { basis, pivotRatio } = eliminationNullSpace(a, m, 9);
+    const k = 9 - m;
+    assert.ok(pivotRatio > 1e-3, `m ${m}: pivot ratio ${pivotRatio}`);
+    for (let j = 0; j < k; j++) {
+      const v = basis.subarray(j * 9, j * 9 + 9);
+      assertClose(multiply(a, v, m, 9, 1), new Float64Array(m), 1e-12, `m ${m}: A v${j}`);
+      for (let l = 0; l < k; l++) assert.ok(Math.abs(v.reduce((s, x, i) => s + x * basis[l * 9 + i], 0) - (j === l ? 1 : 0)) < 1e-12);
+    }
+  }
+  const deficient = random(rng, 8 * 9);
+  deficient.copyWithin(63, 54, 63); // row 7 = row 6: rank 7
+  assert.ok(eliminationNullSpace(deficient, 8, 9).pivotRatio < 1e-12);
+});
+
+test('nullSpace of a tall matrix matches the SVD of the matrix itself (the R-SVD route)', () => {
+  const rng = new Rng(12);
+  const a = random(rng, 30 * 9);
+  const { singularValues } = nullSpace(a, 30, 9, 1);
+  const direct = svd(a, 30, 9).s;
+  assertClose(singularValues, direct, 1e-12, 'singular values');
 });

@@ -1,11 +1,10 @@
 import { inverse3, mul3, normaliseFrobenius, transpose3 } from '../../math/mat3.ts';
-import { nullSpace } from '../../math/nullSpace.ts';
 import { realPolynomialRoots } from '../../math/polynomialRoots.ts';
 import { svd } from '../../math/svd.ts';
 import { assert } from '../../core/errors.ts';
 import type { Correspondences, Estimator, Model3 } from './estimator.ts';
 import { essentialConstraintMatrix } from './essentialConstraints.ts';
-import { epipolarDesignMatrix } from './fundamental8.ts';
+import { epipolarDesignMatrix, solverNullSpace, weightBySampson } from './fundamental8.ts';
 import { sampsonSquaredErrors } from './sampsonError.ts';
 
 /**
@@ -116,13 +115,17 @@ function polyValue(p: Float64Array, z: number): number {
  * onto the essential manifold (singular values 1, 1, 0), so that LO-RANSAC can score both.
  *
  * @param p1 - image-1 normalised points of the sample, `2 * size` interleaved; p2 likewise.
+ * @param seed - optional E whose Sampson weights the equations get (LO-RANSAC's refinement; see
+ *   sampsonWeightedEightPoint).
  */
-export function essentialFivePoint(p1: Float64Array, p2: Float64Array, size: number): Model3[] {
+export function essentialFivePoint(p1: Float64Array, p2: Float64Array, size: number, seed?: Model3): Model3[] {
   if (size < 5) return [];
-  const { basis, singularValues: s } = nullSpace(epipolarDesignMatrix(p1, p2, size), size, 9, 4);
-  if (!(s[4] > 1e-9 * s[0])) return [];
+  const a = epipolarDesignMatrix(p1, p2, size);
+  if (seed) weightBySampson(a, seed, { count: size, x1: p1, x2: p2 }, Int32Array.from({ length: size }, (_, k) => k), size);
+  const basis = solverNullSpace(a, size, 4);
+  if (!basis) return [];
   const models = essentialFromNullSpace(basis);
-  if (size >= 8) models.push(closestEssential(basis.subarray(27, 36)));
+  if (size >= 8) models.push(closestEssential(basis.subarray(27, 36))); // the least-squares null vector
   return models;
 }
 
@@ -166,6 +169,10 @@ export function createEssential5(intrinsics?: Intrinsics): Estimator {
     estimate(data, sample, size) {
       const p1 = gather(data.x1, sample, size, k1Inv), p2 = gather(data.x2, sample, size, k2Inv);
       return essentialFivePoint(p1, p2, size);
+    },
+    refine(model, data, sample, size) {
+      const p1 = gather(data.x1, sample, size, k1Inv), p2 = gather(data.x2, sample, size, k2Inv);
+      return essentialFivePoint(p1, p2, size, model);
     },
     residuals(model, data, out) {
       if (!k1Inv || !k2InvT) return sampsonSquaredErrors(model, data, out);

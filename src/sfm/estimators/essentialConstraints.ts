@@ -21,14 +21,18 @@ const PRODUCT = new Int8Array(400).map((_, ij) => {
 });
 const degree = (i: number) => MONOMIALS[i][0] + MONOMIALS[i][1] + MONOMIALS[i][2];
 const UP_TO = [0, 1, 2, 3].map((d) => MONOMIALS.map((_, i) => i).filter((i) => degree(i) <= d));
+/** For factors of degree ≤ da and ≤ db: flat (i, j, index of the product) triples. */
+function productTable(da: number, db: number): Int32Array {
+  const out: number[] = [];
+  for (const i of UP_TO[da]) for (const j of UP_TO[db]) out.push(i, j, PRODUCT[i * 20 + j]);
+  return Int32Array.from(out);
+}
+const LINEAR_LINEAR = productTable(1, 1);
+const QUADRATIC_LINEAR = productTable(2, 1);
 
-/** out += a · b, for a of degree ≤ da and b of degree ≤ db (da + db ≤ 3). */
-function mulAdd(a: Float64Array, da: number, b: Float64Array, db: number, out: Float64Array, scale = 1): void {
-  for (const i of UP_TO[da]) {
-    const ai = a[i] * scale;
-    if (ai === 0) continue;
-    for (const j of UP_TO[db]) out[PRODUCT[i * 20 + j]] += ai * b[j];
-  }
+/** out += scale · a · b over the product table of their degrees (LINEAR_LINEAR or QUADRATIC_LINEAR). */
+function mulAdd(a: Float64Array, b: Float64Array, table: Int32Array, out: Float64Array, scale = 1): void {
+  for (let t = 0; t < table.length; t += 3) out[table[t + 2]] += scale * a[table[t]] * b[table[t + 1]];
 }
 
 /**
@@ -50,7 +54,7 @@ export function essentialConstraintMatrix(basis: Float64Array): Float64Array {
   const eet: Float64Array[] = [];
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
     const p = new Float64Array(20);
-    for (let k = 0; k < 3; k++) mulAdd(e[i * 3 + k], 1, e[j * 3 + k], 1, p);
+    for (let k = 0; k < 3; k++) mulAdd(e[i * 3 + k], e[j * 3 + k], LINEAR_LINEAR, p);
     eet.push(p);
   }
   const trace = new Float64Array(20);
@@ -61,14 +65,14 @@ export function essentialConstraintMatrix(basis: Float64Array): Float64Array {
   const cofactors = [[4, 8, 5, 7, 1], [3, 8, 5, 6, -1], [3, 7, 4, 6, 1]];
   cofactors.forEach(([a, b, c, d, sign], col) => {
     minor.fill(0);
-    mulAdd(e[a], 1, e[b], 1, minor);
-    mulAdd(e[c], 1, e[d], 1, minor, -1);
-    mulAdd(minor, 2, e[col], 1, det, sign);
+    mulAdd(e[a], e[b], LINEAR_LINEAR, minor);
+    mulAdd(e[c], e[d], LINEAR_LINEAR, minor, -1);
+    mulAdd(minor, e[col], QUADRATIC_LINEAR, det, sign);
   });
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
     const row = m.subarray((1 + i * 3 + j) * 20, (2 + i * 3 + j) * 20);
-    for (let k = 0; k < 3; k++) mulAdd(eet[i * 3 + k], 2, e[k * 3 + j], 1, row, 2);
-    mulAdd(trace, 2, e[i * 3 + j], 1, row, -1);
+    for (let k = 0; k < 3; k++) mulAdd(eet[i * 3 + k], e[k * 3 + j], QUADRATIC_LINEAR, row, 2);
+    mulAdd(trace, e[i * 3 + j], QUADRATIC_LINEAR, row, -1);
   }
   return m;
 }

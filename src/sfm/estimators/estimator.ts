@@ -46,6 +46,13 @@ export interface Estimator {
    * or normalised units² for E without intrinsics).
    */
   residuals(model: Model3, data: Correspondences, out: Float64Array): void;
+  /**
+   * Optional non-minimal refinement seeded by a model: a least-squares fit to the sampled
+   * correspondences weighted by `model` (e.g. Sampson-weighted, so that the algebraic fit
+   * approaches the geometric one). LO-RANSAC and the final refit call it instead of `estimate`
+   * when present. Same parameters as `estimate` (size > minSamples), plus the seed model.
+   */
+  refine?(model: Model3, data: Correspondences, sample: ArrayLike<number>, size: number): Model3[];
   /** True when the sample cannot determine a model (e.g. three collinear points for H): skipped
    *  before `estimate` is called. Optional: estimators without it detect degeneracy in `estimate`. */
   isDegenerate?(data: Correspondences, sample: ArrayLike<number>, size: number): boolean;

@@ -1,8 +1,7 @@
 import { det3 } from '../../math/mat3.ts';
-import { nullSpace } from '../../math/nullSpace.ts';
 import { realPolynomialRoots } from '../../math/polynomialRoots.ts';
 import type { Correspondences, Estimator, Model3 } from './estimator.ts';
-import { denormaliseFundamental, epipolarDesignMatrix, fundamentalEightPoint, normalisedSample, RANK_TOLERANCE } from './fundamental8.ts';
+import { denormaliseFundamental, epipolarDesignMatrix, fundamentalEightPoint, normalisedSample, sampsonWeightedEightPoint, solverNullSpace } from './fundamental8.ts';
 import { sampsonSquaredErrors } from './sampsonError.ts';
 
 /**
@@ -10,7 +9,7 @@ import { sampsonSquaredErrors } from './sampsonError.ts';
  *
  * Algorithm:
  * 1. Normalise each image's points (Hartley); the 7 × 9 design matrix has a 2-D null space F₁, F₂
- *    (no model when it is larger: the third-smallest singular value below RANK_TOLERANCE of the largest).
+ *    (no model when it is larger: solverNullSpace).
  * 2. det(α F₁ + (1 − α) F₂) = 0 is a cubic in α; its coefficients come from four determinants
  *    (α = 0, 1, −1 and the leading term det(F₁ − F₂)).
  * 3. Each real root gives a rank-2 F̂; F = T₂ᵀ F̂ T₁, unit Frobenius norm.
@@ -32,8 +31,8 @@ export function fundamentalSevenPoint(data: Correspondences, sample: ArrayLike<n
   if (size < 7) return [];
   const normalised = normalisedSample(data, sample, size);
   if (!normalised) return [];
-  const { basis, singularValues: s } = nullSpace(epipolarDesignMatrix(normalised.p1, normalised.p2, 7), 7, 9, 2);
-  if (!(s[6] > RANK_TOLERANCE * s[0])) return [];
+  const basis = solverNullSpace(epipolarDesignMatrix(normalised.p1, normalised.p2, 7), 7, 2);
+  if (!basis) return [];
   const f1 = basis.subarray(0, 9), f2 = basis.subarray(9, 18);
   const d = f1.map((x, i) => x - f2[i]);
   const plus = f2.map((x, i) => x + d[i]), minus = f2.map((x, i) => x - d[i]);
@@ -45,10 +44,12 @@ export function fundamentalSevenPoint(data: Correspondences, sample: ArrayLike<n
   );
 }
 
-/** The 7-point estimator: minimal sample 7, up to 3 models, squared Sampson residuals in pixels². */
+/** The 7-point estimator: minimal sample 7, up to 3 models, squared Sampson residuals in pixels²;
+ *  LO-RANSAC refines with the Sampson-weighted 8-point fit. */
 export const fundamental7: Estimator = {
   name: 'fundamental7',
   minSamples: 7,
   estimate: fundamentalSevenPoint,
+  refine: sampsonWeightedEightPoint,
   residuals: sampsonSquaredErrors,
 };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { det3 } from '../../math/mat3.ts';
-import { fundamental8, fundamentalEightPoint } from './fundamental8.ts';
+import { fundamental8, fundamentalEightPoint, sampsonWeightedEightPoint } from './fundamental8.ts';
 import { alignment, syntheticTwoView } from './syntheticTwoView.ts';
 
 const first = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
@@ -39,4 +39,16 @@ test('coplanar or collinear 8-point samples give no model (their null space is l
 test('coincident points give no model rather than NaN', () => {
   const data = { count: 8, x1: new Float64Array(16).fill(3), x2: new Float64Array(16).fill(5) };
   assert.deepEqual(fundamentalEightPoint(data, first(8), 8), []);
+});
+
+test('Sampson-weighted refits from a minimal-sample start converge to the cost of the linear fit on clean inliers', () => {
+  const scene = syntheticTwoView({ count: 300, noise: 1, seed: 6, rotationDegrees: 20 });
+  const all = first(300), out = new Float64Array(300);
+  const cost = (f: Float64Array) => (fundamental8.residuals(f, scene.data, out), out.reduce((s, x) => s + x, 0) / 300);
+  const [linear] = fundamentalEightPoint(scene.data, all, 300);
+  let [f] = fundamentalEightPoint(scene.data, all, 8);
+  const startCost = cost(f);
+  for (let it = 0; it < 8; it++) [f] = sampsonWeightedEightPoint(f, scene.data, all, 300);
+  assert.ok(Math.abs(cost(f) / cost(linear) - 1) < 1e-3 && startCost > 1.2 * cost(f), `start ${startCost}, weighted ${cost(f)}, linear ${cost(linear)} px²`);
+  assert.ok(cost(f) > 0.2 && cost(f) < 2, `mean squared Sampson distance ${cost(f)} px² for 1 px noise`);
 });

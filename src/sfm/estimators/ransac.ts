@@ -24,7 +24,7 @@ export interface RansacOptions {
    *  to threshold (default 4 steps, multiplier 3, as Lebeda et al. 2012, §3). */
   loSteps?: number;
   loThresholdMultiplier?: number;
-  /** Refit the best model on all its inliers at the end, kept when it scores better (default true). */
+  /** Refit the best model on all its inliers at the end, repeated while it scores better (default true). */
   finalRefit?: boolean;
   /** Fewer inliers than this is "no model" (default the estimator's minSamples + 1). */
   minInliers?: number;
@@ -94,8 +94,11 @@ interface Candidate {
  * 3. On a new best: local optimisation (Chum et al. 2003, Lebeda et al. 2012) — an inner RANSAC of
  *    non-minimal samples from its inliers, each followed by iterative least squares on the inliers at a
  *    threshold shrinking from loThresholdMultiplier · θ to θ; the result replaces the best when it
- *    scores lower. Then the iteration count becomes log(1 − p) / log(1 − wᵐ) for the inlier ratio w.
- * 4. Finally refit on all inliers with the non-minimal solver, kept when it scores lower.
+ *    scores lower. Non-minimal fits use the estimator's `refine` (seeded by the current model, e.g.
+ *    Sampson-weighted) when it has one, else `estimate`. Then the iteration count becomes log(1 − p) / log(1 − wᵐ) for the inlier ratio w.
+ * 4. Finally refit on all inliers with the non-minimal solver, repeated while it scores lower (at most
+ *    10 times; LO's least squares ends the same way). With a Sampson-weighted `refine` this is
+ *    iteratively reweighted least squares towards the geometric optimum.
  *
  * The main sampler and LO's use separate seeded generators, so a run with and without LO draws the
  * same minimal samples. The loop allocates only inside estimators and on a new best model.
@@ -141,7 +144,7 @@ export function ransac(estimator: Estimator, data: Correspondences, options: Ran
       needed = adaptiveIterationCount(best.inlierCount / n, m, o.confidence, o.maxIterations);
     }
   }
-  if (best && o.finalRefit) best = lowest(best, refit(estimator, data, best.model, t2, scratch, scoreOf));
+  if (best && o.finalRefit) best = refitUntilStable(estimator, data, best, t2, scratch, scoreOf);
   if (!best || best.inlierCount < o.minInliers) return { success: false, reason: 'no-model', iterations, degenerateSamples: degenerate };
   estimator.residuals(best.model, data, scratch.residuals);
   const inliers = new Uint8Array(n);
@@ -211,7 +214,8 @@ function refit(estimator: Estimator, data: Correspondences, model: Model3, t2: n
   const count = inliersOf(estimator, data, model, t2, scratch);
   if (count <= estimator.minSamples) return null;
   let best: Candidate | null = null;
-  for (const fit of estimator.estimate(data, scratch.indices, count)) {
+  const fits = estimator.refine ? estimator.refine(model, data, scratch.indices, count) : estimator.estimate(data, scratch.indices, count);
+  for (const fit of fits) {
     const c = scoreOf(fit);
     if (!best || c.score < best.score) best = c;
   }
@@ -232,7 +236,8 @@ function localOptimise(estimator: Estimator, data: Correspondences, start: Candi
       const j = k + rng.int(count - k);
       [scratch.pool[k], scratch.pool[j]] = [scratch.pool[j], scratch.pool[k]];
     }
-    for (const fit of estimator.estimate(data, scratch.pool, size)) {
+    const fits = estimator.refine ? estimator.refine(start.model, data, scratch.pool, size) : estimator.estimate(data, scratch.pool, size);
+    for (const fit of fits) {
       best = lowest(best, iterativeLeastSquares(estimator, data, scoreOf(fit), o, t2, scratch, scoreOf));
     }
   }
@@ -249,6 +254,18 @@ function iterativeLeastSquares(estimator: Estimator, data: Correspondences, star
     if (!fit) break;
     current = fit;
     best = lowest(best, fit);
+  }
+  return refitUntilStable(estimator, data, best, t2, scratch, scoreOf);
+}
+
+/** Refits on the inliers at θ while the cost falls by more than 1e-6 of itself, at most 10 times. */
+function refitUntilStable(estimator: Estimator, data: Correspondences, start: Candidate, t2: number,
+  scratch: Scratch, scoreOf: (m: Model3) => Candidate): Candidate {
+  let best = start;
+  for (let r = 0; r < 10; r++) {
+    const fit = refit(estimator, data, best.model, t2, scratch, scoreOf);
+    if (!fit || !(fit.score < best.score * (1 - 1e-6))) return fit ? lowest(best, fit) : best;
+    best = fit;
   }
   return best;
 }
