@@ -196,7 +196,7 @@ function score(estimator: Estimator, data: Correspondences, model: Model3, t2: n
   return { model, score: cost, inlierCount };
 }
 
-const lowest = (a: Candidate, b: Candidate | null) => (b && b.score < a.score ? b : a);
+const lowest = (a: Candidate, b: Candidate | null): Candidate => (b && b.score < a.score ? b : a);
 
 interface Scratch { residuals: Float64Array; indices: Int32Array; pool: Int32Array }
 
@@ -222,14 +222,18 @@ function refit(estimator: Estimator, data: Correspondences, model: Model3, t2: n
   return best;
 }
 
-/** LO-RANSAC's local optimisation of a new best model: inner RANSAC plus iterative least squares. */
+/**
+ * LO-RANSAC's local optimisation of a new best model: iterative least squares from it; an inner
+ * RANSAC of non-minimal samples of its inliers (size min(|I| / 2, 7m)), iterative least squares from
+ * each sample's best fit; then refits at θ until the cost stops falling.
+ */
 function localOptimise(estimator: Estimator, data: Correspondences, start: Candidate, o: Resolved, t2: number, rng: Rng,
   scratch: Scratch, scoreOf: (m: Model3) => Candidate): Candidate {
   let best = iterativeLeastSquares(estimator, data, start, o, t2, scratch, scoreOf);
   const m = estimator.minSamples;
   const count = inliersOf(estimator, data, best.model, t2, scratch);
   const size = Math.min(Math.floor(count / 2), 7 * m);
-  if (size <= m) return best;
+  if (size <= m) return refitUntilStable(estimator, data, best, t2, scratch, scoreOf);
   scratch.pool.set(scratch.indices.subarray(0, count));
   for (let r = 0; r < o.loInnerIterations; r++) {
     for (let k = 0; k < size; k++) {
@@ -237,11 +241,11 @@ function localOptimise(estimator: Estimator, data: Correspondences, start: Candi
       [scratch.pool[k], scratch.pool[j]] = [scratch.pool[j], scratch.pool[k]];
     }
     const fits = estimator.refine ? estimator.refine(start.model, data, scratch.pool, size) : estimator.estimate(data, scratch.pool, size);
-    for (const fit of fits) {
-      best = lowest(best, iterativeLeastSquares(estimator, data, scoreOf(fit), o, t2, scratch, scoreOf));
-    }
+    let sampleBest: Candidate | null = null;
+    for (const fit of fits) sampleBest = lowest(scoreOf(fit), sampleBest);
+    if (sampleBest) best = lowest(best, iterativeLeastSquares(estimator, data, sampleBest, o, t2, scratch, scoreOf));
   }
-  return best;
+  return refitUntilStable(estimator, data, best, t2, scratch, scoreOf);
 }
 
 /** Refits on the inliers at thresholds shrinking from multiplier · θ to θ, keeping the lowest cost seen. */
@@ -255,7 +259,7 @@ function iterativeLeastSquares(estimator: Estimator, data: Correspondences, star
     current = fit;
     best = lowest(best, fit);
   }
-  return refitUntilStable(estimator, data, best, t2, scratch, scoreOf);
+  return best;
 }
 
 /** Refits on the inliers at θ while the cost falls by more than 1e-6 of itself, at most 10 times. */
