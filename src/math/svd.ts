@@ -35,9 +35,12 @@ export function svd(a: Float64Array, m: number, n: number): SvdFactors {
   const w = a.slice(0, m * n);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  let frobenius2 = 0;
+  for (let i = 0; i < m * n; i++) frobenius2 += w[i] * w[i];
+  const negligible = (Number.EPSILON * Number.EPSILON) * frobenius2;
   for (let sweep = 0; sweep < 60; sweep++) {
     let rotated = false;
-    for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) rotated = orthogonalise(w, v, m, n, p, q) || rotated;
+    for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) rotated = orthogonalise(w, v, m, n, p, q, negligible) || rotated;
     if (!rotated) break;
   }
   const norms = Array.from({ length: n }, (_, j) => Math.sqrt(columnDot(w, m, n, j, j)));
@@ -53,10 +56,16 @@ export function svd(a: Float64Array, m: number, n: number): SvdFactors {
   return { u, s, v: vs };
 }
 
-/** One Jacobi rotation making columns p and q of w orthogonal, applied to v too; false when they already are. */
-function orthogonalise(w: Float64Array, v: Float64Array, m: number, n: number, p: number, q: number): boolean {
+/**
+ * One Jacobi rotation making columns p and q of w orthogonal, applied to v too; false when they
+ * already are, or when either column's squared norm is at most `negligible` (ε² ‖A‖²_F): such a
+ * column is zero to working precision (a rank-deficient A), and rotating it against others would
+ * only stir rounding noise and never converge.
+ */
+function orthogonalise(w: Float64Array, v: Float64Array, m: number, n: number, p: number, q: number, negligible: number): boolean {
   const alpha = columnDot(w, m, n, p, p);
   const beta = columnDot(w, m, n, q, q);
+  if (alpha <= negligible || beta <= negligible) return false;
   const gamma = columnDot(w, m, n, p, q);
   if (gamma === 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) return false;
   const zeta = (beta - alpha) / (2 * gamma);
