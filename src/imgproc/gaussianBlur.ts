@@ -26,6 +26,7 @@ export function gaussianKernel(sigma: number, radius = Math.ceil(3 * sigma)): Fl
  * @param sigma - σ in pixels, > 0.
  * @param out - destination plane of the same size (may alias `src`).
  * @param scratch - optional scratch plane of at least `width * height` values, not overlapping `src` or `out` (reused across calls by callers that blur many planes, e.g. a SIFT scale space).
+ * @param truncate - the kernel reaches ⌈truncate · σ⌉ pixels each side (default 3, 99.7 % of the mass; VLFeat and OpenCV use 4 for SIFT; scipy's `truncate`).
  * @returns `out`.
  * @example const smooth = gaussianBlur(plane, w, h, 1.6);
  *
@@ -39,11 +40,12 @@ export function gaussianBlur(
   sigma: number,
   out: Float32Array = new Float32Array(width * height),
   scratch?: Float32Array,
+  truncate = 3,
 ): Float32Array {
   const n = width * height;
   assert(src.length === n && out.length === n, 'gaussianBlur plane sizes');
   assert(!scratch || scratch.length >= n, `gaussianBlur scratch: at least ${n} values, got ${scratch?.length}`);
-  const k = gaussianKernel(sigma);
+  const k = gaussianKernel(sigma, Math.ceil(truncate * sigma));
   const tmp = scratch ? scratch.subarray(0, n) : new Float32Array(n);
   blurRows(src, tmp, width, height, k);
   blurColumns(tmp, out, width, height, k);

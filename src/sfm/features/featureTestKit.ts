@@ -4,6 +4,7 @@
  * (IJCV 2005, §4.1) simplified to circular regions. Not used by the pipeline itself.
  */
 import { createImage, type Image } from '../../core/image.ts';
+import { Rng } from '../../core/rng.ts';
 import { resize } from '../../imgproc/resample.ts';
 import { SIFT_DIM, type SiftFeatures } from './siftFeatures.ts';
 
@@ -174,4 +175,34 @@ export function twoNearest(a: SiftFeatures, i: number, b: SiftFeatures): [number
     } else if (d < d2) d2 = d;
   }
   return [best, d1, d2];
+}
+
+/** A gray image of Gaussian blobs on a constant background: value = background + Σ amplitude · exp(−r² / 2σ²). */
+export function blobImage(width: number, height: number, background: number, blobs: { x: number; y: number; sigma: number; amplitude: number }[]): Image {
+  const out = createImage(width, height, 1);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let v = background;
+      for (const b of blobs) v += b.amplitude * Math.exp(-((x - b.x) ** 2 + (y - b.y) ** 2) / (2 * b.sigma * b.sigma));
+      out.data[y * width + x] = v;
+    }
+  }
+  return out;
+}
+
+/** A reproducible textured gray image: seeded uniform noise blurred by a 5 × 5 box (structure at several scales after SIFT's own blur). */
+export function noiseTexture(width: number, height: number, seed: number): Image {
+  const rng = new Rng(seed);
+  const raw = Float32Array.from({ length: width * height }, () => rng.next());
+  const out = createImage(width, height, 1);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let s = 0, n = 0;
+      for (let yy = Math.max(0, y - 2); yy <= Math.min(height - 1, y + 2); yy++) {
+        for (let xx = Math.max(0, x - 2); xx <= Math.min(width - 1, x + 2); xx++, n++) s += raw[yy * width + xx];
+      }
+      out.data[y * width + x] = s / n;
+    }
+  }
+  return out;
 }

@@ -98,7 +98,8 @@ function histogramPeaks(hist: Float64Array, smooth: Float64Array, nb: number, op
   let count = 0;
   for (let j = 0; j < nb; j++) {
     const c = smooth[j], l = smooth[(j + nb - 1) % nb], r = smooth[(j + 1) % nb];
-    if (!(c > l && c > r && c >= threshold)) continue;
+    // Ties go to the left bin (an angle on a bin boundary fills two bins equally), so a flat top still makes one peak.
+    if (!(c > l && c >= r && c >= threshold)) continue;
     const offset = (0.5 * (l - r)) / (l - 2 * c + r);
     let a = ((j + 0.5 + offset) / nb) * 2 * Math.PI;
     if (a < 0) a += 2 * Math.PI;
