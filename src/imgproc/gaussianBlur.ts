@@ -55,16 +55,10 @@ export function gaussianBlur(
 function blurRows(src: Float32Array, dst: Float32Array, width: number, height: number, k: Float32Array): void {
   const r = (k.length - 1) >> 1;
   const lo = Math.min(r, width), hi = Math.max(lo, width - r);
-  const k0 = k[r];
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < lo; x++) dst[row + x] = clampedTaps(src, row, x, width, 1, k, r);
-    for (let c = row + lo; c < row + hi; c++) {
-      // The kernel is symmetric: pair the taps either side of the centre.
-      let s = k0 * src[c];
-      for (let i = 1; i <= r; i++) s += k[r + i] * (src[c - i] + src[c + i]);
-      dst[c] = s;
-    }
+    symmetricTaps(src, dst, row + lo, row + hi, 1, k, r);
     for (let x = hi; x < width; x++) dst[row + x] = clampedTaps(src, row, x, width, 1, k, r);
   }
 }
@@ -72,18 +66,32 @@ function blurRows(src: Float32Array, dst: Float32Array, width: number, height: n
 /** Column pass, row by row: whole rows are accumulated into `dst` (sequential access, no strided loads). */
 function blurColumns(src: Float32Array, dst: Float32Array, width: number, height: number, k: Float32Array): void {
   const r = (k.length - 1) >> 1;
-  const k0 = k[r];
   for (let y = 0; y < height; y++) {
-    const c = y * width, end = c + width;
-    if (y >= r && y + r < height) {
-      for (let p = c; p < end; p++) dst[p] = k0 * src[p];
-      for (let i = 1; i <= r; i++) {
-        const ki = k[r + i], d = i * width;
-        for (let p = c; p < end; p++) dst[p] += ki * (src[p - d] + src[p + d]);
-      }
-    } else {
-      for (let x = 0; x < width; x++) dst[c + x] = clampedTaps(src, x, y, height, width, k, r);
+    const c = y * width;
+    if (y >= r && y + r < height) symmetricTaps(src, dst, c, c + width, width, k, r);
+    else for (let x = 0; x < width; x++) dst[c + x] = clampedTaps(src, x, y, height, width, k, r);
+  }
+}
+
+/**
+ * dst[p] = Σ k[r + i] · (src[p − i·step] + src[p + i·step]) over p in [start, end), all taps inside:
+ * the kernel is symmetric, so taps pair up; four pairs per sweep over the range keep the loads
+ * sequential and `dst` traffic low. `dst` must not overlap `src`.
+ */
+function symmetricTaps(src: Float32Array, dst: Float32Array, start: number, end: number, step: number, k: Float32Array, r: number): void {
+  const k0 = k[r];
+  for (let p = start; p < end; p++) dst[p] = k0 * src[p];
+  let i = 1;
+  for (; i + 3 <= r; i += 4) {
+    const ka = k[r + i], kb = k[r + i + 1], kc = k[r + i + 2], kd = k[r + i + 3];
+    const d1 = i * step, d2 = d1 + step, d3 = d2 + step, d4 = d3 + step;
+    for (let p = start; p < end; p++) {
+      dst[p] += ka * (src[p - d1] + src[p + d1]) + kb * (src[p - d2] + src[p + d2]) + kc * (src[p - d3] + src[p + d3]) + kd * (src[p - d4] + src[p + d4]);
     }
+  }
+  for (; i <= r; i++) {
+    const ki = k[r + i], d = i * step;
+    for (let p = start; p < end; p++) dst[p] += ki * (src[p - d] + src[p + d]);
   }
 }
 
