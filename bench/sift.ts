@@ -128,8 +128,8 @@ async function main(): Promise<void> {
     '',
     `${today()} · ${machineLine()} · load average ${fmt(load0, 1)} at the start, ${fmt(load1, 1)} at the end (other jobs share the cores: CPU seconds are the steadier figure).`,
     '',
-    `Photo: \`${path.relative(repoRoot, values.photo!)}\`, ${image.width}×${image.height}, decoded to 8-bit gray by sharp; both implementations see the same pixels. `,
-    'Regenerate: `npm run bench:sift` (`--runs N`, `--photo FILE`). Ours: `siftFeatures` with its defaults (first octave −1, 3 scales, contrast 0.04, edge 10, cap 8192), one thread; ',
+    `Photo: \`${path.relative(repoRoot, values.photo!)}\`, ${image.width}×${image.height}, decoded to 8-bit gray by sharp; both implementations see the same pixels.`,
+    'Regenerate: `npm run bench:sift` (`--runs N`, `--photo FILE`). Ours: `siftFeatures` with its defaults (first octave −1, 3 scales, contrast 0.04, edge 10, cap 8192), one thread;',
     '"warm" reuses a `ScaleSpaceWorkspace` (as each worker of `siftFeaturesBatch` does), "cold" allocates its planes afresh.',
     '',
     '| run | keypoints | wall s (median) | CPU s (median) | CPU s (best) |',
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   }
   lines.push(
     '',
-    `**Stages** of the best warm run (ms): scale space ${fmt(ms.scaleSpace, 0)}, extrema ${fmt(ms.extrema, 0)}, orientations ${fmt(ms.orientation, 0)}, descriptors ${fmt(ms.descriptors, 0)}; ` +
+    `**Stages** of the best warm run (wall ms): scale space ${fmt(ms.scaleSpace, 0)}, extrema ${fmt(ms.extrema, 0)}, orientations ${fmt(ms.orientation, 0)}, descriptors ${fmt(ms.descriptors, 0)}; ` +
       `${f.report.octaves} octaves, ${f.report.extrema} extrema, ${f.report.oriented} oriented keypoints. Workspace: ${fmt((workspace.capacity * 4) / 2 ** 20, 0)} MiB.`,
     '',
   );

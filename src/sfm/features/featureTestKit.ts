@@ -116,9 +116,15 @@ export function oneWayMatches(a: SiftFeatures, b: SiftFeatures, t: PointTransfor
     for (let j = 0; j < b.count; j++) {
       const dx = b.keypoints[4 * j] - X, dy = b.keypoints[4 * j + 1] - Y, d2 = dx * dx + dy * dy, r = b.keypoints[4 * j + 2] / sigma;
       if (d2 > maxD2 || r >= maxR || r <= 1 / maxR) continue;
-      if (d2 <= nearD2) [near, nearD2] = [j, d2];
+      if (d2 <= nearD2) {
+        near = j;
+        nearD2 = d2;
+      }
       const da = angleDifference(b.keypoints[4 * j + 3], angle);
-      if (da < turnA) [turn, turnA] = [j, da];
+      if (da < turnA) {
+        turn = j;
+        turnA = da;
+      }
     }
     if (near >= 0) pairs.push([i, near]);
     if (turn >= 0) oriented.push([i, turn]);

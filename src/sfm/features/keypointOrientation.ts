@@ -48,6 +48,9 @@ export class OrientationScratch {
  * @param sigma - keypoint σ in that level's pixels.
  * @param angles - output, radians in [0, 2π), image axes (y down); room for `bins` values.
  * @returns how many orientations were written (0 for a keypoint with no gradient around it).
+ * @example
+ * const angles = new Float64Array(36);
+ * const n = dominantOrientations(level, w, h, x, y, sigma, DEFAULT_ORIENTATION, new OrientationScratch(), angles);
  *
  * References: Lowe 2004, §5 (36 bins, window 1.5σ, peaks within 80 %, parabola through 3 values).
  */

@@ -46,6 +46,9 @@ export class DescriptorScratch {
  * @param sigma - keypoint σ in that level's pixels.
  * @param angle - keypoint orientation in radians (image axes, y down).
  * @param out - written at `out[offset .. offset + d·d·n)`.
+ * @example
+ * const d = new Float32Array(128);
+ * siftDescriptor(level, w, h, x, y, sigma, angle, DEFAULT_DESCRIPTOR, new DescriptorScratch(), d, 0);
  *
  * References: Lowe 2004, §6.1 (4 × 4 × 8 histogram, Gaussian window of half the descriptor width,
  * trilinear interpolation, normalise, clamp 0.2, renormalise); R. Arandjelović, A. Zisserman, "Three

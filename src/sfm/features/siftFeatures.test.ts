@@ -40,12 +40,13 @@ test('a bright and a dark Gaussian blob are each found at their centre, to a fra
   assert.equal(places.size, 2);
 });
 
-test('a flat image gives no keypoints, whatever its level', () => {
+test('a flat image gives no keypoints, whatever its level, and so do images too small for any', () => {
   for (const v of [0, 0.37, 1]) {
     const f = siftFeatures(createImage(120, 90, 1, new Float32Array(120 * 90).fill(v)));
     assert.equal(f.count, 0);
     assert.equal(f.descriptors.length, 0);
   }
+  for (const [w, h] of [[1, 1], [3, 2], [7, 40]]) assert.equal(siftFeatures(noiseTexture(w, h, 1)).count, 0, `${w} × ${h}`);
 });
 
 test('upright keypoints have orientation 0 and one keypoint per location', () => {
@@ -60,6 +61,8 @@ test('upright keypoints have orientation 0 and one keypoint per location', () =>
   assert.equal(upright.count, free.report.extrema);
   assert.ok(free.count > upright.count, `${free.count} oriented vs ${upright.count} upright`);
   assert.ok(free.keypoints.some((v, i) => i % 4 === 3 && v !== 0));
+  // With at most one orientation per location, as many keypoints as locations (each has some gradient).
+  assert.equal(siftFeatures(image, { maxOrientations: 1, maxFeatures: Infinity }).count, free.report.extrema);
 });
 
 test('the cap keeps exactly the strongest keypoints by |D|, strongest first', () => {
