@@ -28,6 +28,7 @@ const LAYER: Record<string, number> = {
 /** Edges the layer numbers would allow but the house forbids: importer folder → imported folder. */
 const FORBIDDEN: Record<string, string[]> = {
   encoders: ['io'], // encoders take decoded images, never files (decoding is actions/encode/)
+  sfm: ['io'], // the 3D pipeline takes decoded images and returns arrays; decoding and export stay in io/ and actions/
 };
 /** The only edges between sibling layers, by file (importer → imported, both relative to src/). */
 const SIBLING_EDGES: { from: string; to: string; reason: string }[] = [

@@ -43,3 +43,13 @@ test('gaussianBlur keeps a constant plane constant and may work in place', () =>
   gaussianBlur(p, 6, 5, 3, p);
   for (const v of p) assert.ok(Math.abs(v - 0.25) < 1e-6);
 });
+
+test('gaussianBlur with a reused scratch plane gives the same result as without', () => {
+  const w = 23, h = 19;
+  const rng = new Rng(3);
+  const src = Float32Array.from({ length: w * h }, () => rng.next());
+  const scratch = new Float32Array(w * h + 5).fill(Number.NaN);
+  const a = gaussianBlur(src, w, h, 1.7);
+  const b = gaussianBlur(src, w, h, 1.7, new Float32Array(w * h), scratch);
+  assert.deepEqual(b, a);
+});

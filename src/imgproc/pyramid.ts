@@ -12,11 +12,13 @@ export interface PyramidLevel {
  * Keeps every other pixel (even rows and columns): `⌈w/2⌉ × ⌈h/2⌉`. Blur first to avoid aliasing.
  *
  * @param src - plane, row-major `width * height`.
+ * @param out - optional destination with room for `⌈w/2⌉ · ⌈h/2⌉` values (a view of that size is returned); must not overlap `src`.
  * @example downsample2(new Float32Array([1, 2, 3, 4, 5, 6]), 3, 2); // 2 × 1: [1, 3]
  */
-export function downsample2(src: Float32Array, width: number, height: number): PyramidLevel {
+export function downsample2(src: Float32Array, width: number, height: number, out?: Float32Array): PyramidLevel {
   const w = Math.ceil(width / 2), h = Math.ceil(height / 2);
-  const data = new Float32Array(w * h);
+  assert(!out || out.length >= w * h, `downsample2: out of at least ${w * h} values`);
+  const data = out ? out.subarray(0, w * h) : new Float32Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = src[2 * y * width + 2 * x];
   return { data, width: w, height: h };
 }
@@ -46,10 +48,13 @@ export function gaussianPyramid(src: Float32Array, width: number, height: number
 /**
  * Bilinear upsampling of a level to `width × height` (sample centres aligned with `downsample2`:
  * coarse pixel (x, y) sits at fine pixel (2x, 2y)).
+ *
+ * @param into - optional destination with room for `width * height` values (a view of that size is returned); must not overlap the level.
  */
-export function upsample2(level: PyramidLevel, width: number, height: number): Float32Array {
+export function upsample2(level: PyramidLevel, width: number, height: number, into?: Float32Array): Float32Array {
   const { data, width: cw, height: ch } = level;
-  const out = new Float32Array(width * height);
+  assert(!into || into.length >= width * height, `upsample2: destination of at least ${width * height} values`);
+  const out = into ? into.subarray(0, width * height) : new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const fy = Math.min(y / 2, ch - 1), y0 = Math.floor(fy), y1 = Math.min(ch - 1, y0 + 1), ty = fy - y0;
     for (let x = 0; x < width; x++) {
