@@ -5,7 +5,7 @@ import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { listGeoTestPhotos } from '../io/geoTestPhotos.ts';
-import { combinedDistanceMatrix } from '../ann/combined.ts';
+import { combinedDistanceMatrix, concatenateCombined } from '../ann/combined.ts';
 import type { Collection } from '../store/collection.ts';
 import { constantPriorEstimates, randomGuessAgainstTest } from '../decoders/locate/chanceBaselines.ts';
 import { crossFitPrior, priorFolds } from '../decoders/locate/crossFitPrior.ts';
@@ -15,6 +15,7 @@ import { estimatesWithPrior, formatPriorWeight, priorChoice, type PriorChoice } 
 import { locateSequenceFromNeighbours } from '../decoders/locate/locateSequenceFromNeighbours.ts';
 import { splitTrips } from '../decoders/locate/splitTrips.ts';
 import { FALLBACK_PRIOR_WEIGHT } from './locate/prior.ts';
+import { crossFitPlanet } from '../decoders/locate/planet.ts';
 import { describeQuery, estimateFromDistances, loadGeoReference, type GeoReference, type QueryPhoto } from './locate/geoReference.ts';
 import { takenAtMs } from './shared/takenAtMs.ts';
 
@@ -118,6 +119,7 @@ export async function evalLocate(collection: Collection, rawOptions: EvalLocateO
   const fixed = estimatesWithPrior(choices, FALLBACK_PRIOR_WEIGHT);
   rows.push({ method: `kNN mean-shift + collection prior (k=${k}; fixed γ ${FALLBACK_PRIOR_WEIGHT}, the fallback of deja locate)`, descriptor: names[names.length - 1], ...summariseGeoErrors(geoErrorsKm(fixed, truth), thresholds) });
   const trips = sequenceRows(ref, test, lastFound, names[names.length - 1], bandwidthKm, options.maxGapHours, thresholds, rows);
+  rows.push(planetRow(ref, test, names[names.length - 1], thresholds));
   return {
     collection: collection.dir,
     protocol: test.protocol,
@@ -131,6 +133,19 @@ export async function evalLocate(collection: Collection, rawOptions: EvalLocateO
     skipped: test.skipped,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** PlaNet (Weyand et al. 2016) on the same photos: a softmax over adaptive cells on the (combined) descriptor, 5-fold cross-fitted (decoders/locate/planet.ts). */
+function planetRow(ref: GeoReference, test: TestSet, descriptor: string, thresholds: number[]): EvalLocateRow {
+  const n = ref.photos.length;
+  const m = test.latitude.length;
+  const dim = ref.parts.reduce((s, p) => s + p.dim, 0);
+  const reference = concatenateCombined(ref.parts, n);
+  const queries = concatenateCombined(ref.parts.map((p, i) => ({ ...p, data: test.queries[i] })), m);
+  const folds = 5;
+  const p = crossFitPlanet(reference, dim, ref.latitude, ref.longitude, queries, m, (q) => test.exclude(q), folds);
+  const truth = { latitude: test.latitude, longitude: test.longitude };
+  return { method: `PlaNet cells (${p.cells} adaptive cells, softmax on the descriptor, ${folds}-fold)`, descriptor, ...summariseGeoErrors(geoErrorsKm(fillMissing(p), truth), thresholds) };
 }
 
 type VariantResult = {
