@@ -49,6 +49,27 @@ test('deja locate puts a campus photo on campus, leaves the photo itself out, an
   assert.equal(meta.height, 900, 'a campus map is regional (4:3), not the world');
 });
 
+test('deja locate --method planet answers a PlaNet cell learned from the collection; the campus photo lands on campus', { skip }, () => {
+  const photo = path.join(images, 'img_00010.jpg');
+  const r = deja(['locate', photo, '-c', coll, '-e', ENC.join('+'), '--method', 'planet', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.method, 'planet');
+  assert.ok(out.planet.cells >= 2 && out.planet.cell >= 0 && out.planet.cell < out.planet.cells, JSON.stringify(out.planet));
+  assert.equal(out.planet.trainedOn <= 60, true, 'the photo itself is left out of the classifier\'s training photos');
+  assert.equal(out.estimate.confidence, out.planet.probability);
+  const err = haversineKm(out.estimate.latitude, out.estimate.longitude, out.exifGps.latitude, out.exifGps.longitude);
+  assert.ok(err < 1.5, `a ~600 m campus: error ${err} km`);
+  const text = deja(['locate', photo, '-c', coll, '-e', ENC.join('+'), '--method', 'planet']);
+  assert.match(text.stdout, /PlaNet: cell \d+ of \d+ \(probability \d+%\)/);
+  const bad = deja(['locate', photo, '-c', coll, '--method', 'planets']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /im2gps.*planet/);
+  const seq = deja(['locate', '--sequence', images, '-c', coll, '--method', 'planet']);
+  assert.equal(seq.code, 2);
+  assert.match(seq.stderr, /--sequence decodes trips with im2gps/);
+});
+
 test('deja locate --sequence decodes trips, skips a broken file and lists photos without a capture time', { skip }, async () => {
   const seq = path.join(dir, 'walk');
   fs.mkdirSync(seq);

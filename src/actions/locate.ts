@@ -9,6 +9,10 @@ import { listSources } from '../io/sources.ts';
 import { checkOutputFile, writeOutputFile } from '../io/outputFile.ts';
 import { renderLocateMap } from '../io/worldMap.ts';
 import type { Collection } from '../store/collection.ts';
+import { concatenateCombined } from '../ann/combined.ts';
+import { describeMethods } from '../core/methodRegistry.ts';
+import { planetPredict, trainPlanet, type PlanetModel } from '../decoders/locate/planet.ts';
+import { DEFAULT_LOCATE_METHOD, LOCATE_METHOD_NAMES, LOCATE_METHODS, type LocateMethodName } from '../decoders/locate/methods.ts';
 import { selfInCollection, type SelfInCollection } from '../store/selfInCollection.ts';
 import { defaultBandwidthKm } from '../decoders/locate/defaultBandwidthKm.ts';
 import { formatKm } from '../core/formatDistance.ts';
@@ -23,6 +27,7 @@ export { takenAtMs } from './shared/takenAtMs.ts';
 
 /** Options of `deja locate`, validated once at the boundary. */
 export const LocateOptions = z.object({
+  method: z.enum(LOCATE_METHOD_NAMES).default(DEFAULT_LOCATE_METHOD).describe(describeMethods(LOCATE_METHODS)),
   encoder: z.string().default('gist+tiny+lab-hist').describe('Scene descriptors, combined with per-descriptor normalisation (IM2GPS §3: gist + tiny + colour).'),
   k: z.number().int().min(1).max(10000).optional().describe('Neighbours that vote (IM2GPS §4 uses 120 of 6M); default clamp(round(√n), 5, 120) for n geotagged photos.'),
   bandwidthKm: z.number().positive().max(20000).optional().describe('Mean-shift bandwidth, km; default from the collection\'s spread (`defaultBandwidthKm`).'),
@@ -38,7 +43,7 @@ export const LocateOptions = z.object({
 export type LocateOptions = z.input<typeof LocateOptions>;
 
 /** Options of `deja locate --sequence` (the travel prior of the HMM; no collection prior per photo). */
-export const LocateSequenceOptions = LocateOptions.omit({ priorWeight: true }).extend({
+export const LocateSequenceOptions = LocateOptions.omit({ priorWeight: true, method: true }).extend({
   maxGapHours: z.number().positive().default(24).describe('A gap longer than this (hours) starts a new trip (Kalogerakis et al. 2009 §4 split by time).'),
 });
 export type LocateSequenceOptions = z.input<typeof LocateSequenceOptions>;
@@ -59,6 +64,10 @@ export interface LocateReport {
   nearestNeighbour: { latitude: number; longitude: number };
   modes: { latitude: number; longitude: number; support: number; count: number; place: string | null }[];
   neighbours: { id: number; path: string; latitude: number; longitude: number; distance: number; weight: number; voted: boolean }[];
+  /** The method that gave `estimate`. */
+  method: LocateMethodName;
+  /** With `planet`: the most probable cell (its index among `cells`, its probability) and how many cells the collection gives; else null. */
+  planet: { cell: number; probability: number; cells: number; trainedOn: number } | null;
   /** The query's own record in the collection (found by content hash), or null. */
   selfInCollection: SelfInCollection | null;
   /** The query's own record was left out of its neighbours (it is in the collection and `excludeSelf` is set). */
@@ -124,8 +133,37 @@ export async function locateBytes(collection: Collection, bytes: Buffer, name: s
     throw new DejaError('NO_DATA', 'the only geotagged photo in the collection is this photo itself', { file: name, hint: 'add more geotagged photos with `deja index`' });
   const prior = applyPrior(ref, found, options.priorWeight, { k, bandwidthKm, weighting: options.weighting }, exclude);
   const report = toReport(ref, q, found, prior, { k, bandwidthKm, show: options.show, excludedSelf: exclude !== undefined, self });
+  if (options.method === 'planet') {
+    const p = planetEstimate(ref, q, exclude);
+    report.method = 'planet';
+    report.estimate = { latitude: p.latitude, longitude: p.longitude, confidence: p.probability, place: placeLabel(p.latitude, p.longitude) };
+    report.planet = { cell: p.cell, probability: p.probability, cells: p.cells, trainedOn: p.trainedOn };
+  }
   report.seconds = (performance.now() - started) / 1000;
   return { report, mapPng: (region = options.mapRegion) => locateMapPng(ref, found, report, bandwidthKm, region) };
+}
+
+const planetModels = new WeakMap<GeoReference, Map<number, PlanetModel | null>>();
+
+/** The PlaNet answer for a query: the cell classifier trained on the reference (without the query's own photo), cached per reference. */
+function planetEstimate(ref: GeoReference, q: QueryPhoto, exclude: Uint8Array | undefined) {
+  const n = ref.photos.length;
+  const selfRow = exclude ? exclude.indexOf(1) : -1;
+  const models = planetModels.get(ref) ?? new Map<number, PlanetModel | null>();
+  planetModels.set(ref, models);
+  const dim = ref.parts.reduce((s, p) => s + p.dim, 0);
+  let model = models.get(selfRow);
+  if (model === undefined) {
+    const rows = Array.from({ length: n }, (_, r) => r).filter((r) => r !== selfRow);
+    model = trainPlanet(concatenateCombined(ref.parts, n), dim, ref.latitude, ref.longitude, rows);
+    models.set(selfRow, model);
+  }
+  if (!model)
+    throw new DejaError('NO_DATA', `the ${n} geotagged photos of the collection fall in fewer than two PlaNet cells`, { hint: 'add geotagged photos from more places, or use --method im2gps' });
+  // The photo itself (not its mirror): the classifier was trained on unmirrored photos.
+  const query = concatenateCombined(ref.parts.map((p, i) => ({ ...p, data: q.descriptors[i].subarray(0, p.dim) })), 1);
+  const p = planetPredict(model, query, 1);
+  return { latitude: p.latitude[0], longitude: p.longitude[0], probability: p.probability[0], cell: p.cell[0], cells: model.cells.length, trainedOn: model.trainedOn };
 }
 
 function selfMask(ref: GeoReference, id: number | undefined): Uint8Array | undefined {
@@ -164,6 +202,8 @@ function toReport(
       weight: estimate.weights[i],
       voted: voted.has(i),
     })),
+    method: 'im2gps',
+    planet: null,
     selfInCollection: o.self,
     excludedSelf: o.excludedSelf,
     exifGps: q.gps,

@@ -2,6 +2,7 @@ import { methodMenu, type MethodInfo } from '../core/methodRegistry.ts';
 import { ATTACK_METHODS, DEFAULT_ATTACK_METHOD } from '../decoders/attack/methods.ts';
 import { COLORIZE_METHODS, DEFAULT_COLORIZE_METHOD } from '../decoders/colorize/methods.ts';
 import { COMPLETE_METHODS, DEFAULT_COMPLETE_METHOD } from '../decoders/complete/methods.ts';
+import { DEFAULT_LOCATE_METHOD, LOCATE_METHODS } from '../decoders/locate/methods.ts';
 
 /** One capability's methods as a menu: the default and every method, in registry order. */
 export interface MethodMenu<M extends MethodInfo = MethodInfo> {
@@ -19,6 +20,7 @@ export type AttackMethodInfo = MethodInfo & { gradient: boolean; strength: 'eps'
 export interface MethodMenus {
   complete: MethodMenu<CompleteMethodInfo>;
   colorize: MethodMenu;
+  locate: MethodMenu;
   attack: MethodMenu<AttackMethodInfo>;
 }
 
@@ -30,6 +32,7 @@ export function methodMenus(): MethodMenus {
       methods: methodMenu(COMPLETE_METHODS).map((m) => ({ ...m, usesScenes: COMPLETE_METHODS[m.name as keyof typeof COMPLETE_METHODS].usesScenes })),
     },
     colorize: { default: DEFAULT_COLORIZE_METHOD, methods: methodMenu(COLORIZE_METHODS) },
+    locate: { default: DEFAULT_LOCATE_METHOD, methods: methodMenu(LOCATE_METHODS) },
     attack: {
       default: DEFAULT_ATTACK_METHOD,
       methods: methodMenu(ATTACK_METHODS).map((m) => {

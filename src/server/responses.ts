@@ -324,6 +324,7 @@ const MethodInfo = z.object({ name: z.string(), description: z.string().describe
 export const MethodMenus = z.object({
   complete: z.object({ default: z.string(), methods: z.array(MethodInfo.extend({ usesScenes: z.boolean().describe('it matches scenes of the collection (and takes `scenes`)') })) }),
   colorize: z.object({ default: z.string(), methods: z.array(MethodInfo) }),
+  locate: z.object({ default: z.string(), methods: z.array(MethodInfo) }),
   attack: z.object({
     default: z.string(),
     methods: z.array(

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { locatePhoto, locateSequence, type LocateReport, type LocateSequenceReport } from '../../actions/locate.ts';
+import { LocateOptions, locatePhoto, locateSequence, type LocateReport, type LocateSequenceReport } from '../../actions/locate.ts';
 import { DejaError } from '../../core/errors.ts';
 import { formatKm } from '../../core/formatDistance.ts';
 import { haversineKm } from '../../math/greatCircle.ts';
-import { excludeSelfOption, intOption, jsonOption, numberOption, openCollection, printJson, progressFor, selfInCollectionNote, withCollection } from '../common.ts';
+import { excludeSelfOption, intOption, jsonOption, numberOption, openCollection, printJson, progressFor, schemaOption, selfInCollectionNote, withCollection } from '../common.ts';
 
 /** `deja locate <photo>` and `deja locate --sequence <folder>`: where photos were taken (IM2GPS; Kalogerakis et al. 2009). */
 export function register(program: Command): void {
@@ -11,6 +11,7 @@ export function register(program: Command): void {
     .description('estimate where a photo was taken from the geotagged photos of the collection (im2gps)')
     .argument('[photo]', 'photo file')
     .option('--sequence <folder>', 'locate a folder of photos jointly, using their capture times')
+    .addOption(schemaOption(LocateOptions, 'method', '--method <name>', 'how the position is decoded from the descriptors'))
     .option('-e, --encoder <spec>', 'scene descriptors, combined like gist+tiny+lab-hist:w=1,1,1', 'gist+tiny+lab-hist')
     .option('-k, --k <n>', 'neighbours that vote (default: √n clamped to 5…120)', intOption('--k', 1, 10000))
     .option('--bandwidth <km>', 'mean-shift bandwidth in km (default: from the collection spread)', numberOption('--bandwidth', 1e-4, 20000))
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .addOption(jsonOption())
     .action(async (photo: string | undefined, opts) => {
       if (!photo === !opts.sequence) throw new DejaError('BAD_ARGUMENT', 'give either a photo or --sequence <folder>', { hint: 'deja locate photo.jpg  or  deja locate --sequence trip/' });
+      if (opts.sequence && opts.method !== 'im2gps') throw new DejaError('BAD_ARGUMENT', `--sequence decodes trips with im2gps's votes; --method ${opts.method} locates single photos`, { hint: 'drop --method, or locate the photos one at a time' });
       const collection = openCollection(opts);
       const common = { encoder: opts.encoder, k: opts.k, bandwidthKm: opts.bandwidth, weighting: opts.uniform ? 'uniform' : 'match', mirror: opts.mirror, excludeSelf: opts.excludeSelf !== false } as const;
       try {
@@ -34,7 +36,7 @@ export function register(program: Command): void {
           else process.stdout.write(sequenceText(r));
           return;
         }
-        const r = await locatePhoto(collection, photo!, { ...common, priorWeight: opts.priorWeight, map: opts.map, mapRegion: opts.world ? 'world' : 'auto' });
+        const r = await locatePhoto(collection, photo!, { ...common, method: opts.method, priorWeight: opts.priorWeight, map: opts.map, mapRegion: opts.world ? 'world' : 'auto' });
         if (opts.json) return printJson(r);
         selfInCollectionNote(r);
         process.stdout.write(photoText(r));
@@ -57,7 +59,9 @@ function photoText(r: LocateReport): string {
   const lines = [
     `${r.query}: ${pos(r.estimate)}${r.estimate.place ? ` (${r.estimate.place})` : ''}, confidence ${(r.estimate.confidence * 100).toFixed(0)}%`,
     `  from k=${r.k} geotagged neighbours by ${r.encoder}, bandwidth ${km(r.bandwidthKm)}; 1-NN at ${pos(r.nearestNeighbour)}`,
-    `  ${priorText(r.prior)}`,
+    r.planet
+      ? `  PlaNet: cell ${r.planet.cell + 1} of ${r.planet.cells} (probability ${(r.planet.probability * 100).toFixed(0)}%), classifier trained on ${r.planet.trainedOn} geotagged photos; im2gps's votes below`
+      : `  ${priorText(r.prior)}`,
     `  modes:`,
     ...r.modes.map((m, i) => `   ${i + 1}. ${pos(m)}  ${(m.support * 100).toFixed(0)}% (${m.count})${m.place ? `  ${m.place}` : ''}`),
     `  nearest neighbours:`,
