@@ -82,3 +82,18 @@ test('a node with no more descriptors than the branching factor is a leaf', () =
   assert.deepEqual(Array.from(tree.quantise(data, 3)), [0, 0, 0]);
   assert.throws(() => VocabularyTree.train(data, 3, 2, { branching: 1 }), /branching/);
 });
+
+test('quantisePaths lists the nodes of each descriptor top to bottom, ending at the leaf quantise reports', () => {
+  const { data, count } = blobs(40, 50, 8, 1, 7);
+  const tree = VocabularyTree.train(data, count, 8, { branching: 3, depth: 3, seed: 2 });
+  const paths = tree.quantisePaths(data, count), words = tree.quantise(data, count);
+  assert.equal(paths.length, count * 3); // every node down to level 3 held more than 3 points
+  const leafOf = new Map<number, number>();
+  for (let i = 0; i < count; i++) {
+    const [a, b, c] = paths.subarray(3 * i, 3 * i + 3);
+    assert.ok(a >= 1 && a <= 3 && b > a && c > b && c < tree.nodes, `path ${a}, ${b}, ${c}`);
+    if (!leafOf.has(c)) leafOf.set(c, words[i]);
+    assert.equal(leafOf.get(c), words[i], 'one leaf node, one word');
+  }
+  assert.equal(new Set(leafOf.values()).size, leafOf.size);
+});
