@@ -15,6 +15,7 @@ import path from 'node:path';
 import { decodeImage } from '../../io/decode.ts';
 import { siftFeatures, type SiftFeatures } from '../features/siftFeatures.ts';
 import { retrievalPairs } from './retrievalPairs.ts';
+import { Rng } from '../../core/rng.ts';
 import { VocabularyTree } from './vocabularyTree.ts';
 
 const data = path.resolve(import.meta.dirname, '../../../../shared/data');
@@ -80,4 +81,25 @@ test('on real descriptors, training with one seed twice gives the same words, an
     assert.deepEqual(copy.quantise(x.descriptors, x.count), words);
   }
   assert.deepEqual(copy.serialise(), a.serialise());
+});
+
+test('synthetic: images that share descriptors retrieve each other; an image with no features gets no real neighbour', () => {
+  const rng = new Rng(9), dim = 16;
+  const random = (count: number) => Float32Array.from({ length: count * dim }, () => rng.normal());
+  const shared = random(60), a = random(40), b = random(40), c = random(100);
+  const stack = (x: Float32Array, y: Float32Array) => {
+    const out = new Float32Array(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  const images = [stack(shared, a), c, stack(shared, b), new Float32Array(0)].map((descriptors) => ({ count: descriptors.length / dim, descriptors }));
+  const { pairs, neighbours } = retrievalPairs(images, 1, { train: { branching: 4, depth: 3, seed: 3 } });
+  assert.equal(neighbours[0][0].image, 2);
+  assert.equal(neighbours[2][0].image, 0);
+  assert.ok(neighbours[0][0].distance < neighbours[1][0].distance);
+  assert.equal(neighbours[3][0].distance, 2); // nothing shared with anyone
+  const list = Array.from({ length: pairs.length / 2 }, (_, t) => `${pairs[2 * t]}-${pairs[2 * t + 1]}`);
+  assert.ok(list.includes('0-2') && list.length <= 4, list.join(' '));
+  assert.throws(() => retrievalPairs(images, 0), /k/);
 });
