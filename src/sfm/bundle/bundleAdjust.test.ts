@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cauchyLoss } from '../../math/robustLoss.ts';
+import { rotationErrorDegrees } from '../estimators/syntheticTwoView.ts';
+import { syntheticScene, type SyntheticScene } from '../mapper/syntheticScene.ts';
+import { bundleAdjust } from './bundleAdjust.ts';
+import { perturbedProblem } from './syntheticBundle.ts';
+
+const worstRotationError = (scene: SyntheticScene, poses: { R: Float64Array }[]) =>
+  Math.max(...poses.map((p, c) => rotationErrorDegrees(p.R, scene.poses[c].R)));
+
+test('from perturbed poses, points and a 10 % wrong focal length, BA converges to the noise level and recovers f within 1 %', () => {
+  const scene = syntheticScene({ cameras: 8, points: 400, noise: 0.5, seed: 31 });
+  const problem = perturbedProblem(scene, 1);
+  const ba = bundleAdjust(problem);
+  assert.ok(ba.initialMeanError > 20, `initial error ${ba.initialMeanError}`);
+  // E‖r‖ of 2D Gaussian noise with σ = 0.5 is σ √(π/2) ≈ 0.63, a little less after fitting.
+  assert.ok(ba.meanError > 0.5 && ba.meanError < 0.68, `final mean error ${ba.meanError}`);
+  assert.ok(Math.abs(ba.camera.f / 1000 - 1) < 0.01 && Math.abs(ba.camera.f / 1000 - 1) > 1e-6, `f ${ba.camera.f}`);
+  assert.ok(Math.abs(ba.camera.k1) < 0.01, `k1 ${ba.camera.k1}`);
+  assert.ok(worstRotationError(scene, ba.poses) < 0.15, `rotation error ${worstRotationError(scene, ba.poses)}°`);
+  assert.ok(ba.finalCost < ba.initialCost / 100 && ba.iterations < 50, `${ba.iterations} iterations, reason ${ba.reason}`);
+  assert.equal(ba.solver, 'cholesky');
+  // Gauge: camera 0 did not move.
+  assert.ok(ba.poses[0].t.every((v, i) => v === scene.poses[0].t[i]) && ba.poses[0].R.every((v, i) => v === scene.poses[0].R[i]));
+});
+
+test('with fixed calibration the true focal length stays and the error still reaches the noise level', () => {
+  const scene = syntheticScene({ cameras: 6, points: 300, noise: 0.5, seed: 5 });
+  const problem = perturbedProblem(scene, 2, 2, 0.03, 0.05, 1);
+  const ba = bundleAdjust(problem, { refineFocalLength: false, refineK1: false });
+  assert.equal(ba.camera.f, 1000);
+  assert.equal(ba.camera.k1, 0);
+  assert.ok(ba.meanError > 0.5 && ba.meanError < 0.68, `final mean error ${ba.meanError}`);
+});
+
+test('with 5 % outliers a Cauchy loss beats plain least squares on focal length and rotations', () => {
+  const scene = syntheticScene({ cameras: 8, points: 400, noise: 0.5, outlierRatio: 0.05, seed: 17 });
+  const problem = perturbedProblem(scene, 3);
+  const plain = bundleAdjust(problem);
+  const robust = bundleAdjust(problem, { loss: cauchyLoss(1) });
+  const fErr = (f: number) => Math.abs(f / 1000 - 1);
+  assert.ok(fErr(robust.camera.f) < 0.01, `robust f ${robust.camera.f}`);
+  assert.ok(fErr(robust.camera.f) < fErr(plain.camera.f) / 2, `robust ${robust.camera.f} vs plain ${plain.camera.f}`);
+  assert.ok(worstRotationError(scene, robust.poses) < worstRotationError(scene, plain.poses),
+    `robust ${worstRotationError(scene, robust.poses)}° vs plain ${worstRotationError(scene, plain.poses)}°`);
+});
+
+test('the PCG solver reaches the same adjustment as Cholesky', () => {
+  const scene = syntheticScene({ cameras: 5, points: 150, noise: 0.5, seed: 9 });
+  const problem = perturbedProblem(scene, 4);
+  const a = bundleAdjust(problem, { solver: 'cholesky' });
+  const b = bundleAdjust(problem, { solver: 'pcg' });
+  assert.equal(b.solver, 'pcg');
+  assert.ok(b.pcgIterations > 0);
+  assert.ok(Math.abs(a.meanError - b.meanError) < 1e-3, `${a.meanError} vs ${b.meanError}`);
+  assert.ok(Math.abs(a.camera.f - b.camera.f) < 0.05, `${a.camera.f} vs ${b.camera.f}`);
+});
+
+test('fewer than two cameras is refused', () => {
+  const scene = syntheticScene({ cameras: 2, points: 10, seed: 1 });
+  const problem = perturbedProblem(scene, 1);
+  assert.throws(() => bundleAdjust({ ...problem, poses: problem.poses.slice(0, 1) }), /at least 2 cameras/);
+});
