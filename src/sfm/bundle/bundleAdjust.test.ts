@@ -41,6 +41,8 @@ test('with 5 % outliers a Cauchy loss beats plain least squares on focal length 
   const robust = bundleAdjust(problem, { loss: cauchyLoss(1) });
   const fErr = (f: number) => Math.abs(f / 1000 - 1);
   assert.ok(fErr(robust.camera.f) < 0.01, `robust f ${robust.camera.f}`);
+  assert.ok(robust.medianError > 0.4 && robust.medianError < 0.7, `robust median error ${robust.medianError}`);
+  assert.ok(plain.medianError > robust.medianError, `plain median ${plain.medianError}`);
   assert.ok(fErr(robust.camera.f) < fErr(plain.camera.f) / 2, `robust ${robust.camera.f} vs plain ${plain.camera.f}`);
   assert.ok(worstRotationError(scene, robust.poses) < worstRotationError(scene, plain.poses),
     `robust ${worstRotationError(scene, robust.poses)}° vs plain ${worstRotationError(scene, plain.poses)}°`);

@@ -48,6 +48,8 @@ export interface BundleReport {
   /** Mean ‖r‖ over all observations before and after, pixels. */
   initialMeanError: number;
   meanError: number;
+  /** Median ‖r‖ after, pixels (robust to the outliers a robust loss ignores). */
+  medianError: number;
   iterations: number;
   /** Accepted steps. */
   successfulSteps: number;
@@ -134,7 +136,7 @@ export function bundleAdjust(problem: BundleProblem, options: BundleOptions = {}
     poses: Array.from({ length: nc }, (_, c) => ({ R: state.rotations.slice(9 * c, 9 * c + 9), t: state.translations.slice(3 * c, 3 * c + 3) })),
     points: state.points.slice(),
     camera: { f: state.intrinsics[0], cx: state.intrinsics[1], cy: state.intrinsics[2], k1: state.intrinsics[3] },
-    initialCost, finalCost: lin.cost, initialMeanError, meanError: meanError(lin.residuals), iterations, successfulSteps,
+    initialCost, finalCost: lin.cost, initialMeanError, meanError: meanError(lin.residuals), medianError: medianError(lin.residuals), iterations, successfulSteps,
     reason, solver, pcgIterations, seconds: (performance.now() - began) / 1000,
   };
 }
@@ -182,6 +184,13 @@ function applyStep(s: BundleState, step: DampedStep, out: BundleState): void {
   out.intrinsics[1] = s.intrinsics[1];
   out.intrinsics[2] = s.intrinsics[2];
   out.intrinsics[3] = s.intrinsics[3] + step.dc[6 * nc + 1];
+}
+
+function medianError(res: Float64Array): number {
+  const e = new Float64Array(res.length / 2);
+  for (let o = 0; o < e.length; o++) e[o] = Math.hypot(res[2 * o], res[2 * o + 1]);
+  e.sort();
+  return e.length === 0 ? 0 : e.length % 2 ? e[e.length >> 1] : (e[(e.length >> 1) - 1] + e[e.length >> 1]) / 2;
 }
 
 function meanError(res: Float64Array): number {
