@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Rng } from '../../core/rng.ts';
 import { cauchyLoss } from '../../math/robustLoss.ts';
 import { rotationErrorDegrees } from '../estimators/syntheticTwoView.ts';
 import { syntheticScene, type SyntheticScene } from '../mapper/syntheticScene.ts';
@@ -23,6 +24,23 @@ test('from perturbed poses, points and a 10 % wrong focal length, BA converges t
   assert.equal(ba.solver, 'cholesky');
   // Gauge: camera 0 did not move.
   assert.ok(ba.poses[0].t.every((v, i) => v === scene.poses[0].t[i]) && ba.poses[0].R.every((v, i) => v === scene.poses[0].R[i]));
+});
+
+test('radial distortion k1 = −0.08 in the images is recovered from k1 = 0 to within 0.005', () => {
+  const scene = syntheticScene({ cameras: 8, points: 400, noise: 0.5, seed: 23 });
+  const rng = new Rng(6);
+  const k1 = -0.08, pixel = new Float64Array(scene.obsClean.length);
+  for (let o = 0; o < pixel.length / 2; o++) {
+    const u = (scene.obsClean[2 * o] - 640) / 1000, v = (scene.obsClean[2 * o + 1] - 480) / 1000;
+    const d = 1 + k1 * (u * u + v * v);
+    pixel[2 * o] = 1000 * d * u + 640 + 0.5 * rng.normal();
+    pixel[2 * o + 1] = 1000 * d * v + 480 + 0.5 * rng.normal();
+  }
+  const problem = perturbedProblem(scene, 5);
+  const ba = bundleAdjust({ ...problem, observations: { ...problem.observations, pixel } });
+  assert.ok(Math.abs(ba.camera.k1 - k1) < 0.005, `k1 ${ba.camera.k1}`);
+  assert.ok(Math.abs(ba.camera.f / 1000 - 1) < 0.01, `f ${ba.camera.f}`);
+  assert.ok(ba.meanError > 0.5 && ba.meanError < 0.68, `final mean error ${ba.meanError}`);
 });
 
 test('with fixed calibration the true focal length stays and the error still reaches the noise level', () => {

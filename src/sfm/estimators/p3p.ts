@@ -8,7 +8,7 @@
  * pose [R | t], 12 values: R row-major (9), then t (3), X_cam = R X + t.
  */
 import { assert } from '../../core/errors.ts';
-import { angleAxisFromRotation, leftJacobian, rotationFromAngleAxis } from '../../math/angleAxis.ts';
+import { leftJacobian, rotationFromAngleAxis } from '../../math/angleAxis.ts';
 import { levenbergMarquardt } from '../../math/levenbergMarquardt.ts';
 import { realPolynomialRoots } from '../../math/polynomialRoots.ts';
 import type { Correspondences, Estimator, Model3 } from './estimator.ts';
@@ -225,9 +225,6 @@ export function createP3P(K: ArrayLike<number> | undefined): Estimator {
     refine: (model, data, sample, size) => [refineAbsolutePose(model, K, data, sample, size)],
   };
 }
-
-/** The camFromWorld angle-axis vector of a pose model (3 values), for reports. */
-export const poseAngleAxis = (model: ArrayLike<number>): Float64Array => angleAxisFromRotation(Array.from({ length: 9 }, (_, i) => model[i]));
 
 const vec = (a: ArrayLike<number>, k: number): number[] => [a[3 * k], a[3 * k + 1], a[3 * k + 2]];
 const sub = (a: number[], b: number[]): number[] => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
