@@ -77,6 +77,18 @@ test('the PCG solver reaches the same adjustment as Cholesky', () => {
   assert.ok(Math.abs(a.camera.f - b.camera.f) < 0.05, `${a.camera.f} vs ${b.camera.f}`);
 });
 
+test('cameras named in fixedCameras keep their poses exactly and replace the default gauge', () => {
+  const scene = syntheticScene({ cameras: 6, points: 200, noise: 0.5, seed: 12 });
+  const problem = perturbedProblem(scene, 6);
+  problem.poses[3].R.set(scene.poses[3].R);
+  problem.poses[3].t.set(scene.poses[3].t);
+  const ba = bundleAdjust(problem, { fixedCameras: [0, 3] });
+  for (const c of [0, 3]) assert.ok(ba.poses[c].t.every((v, i) => v === scene.poses[c].t[i]), `camera ${c}`);
+  assert.ok(ba.meanError < 0.68, `final mean error ${ba.meanError}`);
+  assert.ok(Math.abs(ba.poses[1].t[2] - problem.poses[1].t[2]) > 1e-6, 'camera 1 moves freely');
+  assert.throws(() => bundleAdjust(problem, { fixedCameras: [7] }), /fixedCameras in \[0, 6\)/);
+});
+
 test('fewer than two cameras is refused', () => {
   const scene = syntheticScene({ cameras: 2, points: 10, seed: 1 });
   const problem = perturbedProblem(scene, 1);

@@ -33,6 +33,10 @@ export interface BundleOptions {
    *  function_tolerance) or the step is below stepTolerance · ‖x‖ (default 1e-10). */
   functionTolerance?: number;
   stepTolerance?: number;
+  /** Cameras whose poses are held (e.g. the outer ring of a local BA). When given, they replace the
+   *  default gauge (camera 0 plus one coordinate of camera 1): hold at least two with distinct centres
+   *  to fix the similarity. */
+  fixedCameras?: readonly number[];
   /** Linear solver: 'auto' (default) is Cholesky up to 150 cameras, PCG beyond. */
   solver?: 'auto' | 'cholesky' | 'pcg';
 }
@@ -141,10 +145,20 @@ export function bundleAdjust(problem: BundleProblem, options: BundleOptions = {}
   };
 }
 
-/** The fixed reduced unknowns: camera 0's pose, one coordinate of camera 1's t, unrefined intrinsics. */
+/** The fixed reduced unknowns: camera 0's pose and one coordinate of camera 1's t (or the
+ *  `fixedCameras`), and the intrinsics not refined. 1 = held, `6 · cameras + 2` values. */
 export function gaugeMask(problem: BundleProblem, options: BundleOptions): Uint8Array {
   const nc = problem.poses.length;
   const fixed = new Uint8Array(6 * nc + 2);
+  if (options.refineFocalLength === false) fixed[6 * nc] = 1;
+  if (options.refineK1 === false) fixed[6 * nc + 1] = 1;
+  if (options.fixedCameras && options.fixedCameras.length > 0) {
+    for (const c of options.fixedCameras) {
+      assert(Number.isInteger(c) && c >= 0 && c < nc, `bundleAdjust: expected fixedCameras in [0, ${nc}) but received ${c}`);
+      fixed.fill(1, 6 * c, 6 * c + 6);
+    }
+    return fixed;
+  }
   fixed.fill(1, 0, 6);
   const c0 = centre(problem.poses[0]), c1 = centre(problem.poses[1]), R1 = problem.poses[1].R;
   let best = 0, k = 0;
@@ -153,8 +167,6 @@ export function gaugeMask(problem: BundleProblem, options: BundleOptions): Uint8
     if (value > best) [best, k] = [value, i];
   }
   fixed[6 + 3 + k] = 1;
-  if (options.refineFocalLength === false) fixed[6 * nc] = 1;
-  if (options.refineK1 === false) fixed[6 * nc + 1] = 1;
   return fixed;
 }
 
