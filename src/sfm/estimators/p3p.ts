@@ -126,7 +126,7 @@ export function absolutePoseResiduals(model: ArrayLike<number>, K: ArrayLike<num
  * Jacobian through the left Jacobian of SO(3).
  *
  * @param seed - a pose, 12 values ([R | t], camFromWorld).
- * @returns the refined pose, or the seed when a point of the sample lies behind it.
+ * @returns the refined pose (12 values), or the seed when the refinement is not finite.
  */
 export function refineAbsolutePose(seed: ArrayLike<number>, K: ArrayLike<number>, data: Correspondences, sample: ArrayLike<number>, size: number): Model3 {
   const R0 = Float64Array.from({ length: 9 }, (_, i) => seed[i]);
