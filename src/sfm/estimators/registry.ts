@@ -9,10 +9,11 @@ import { fundamental7 } from './fundamental7.ts';
 import { fundamental8 } from './fundamental8.ts';
 import { createEssential5, type Intrinsics } from './essential5.ts';
 import { createHomography4, type HomographyOptions } from './homography4.ts';
+import { createP3P } from './p3p.ts';
 
 /** Options shared by the estimators; each reads the fields it knows. */
 export interface EstimatorOptions extends HomographyOptions {
-  /** `essential5`: intrinsics of the two images, so that correspondences and residuals are in pixels;
+  /** `essential5` and `p3p` (K1 only; required): intrinsics of the two images, so that correspondences and residuals are in pixels;
    *  without them correspondences are normalised image coordinates. */
   intrinsics?: Intrinsics;
 }
@@ -28,6 +29,7 @@ export const ESTIMATORS = Object.freeze({
   fundamental7: { description: 'fundamental matrix, 7-point algorithm (1 or 3 solutions of a cubic)', minSamples: 7, create: () => fundamental7 },
   essential5: { description: 'essential matrix for known intrinsics, Nistér\'s 5-point solver (2004, up to 10 solutions)', minSamples: 5, create: (o) => createEssential5(o.intrinsics) },
   homography4: { description: 'homography, normalised DLT on 4 points, collinear samples rejected', minSamples: 4, create: (o) => createHomography4(o) },
+  p3p: { description: 'absolute pose from 2D–3D matches (x1 pixels, x2 world points), Kneip\'s P3P (2011, up to 4 poses), LM refinement; needs intrinsics.K1', minSamples: 3, create: (o) => createP3P(o.intrinsics?.K1) },
 } satisfies Record<string, EstimatorEntry>);
 
 export type EstimatorName = keyof typeof ESTIMATORS;
