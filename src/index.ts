@@ -8,6 +8,8 @@ export { siftFeatures, DEFAULT_SIFT, SIFT_DIM, type SiftFeatures, type SiftOptio
 export { siftFeaturesBatch } from './sfm/features/siftBatch.ts';
 export { descriptorsToUint8 } from './sfm/features/siftDescriptor.ts';
 export { matchDescriptors, type DescriptorMatches, type DescriptorSet, type MatchOptions } from './sfm/matching/matchDescriptors.ts';
+export { ransac, type RansacOptions } from './sfm/estimators/ransac.ts';
+export { verifyPair } from './sfm/estimators/verifyPair.ts';
 export { exhaustiveMatches, exhaustivePairs, matchImagePairs, type ImageFeatures, type PairMatchReport, type PairMatchingOptions, type PairMatchingResult } from './sfm/matching/matchImagePairs.ts';
 export { VocabularyTree, type VocabularyTreeOptions } from './sfm/matching/vocabularyTree.ts';
 export { InvertedFile, type RetrievalHit } from './sfm/matching/invertedFile.ts';
