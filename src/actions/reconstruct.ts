@@ -80,7 +80,7 @@ async function decodePhotos(folder: string, maxSize: number, progress: Progress,
       const bytes = readFileOrThrow(f.path);
       const { width, height } = await probeImage(bytes, { name: f.path });
       const long = Math.max(width, height), short = Math.min(width, height);
-      const minSide = long > maxSize ? Math.max(1, Math.round((maxSize * short) / long)) : undefined;
+      const minSide = long > maxSize ? Math.max(1, Math.floor((maxSize * short) / long)) : undefined;
       const d = await decodeImage(bytes, { gray: true, minSide, name: f.path });
       photos.push({ name: f.name, image: d.image, scale: [d.image.width / d.originalWidth, d.image.height / d.originalHeight] });
     } catch (e) {
