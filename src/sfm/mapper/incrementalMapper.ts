@@ -10,7 +10,7 @@ import { adjustMapState } from './mapBundle.ts';
 import { createMapState, extendAndTriangulate, filterPoints, type MapState, type PointThresholds, pointCounts, retriangulate } from './mapState.ts';
 import { registerImage } from './registerImage.ts';
 import { type SimpleRadial, toVirtualPinhole } from './sharedCamera.ts';
-import { buildTracks, type VerifiedPair } from './tracks.ts';
+import { buildTracks, mergeColocatedFeatures, type VerifiedPair } from './tracks.ts';
 import { mapperResult, type MapperResult } from './mapperResult.ts';
 
 /** One image as the mapper needs it. */
@@ -55,7 +55,8 @@ export type { MapperResult } from './mapperResult.ts';
  * Reconstructs cameras and points from images' keypoints and their verified pairs.
  *
  * Algorithm (Schönberger & Frahm 2016, §4):
- * 1. Tracks: union-find over the pairs' inlier matches (`buildTracks`).
+ * 1. Tracks: union-find over the pairs' inlier matches (`buildTracks`), features at one location
+ *    (SIFT's extra orientations) merged first (`mergeColocatedFeatures`).
  * 2. Camera: SIMPLE_RADIAL (f, cx, cy, k1) shared by all images; keypoints mapped to it.
  * 3. Initial pair (`chooseInitialPair`): many inliers and enough triangulation angle; relative pose
  *    from E; its tracks triangulated; bundle adjustment with the calibration held.
@@ -81,7 +82,7 @@ export type { MapperResult } from './mapperResult.ts';
  * References: J. L. Schönberger, J.-M. Frahm, "Structure-from-Motion Revisited", CVPR 2016, §4.2–4.5;
  * N. Snavely, S. Seitz, R. Szeliski, "Photo Tourism", SIGGRAPH 2006, §4.
  */
-export function incrementalMapper(images: readonly MapperImage[], pairs: readonly VerifiedPair[], options: MapperOptions = {}): MapperResult {
+export function incrementalMapper(images: readonly MapperImage[], givenPairs: readonly VerifiedPair[], options: MapperOptions = {}): MapperResult {
   const t0 = performance.now();
   assert(images.length >= 2, `incrementalMapper: expected at least 2 images but received ${images.length}`);
   const { width, height } = images[0];
@@ -92,6 +93,7 @@ export function incrementalMapper(images: readonly MapperImage[], pairs: readonl
   const camera: SimpleRadial = { f: K[0], cx: K[2], cy: K[5], k1: 0 };
   const th: PointThresholds = { maxReprojectionError: options.maxReprojectionError ?? 4, minTriangulationAngle: options.minTriangulationAngle ?? 1.5 };
   const seed = options.seed ?? 1, refine = model === 'simple-radial';
+  const pairs = mergeColocatedFeatures(images.map((im) => im.keypoints), 4, givenPairs);
   const tracks = buildTracks(images.map((im) => im.keypoints.length / 4), pairs);
   const state = createMapState(tracks, images.map((im) => toVirtualPinhole(im.keypoints, 4, K)), camera);
   const ms = { tracks: performance.now() - t0, initialPair: 0, registration: 0, triangulation: 0, bundle: 0, filter: 0 };

@@ -25,3 +25,10 @@ test('buildTracks ignores outlier matches and drops an image seen twice in one c
   assert.equal(t.featureTrack[1][1], -1);
   assert.equal(t.featureTrack[1][0], 0);
 });
+
+test('mergeColocatedFeatures maps keypoints at one location to the first of them', async () => {
+  const { mergeColocatedFeatures } = await import('./tracks.ts');
+  const k0 = Float32Array.of(5, 5, 1, 0, 5, 5, 1, 2, 7, 8, 1, 0), k1 = Float32Array.of(1, 1, 1, 0, 2, 2, 1, 0, 2, 2, 1, 3);
+  const [p] = mergeColocatedFeatures([k0, k1], 4, [pair(0, 1, [[1, 2], [2, 0]])]);
+  assert.deepEqual(Array.from(p.matches.pairs), [0, 1, 2, 0]);
+});

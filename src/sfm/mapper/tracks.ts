@@ -101,3 +101,29 @@ export function buildTracks(featureCounts: readonly number[], pairs: readonly Ve
   }
   return { count: offsets.length - 1, offsets: Int32Array.from(offsets), image: Int32Array.from(image), feature: Int32Array.from(feature), featureTrack };
 }
+
+/**
+ * Pairs with each feature replaced by the first feature of its image at the same (x, y): SIFT gives
+ * one keypoint per dominant orientation, so one image location can be several features, which would
+ * otherwise become several identical tracks (or one track that sees the image twice).
+ *
+ * @param keypoints - per image, `count × stride` values, x and y first.
+ * @returns the pairs with remapped feature indices (inliers and counts unchanged).
+ */
+export function mergeColocatedFeatures(keypoints: readonly Float32Array[], stride: number, pairs: readonly VerifiedPair[]): VerifiedPair[] {
+  const canonical = keypoints.map((k) => {
+    const first = new Map<string, number>(), out = new Int32Array(k.length / stride);
+    for (let f = 0; f < out.length; f++) {
+      const key = `${k[stride * f]},${k[stride * f + 1]}`;
+      const c = first.get(key);
+      if (c === undefined) first.set(key, (out[f] = f));
+      else out[f] = c;
+    }
+    return out;
+  });
+  return pairs.map((p) => {
+    const m = new Int32Array(p.matches.pairs.length);
+    for (let t = 0; t < p.matches.count; t++) [m[2 * t], m[2 * t + 1]] = [canonical[p.i][p.matches.pairs[2 * t]], canonical[p.j][p.matches.pairs[2 * t + 1]]];
+    return { ...p, matches: { count: p.matches.count, pairs: m } };
+  });
+}
