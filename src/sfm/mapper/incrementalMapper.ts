@@ -106,7 +106,7 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
     maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed,
   }));
   const reasons: string[] = images.map(() => 'no verified pair with a registered image');
-  if (!init) return mapperResult(state, model, K, reasons, null, ms, t0, 'no image pair gives a relative pose with enough triangulated points', undefined, { width, height });
+  if (!init) return mapperResult(state, model, K, reasons, null, ms, t0, 'no image pair gives a relative pose with enough triangulated points', { width, height });
   const identity: CameraPose = { R: Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), t: new Float64Array(3) };
   register(state, init.i, identity);
   register(state, init.j, init.pose);
@@ -143,14 +143,14 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
     options.progress?.(n, images.length);
   }
   bundle(100);
-  const final = timed('bundle', () => adjustMapState(state, { refineFocalLength: refine, refineK1: refine, maxIterations: 100 }));
+  timed('bundle', () => adjustMapState(state, { refineFocalLength: refine, refineK1: refine, maxIterations: 100 }));
   timed('filter', () => filterPoints(state, th));
   for (let im = 0; im < images.length; im++) {
     if (state.poses[im] || failed.has(im)) continue;
     const c = countCorrespondences(state, im);
     if (c > 0) reasons[im] = `only ${c} 2D–3D correspondences (needs ${options.minRegistrationInliers ?? 30})`;
   }
-  const result = mapperResult(state, model, K, reasons, init, ms, t0, null, final?.meanError, { width, height });
+  const result = mapperResult(state, model, K, reasons, init, ms, t0, null, { width, height });
   result.registrations = registrations;
   return result;
 }

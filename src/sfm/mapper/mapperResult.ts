@@ -75,7 +75,7 @@ function distortedError(state: MapState, o: number, k: number): number {
 
 /** The result from the final state. */
 export function mapperResult(state: MapState, model: 'simple-radial' | 'pinhole', K: ArrayLike<number>, reasons: string[], init: InitialPair | null,
-  ms: Omit<MapperSummary['ms'], 'total'>, t0: number, failure: string | null, _bundleError?: number, size = { width: 0, height: 0 }): MapperResult {
+  ms: Omit<MapperSummary['ms'], 'total'>, t0: number, failure: string | null, size: { width: number; height: number }): MapperResult {
   const offsets = [0], image: number[] = [], feature: number[] = [], xyz: number[] = [], error: number[] = [];
   const perImage = new Int32Array(state.poses.length);
   let sum = 0;
