@@ -162,9 +162,13 @@ export async function reconstruct(rawOptions: ReconstructOptions, progress: Prog
   }
   done = timer();
   progress.start(photos.length, 'mapping');
+  let shown = 0;
   const rec = incrementalMapper(photos.map((p, i) => ({ width, height, keypoints: features[i].keypoints })), matching.pairs, {
     cameraModel: o.cameraModel, K, seed: o.seed, twoViewThreshold: Math.max(2, 4 * s), registrationThreshold: Math.max(6, 12 * s),
-    progress: () => progress.tick(),
+    progress: (registered) => {
+      progress.tick(registered - shown);
+      shown = registered;
+    },
   });
   progress.stop();
   const mapTime = done();

@@ -117,6 +117,7 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
     timed('triangulation', () => retriangulate(state, th));
   };
   bundle(50);
+  options.progress?.(2, images.length);
   const failed = new Set<number>();
   let lastGlobal = state.order.length;
   const registrations: MapperResult['registrations'] = [{ image: init.i, inliers: init.inliers, correspondences: init.inliers }, { image: init.j, inliers: init.inliers, correspondences: init.inliers }];
