@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerEvalLocate } from './evalLocate.ts';
 import { registerEvalClassify } from './evalClassify.ts';
 import { registerEvalAttack } from './evalAttack.ts';
+import { registerEvalSfm } from './evalSfm.ts';
 
 /** `deja eval <task>`: evaluation harnesses; each task registers its own subcommand here. */
 export function register(program: Command): void {
@@ -10,4 +11,5 @@ export function register(program: Command): void {
   registerEvalLocate(evalCommand);
   registerEvalClassify(evalCommand);
   registerEvalAttack(evalCommand);
+  registerEvalSfm(evalCommand);
 }

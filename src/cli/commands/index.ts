@@ -16,6 +16,7 @@ import { register as relink } from './relink.ts';
 import { register as models } from './models.ts';
 import { register as trainLinear } from './trainLinear.ts';
 import { register as attack } from './attack.ts';
+import { register as reconstruct } from './reconstruct.ts';
 
 /** Every command, one line each. */
 export function registerCommands(program: Command): void {
@@ -36,4 +37,5 @@ export function registerCommands(program: Command): void {
   models(program);
   trainLinear(program);
   attack(program);
+  reconstruct(program);
 }

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { reconstruct, ReconstructOptions } from '../../actions/reconstruct.ts';
+import { jsonOption, printJson, progressFor, schemaOption } from '../common.ts';
+
+/** `deja reconstruct <folder> --out <dir>`: cameras and points from photos of one scene (COLMAP text model + PLY); defaults, choices and bounds from `ReconstructOptions`. */
+export function register(program: Command): void {
+  program
+    .command('reconstruct')
+    .description('structure from motion: cameras and a 3D point cloud from a folder of overlapping photos (COLMAP text model + PLY)')
+    .argument('<folder>', 'folder of photos of one scene, taken with one camera')
+    .requiredOption('-o, --out <dir>', 'output folder for cameras.txt, images.txt, points3D.txt and points.ply')
+    .addOption(schemaOption(ReconstructOptions, 'cameraModel', '--camera-model <model>', 'simple-radial (f and k1 refined) or pinhole (K of --K held)'))
+    .option('--K <K.txt>', 'intrinsics of the photos at their stored size, 3 × 3 (needed with pinhole)')
+    .addOption(schemaOption(ReconstructOptions, 'matcher', '--matcher <matcher>', 'exhaustive (every pair) or vocab (vocabulary-tree retrieval)'))
+    .addOption(schemaOption(ReconstructOptions, 'retrievalK', '--retrieval-k <n>', 'with vocab: pairs retrieved per photo'))
+    .addOption(schemaOption(ReconstructOptions, 'maxSize', '--max-size <px>', 'longer side photos are shrunk to before SIFT'))
+    .addOption(schemaOption(ReconstructOptions, 'threads', '--threads <n>', 'SIFT worker threads'))
+    .addOption(schemaOption(ReconstructOptions, 'seed', '--seed <n>', 'seed of RANSAC and the vocabulary tree'))
+    .option('-q, --quiet', 'no progress output')
+    .addOption(jsonOption())
+    .action(async (folder: string, opts) => {
+      const r = await reconstruct(
+        { folder, out: opts.out, cameraModel: opts.cameraModel, K: opts.K, matcher: opts.matcher, retrievalK: opts.retrievalK, maxSize: opts.maxSize, threads: opts.threads, seed: opts.seed },
+        progressFor(opts),
+      );
+      if (opts.json) return printJson(r);
+      const s = r.summary, st = r.stages, out = process.stdout;
+      for (const k of r.skipped) out.write(`skipped ${k.path}: ${k.reason}\n`);
+      for (const im of r.images) if (!im.registered) out.write(`not registered: ${im.name}: ${im.reason}\n`);
+      out.write(`registered ${s.registered}/${r.images.length} photos, ${s.points} points, mean track length ${s.meanTrackLength.toFixed(2)}, mean reprojection error ${s.meanReprojectionError.toFixed(2)} px; ${r.camera.model} ${r.camera.params.map((p) => +p.toPrecision(6)).join(' ')}\n`);
+      out.write(`seconds: decode ${st.decode.seconds.toFixed(1)}, SIFT ${st.features.seconds.toFixed(1)}, matching ${st.matching.seconds.toFixed(1)} (${st.matching.pairs} pairs), mapping ${st.mapping.seconds.toFixed(1)}, export ${st.export.seconds.toFixed(1)}; total ${r.seconds.toFixed(1)} → ${r.files[0].replace(/[^/]*$/, '')}\n`);
+    });
+}

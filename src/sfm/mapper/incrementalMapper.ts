@@ -1,0 +1,188 @@
+/**
+ * Incremental structure from motion (Schönberger & Frahm 2016, COLMAP's `IncrementalMapper`): tracks
+ * over verified matches, an initial pair, then image after image registered by P3P, new points
+ * triangulated, bundle adjustment, outlier filtering and retriangulation, until no image registers.
+ */
+import { assert } from '../../core/errors.ts';
+import type { CameraPose } from './cameraPose.ts';
+import { chooseInitialPair } from './initialPair.ts';
+import { adjustMapState } from './mapBundle.ts';
+import { createMapState, extendAndTriangulate, filterPoints, type MapState, type PointThresholds, pointCounts, retriangulate } from './mapState.ts';
+import { registerImage } from './registerImage.ts';
+import { type SimpleRadial, toVirtualPinhole } from './sharedCamera.ts';
+import { buildTracks, mergeColocatedFeatures, type VerifiedPair } from './tracks.ts';
+import { mapperResult, type MapperResult } from './mapperResult.ts';
+
+/** One image as the mapper needs it. */
+export interface MapperImage {
+  width: number;
+  height: number;
+  /** `count × 4` (x, y, σ, θ), pixels, (0, 0) the centre of the top-left pixel (`SiftFeatures.keypoints`). */
+  keypoints: Float32Array;
+}
+
+/** Options of `incrementalMapper` (pixel thresholds are for the images as given). */
+export interface MapperOptions {
+  /** 'simple-radial' (default): one shared camera, f guessed as 1.2 × max(w, h) (or from K) and
+   *  refined with k1 by bundle adjustment; 'pinhole': K known and held. */
+  cameraModel?: 'simple-radial' | 'pinhole';
+  /** Intrinsics, 3 × 3 row-major; required for 'pinhole', the starting guess for 'simple-radial'. */
+  K?: ArrayLike<number>;
+  /** E's RANSAC threshold for the initial pair, pixels (default 2). */
+  twoViewThreshold?: number;
+  /** P3P-RANSAC threshold, pixels (default 6; COLMAP's 12 at full size). */
+  registrationThreshold?: number;
+  /** Least 2D–3D inliers of a registration (default 30, COLMAP's `abs_pose_min_num_inliers`). */
+  minRegistrationInliers?: number;
+  /** Observation filter, pixels (default 4, COLMAP's `filter_max_reproj_error`). */
+  maxReprojectionError?: number;
+  /** Least triangulation angle, degrees (default 1.5, COLMAP's `tri_min_angle`). */
+  minTriangulationAngle?: number;
+  /** Median angle the initial pair needs for full score, degrees (default 8). */
+  initMinMedianAngle?: number;
+  /** Global bundle adjustment after each registration while at most this many images are registered,
+   *  then whenever the registered set grew by 10 % (default 30). */
+  globalEveryUpTo?: number;
+  /** Seed of every RANSAC run (default 1). */
+  seed?: number;
+  /** Called after each registration attempt with the images registered and the total. */
+  progress?: (registered: number, total: number) => void;
+}
+
+export type { MapperResult } from './mapperResult.ts';
+
+/**
+ * Reconstructs cameras and points from images' keypoints and their verified pairs.
+ *
+ * Algorithm (Schönberger & Frahm 2016, §4):
+ * 1. Tracks: union-find over the pairs' inlier matches (`buildTracks`), features at one location
+ *    (SIFT's extra orientations) merged first (`mergeColocatedFeatures`).
+ * 2. Camera: SIMPLE_RADIAL (f, cx, cy, k1) shared by all images; keypoints mapped to it.
+ * 3. Initial pair (`chooseInitialPair`): many inliers and enough triangulation angle; relative pose
+ *    from E; its tracks triangulated; bundle adjustment with the calibration held.
+ * 4. Next image: the unregistered one with the most 2D–3D correspondences (features whose track has
+ *    a point), registered by P3P LO-RANSAC + refinement (`registerImage`); an image that fails is not
+ *    retried until another registers.
+ * 5. Its observations continue the tracks that have points; its other tracks are triangulated.
+ * 6. Global bundle adjustment (Cauchy loss; f and k1 refined for 'simple-radial' from 3 images on),
+ *    then observations above maxReprojectionError and points below minTriangulationAngle removed,
+ *    and tracks retriangulated.
+ * 7. Repeat 4–6 until no image registers; a final bundle adjustment, filter and adjustment.
+ *
+ * @param images - each image's size and keypoints; all the same size (one shared camera).
+ * @param pairs - verified pairs (e.g. `matchImagePairs(...).pairs`), feature indices into keypoints.
+ * @param options - see `MapperOptions`.
+ * @returns the reconstruction (cameras, points with tracks, per-image status) and its summary, or a
+ *   result with `success: false` and the reason when no initial pair gives a pose.
+ * @throws Error (assertion) when images differ in size or 'pinhole' has no K.
+ * @example
+ * const rec = incrementalMapper(features.map((f) => ({ width, height, keypoints: f.keypoints })), matching.pairs, { cameraModel: 'pinhole', K });
+ * if (rec.success) console.log(rec.summary.registered, rec.summary.meanReprojectionError);
+ *
+ * References: J. L. Schönberger, J.-M. Frahm, "Structure-from-Motion Revisited", CVPR 2016, §4.2–4.5;
+ * N. Snavely, S. Seitz, R. Szeliski, "Photo Tourism", SIGGRAPH 2006, §4.
+ */
+export function incrementalMapper(images: readonly MapperImage[], givenPairs: readonly VerifiedPair[], options: MapperOptions = {}): MapperResult {
+  const t0 = performance.now();
+  assert(images.length >= 2, `incrementalMapper: expected at least 2 images but received ${images.length}`);
+  const { width, height } = images[0];
+  assert(images.every((im) => im.width === width && im.height === height), 'incrementalMapper: every image has the size of the first (one shared camera)');
+  const model = options.cameraModel ?? 'simple-radial';
+  assert(model !== 'pinhole' || options.K, "incrementalMapper: cameraModel 'pinhole' needs K");
+  const K = options.K ?? [1.2 * Math.max(width, height), 0, (width - 1) / 2, 0, 1.2 * Math.max(width, height), (height - 1) / 2, 0, 0, 1];
+  const camera: SimpleRadial = { f: K[0], cx: K[2], cy: K[5], k1: 0 };
+  const th: PointThresholds = { maxReprojectionError: options.maxReprojectionError ?? 4, minTriangulationAngle: options.minTriangulationAngle ?? 1.5 };
+  const seed = options.seed ?? 1, refine = model === 'simple-radial';
+  const pairs = mergeColocatedFeatures(images.map((im) => im.keypoints), 4, givenPairs);
+  const tracks = buildTracks(images.map((im) => im.keypoints.length / 4), pairs);
+  const state = createMapState(tracks, images.map((im) => toVirtualPinhole(im.keypoints, 4, K)), camera);
+  const ms = { tracks: performance.now() - t0, initialPair: 0, registration: 0, triangulation: 0, bundle: 0, filter: 0 };
+  const timed = <T>(stage: keyof typeof ms, f: () => T): T => {
+    const s = performance.now();
+    try { return f(); } finally { ms[stage] += performance.now() - s; }
+  };
+  const init = timed('initialPair', () => chooseInitialPair(state, pairs, {
+    candidates: 12, minInliers: 100, minMedianAngle: options.initMinMedianAngle ?? 8, threshold: options.twoViewThreshold ?? 2,
+    maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed,
+  }));
+  const reasons: string[] = images.map(() => 'no verified pair with a registered image');
+  if (!init) return mapperResult(state, model, K, reasons, null, ms, t0, 'no image pair gives a relative pose with enough triangulated points', { width, height });
+  const identity: CameraPose = { R: Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), t: new Float64Array(3) };
+  register(state, init.i, identity);
+  register(state, init.j, init.pose);
+  timed('triangulation', () => retriangulate(state, th));
+  const bundle = (maxIterations: number) => {
+    timed('bundle', () => adjustMapState(state, { refineFocalLength: refine && state.order.length >= 3, refineK1: refine && state.order.length >= 3, maxIterations }));
+    timed('filter', () => filterPoints(state, th));
+    timed('triangulation', () => retriangulate(state, th));
+  };
+  bundle(50);
+  options.progress?.(2, images.length);
+  const failed = new Set<number>();
+  let lastGlobal = state.order.length;
+  const registrations: MapperResult['registrations'] = [{ image: init.i, inliers: init.inliers, correspondences: init.inliers }, { image: init.j, inliers: init.inliers, correspondences: init.inliers }];
+  for (;;) {
+    const next = nextImage(state, failed);
+    if (!next || next.count < (options.minRegistrationInliers ?? 30)) break;
+    const r = timed('registration', () => registerImage(next.pixels, next.points, state.K, {
+      threshold: options.registrationThreshold ?? 6, minInliers: options.minRegistrationInliers ?? 30, seed: seed + next.image,
+    }));
+    if (!r.success) {
+      failed.add(next.image);
+      reasons[next.image] = `P3P-RANSAC found no pose with ${options.minRegistrationInliers ?? 30} inliers among ${next.count} 2D–3D correspondences`;
+      continue;
+    }
+    failed.clear();
+    register(state, next.image, r.pose);
+    registrations.push({ image: next.image, inliers: r.inlierCount, correspondences: next.count });
+    timed('triangulation', () => extendAndTriangulate(state, next.image, th));
+    const n = state.order.length;
+    if (n <= (options.globalEveryUpTo ?? 30) || n >= 1.1 * lastGlobal) {
+      bundle(n <= 10 ? 30 : 20);
+      lastGlobal = n;
+    }
+    options.progress?.(n, images.length);
+  }
+  bundle(100);
+  timed('bundle', () => adjustMapState(state, { refineFocalLength: refine, refineK1: refine, maxIterations: 100 }));
+  timed('filter', () => filterPoints(state, th));
+  for (let im = 0; im < images.length; im++) {
+    if (state.poses[im] || failed.has(im)) continue;
+    const c = countCorrespondences(state, im);
+    if (c > 0) reasons[im] = `only ${c} 2D–3D correspondences (needs ${options.minRegistrationInliers ?? 30})`;
+  }
+  const result = mapperResult(state, model, K, reasons, init, ms, t0, null, { width, height });
+  result.registrations = registrations;
+  return result;
+}
+
+function register(state: MapState, im: number, pose: CameraPose): void {
+  state.poses[im] = { R: Float64Array.from(pose.R), t: Float64Array.from(pose.t) };
+  state.order.push(im);
+}
+
+function countCorrespondences(state: MapState, im: number): number {
+  let c = 0;
+  for (const k of state.tracks.featureTrack[im]) if (k >= 0 && state.hasPoint[k]) c++;
+  return c;
+}
+
+/** The unregistered, not-failed image with the most 2D–3D correspondences, with them. */
+function nextImage(state: MapState, failed: Set<number>) {
+  let best = -1, bestCount = 0;
+  for (let im = 0; im < state.poses.length; im++) {
+    if (state.poses[im] || failed.has(im)) continue;
+    const c = countCorrespondences(state, im);
+    if (c > bestCount) [best, bestCount] = [im, c];
+  }
+  if (best < 0) return null;
+  const pixels = new Float64Array(2 * bestCount), points = new Float64Array(3 * bestCount);
+  let n = 0;
+  state.tracks.featureTrack[best].forEach((k, f) => {
+    if (k < 0 || !state.hasPoint[k]) return;
+    pixels.set(state.pinhole[best].subarray(2 * f, 2 * f + 2), 2 * n);
+    points.set(state.point.subarray(3 * k, 3 * k + 3), 3 * n);
+    n++;
+  });
+  return { image: best, count: bestCount, pixels, points };
+}
