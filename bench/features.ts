@@ -137,8 +137,10 @@ async function lookupSection(model: string, trainItems: Item[], testItems: Item[
   const trainCls = classIndex(trainItems.map((i) => i.label));
   const names = trainCls.names;
   const testCls = Int32Array.from(testItems, (i) => names.indexOf(i.label));
-  const gist: Descriptor = { name: gistSpec, train: tr[gistSpec], test: te[gistSpec], metric: 'l2' };
-  const cnn: Descriptor = { name: `cnn: ${model} features`, train: tr[specs[1]], test: te[specs[1]], metric: 'cosine' };
+  // The matrices are keyed by each encoder's canonical spec (a cnn spec gains its model's sha256 prefix).
+  const key = (prefix: string) => Object.keys(tr).find((k) => k.startsWith(prefix))!;
+  const gist: Descriptor = { name: gistSpec, train: tr[key('gist')], test: te[key('gist')], metric: 'l2' };
+  const cnn: Descriptor = { name: `cnn: ${model} features`, train: tr[key('cnn')], test: te[key('cnn')], metric: 'cosine' };
   const out: LookupRow[] = [];
   for (const d of [gist, cnn, combine(`${gistSpec} + cnn (each ÷ median, w=1)`, [gist, cnn])]) {
     out.push(await lookup(d, trainCls.idx, testCls, names.length));
@@ -186,8 +188,8 @@ async function locateSection(models: string[]): Promise<string[]> {
   try {
     await ingest(c, [path.join(data, 'world-streetview/images')], { encoders: specs, geoCsv: path.join(data, 'world-streetview/photos.csv') });
     const out = ['## locate: world-streetview, leave-one-out', '', '1,183 Street View crops, one per location, 88 countries (bench:locate\'s set). Each row locates every photo from the others.', ''];
-    for (const spec of specs.slice(1)) {
-      const r = await evalLocate(c, { encoders: ['gist', spec] });
+    for (const encoders of [['gist'], ...specs.slice(1).map((spec) => ['gist', spec])]) {
+      const r = await evalLocate(c, { encoders });
       out.push(evalLocateTable(r), '');
     }
     return out;
