@@ -21,7 +21,7 @@ test('the shipped manifest validates, and each card matches its file and its ONN
   const tiny = modelCard('tiny-cnn');
   assert.equal(tiny.trained, false, 'tiny-cnn is a random-weight test model');
   assert.match(tiny.notes ?? '', /random-weight test model/i);
-  assert.throws(() => modelCard('resnet'), /unknown model "resnet": must be one of \[tiny-cnn\]/);
+  assert.throws(() => modelCard('resnet'), /unknown model "resnet": must be one of \[[^\]]*tiny-cnn[^\]]*\]/);
 });
 
 test('an invalid card is refused naming the field, the expected and the received value', () => {
@@ -49,6 +49,7 @@ test('an invalid card is refused naming the field, the expected and the received
 test('a model file whose sha256 differs from its card is refused with the rebuild command', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deja-manifest-'));
   const m = shipped();
+  m.models = m.models.filter((c: { name: string }) => c.name === 'tiny-cnn');
   m.models[0].sha256 = '0'.repeat(64);
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));
   const manifest = path.join(dir, 'manifest.json');

@@ -51,10 +51,27 @@ def export_onnx(module: torch.nn.Module, example: torch.Tensor, out: Path, outpu
             opset_version=13,
             do_constant_folding=True,
         )
+    with torch.no_grad():
+        got = module(example[:2].cpu())
+    pin_output_shapes(tmp, {name: list(t.shape[1:]) for name, t in zip(outputs, got if isinstance(got, tuple) else (got,))})
     if tmp.stat().st_size > MAX_BYTES:
         tmp.unlink()
         raise SystemExit(f"deja-train: {out.name} would be {tmp.stat().st_size} bytes, over the 20 MiB limit of models/")
     tmp.replace(out)
+
+
+def pin_output_shapes(path: Path, shapes: dict) -> None:
+    """Writes the outputs' non-batch dimensions as numbers: the exporter leaves some symbolic (a TTA sum's
+    `Addfeatures_dim_1`), and Deja's model registry checks the graph's shapes against the card's."""
+    import onnx
+
+    model = onnx.load(str(path))
+    for out in model.graph.output:
+        dims = out.type.tensor_type.shape.dim
+        for d, size in zip(dims[1:], shapes.get(out.name, [])):
+            d.ClearField("dim_param")
+            d.dim_value = int(size)
+    onnx.save(model, str(path))
 
 
 def check_onnx(module: torch.nn.Module, onnx_file: Path, inputs: torch.Tensor, outputs: list) -> dict:

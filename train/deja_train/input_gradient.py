@@ -46,7 +46,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .export import MAX_BYTES, sha256
+from .export import MAX_BYTES, pin_output_shapes, sha256
 from .paths import REPO
 
 TOLERANCE = 1e-4
@@ -368,6 +368,7 @@ def export_input_gradient(shipped: nn.Module, classifier_card: dict, classifier_
             dynamic_axes={k: {0: "N"} for k in ("image", "label", "loss", "gradient", "logits")},
             opset_version=13, do_constant_folding=True,
         )
+    pin_output_shapes(tmp, {"gradient": list(images.shape[1:]), "logits": [target.shape[1]]})
     if tmp.stat().st_size > MAX_BYTES:
         size = tmp.stat().st_size
         tmp.unlink()
