@@ -42,9 +42,12 @@ if (!models.length) md.push('No CIFAR-10 classification model with an input-grad
 for (const model of models) {
   process.stderr.write(`${model}: fgsm, pgd, eot\n`);
   const gradient = await evalAttack({ model, limit: Number(values.limit), methods: ['fgsm', 'pgd', 'eot'] }, consoleProgress());
+  md.push(`## ${model}`, '', evalAttackMarkdown(gradient), '');
+  fs.writeFileSync(values.out, md.join('\n')); // written as each part ends: the one-pixel part can take hours
   process.stderr.write(`${model}: one-pixel\n`);
   const onePixel = await evalAttack({ model, limit: Number(values['one-pixel-limit']), methods: ['one-pixel'] }, consoleProgress());
-  md.push(`## ${model}`, '', evalAttackMarkdown(gradient), '', evalAttackMarkdown(onePixel), '');
+  md.push(evalAttackMarkdown(onePixel), '');
+  fs.writeFileSync(values.out, md.join('\n'));
 }
 md.push(`Run time: ${((performance.now() - t0) / 60_000).toFixed(1)} min.`, '');
 fs.writeFileSync(values.out, md.join('\n'));
