@@ -13,6 +13,7 @@ import { parseLinearModel } from '../decoders/recognize/linearModelJson.ts';
 import { argmaxRows, softmaxRows } from '../decoders/recognize/networkClassifier.ts';
 import { accuracy, confusionMatrix, confusionMarkdown, perClassAccuracy } from '../decoders/recognize/confusionMatrix.ts';
 import { ECE_BINS, expectedCalibration, type CalibrationBin } from '../decoders/recognize/calibration.ts';
+import type { ClassifierEvaluation } from './shared/classifierEvaluation.ts';
 import { encodeLabelledPhotos } from './encode/encodeLabelledPhotos.ts';
 
 /** Largest model file read (a 1000-class model on 5,000 features is about 100 MB of JSON). */
@@ -31,27 +32,12 @@ export const EvalClassifyLinearOptions = z.object({
 export type EvalClassifyLinearOptions = z.input<typeof EvalClassifyLinearOptions>;
 
 /** What `deja eval classify --linear --json` reports. */
-export interface EvalClassifyLinearReport {
+export interface EvalClassifyLinearReport extends ClassifierEvaluation {
   /** The model file (absolute), its loss and how it was trained. */
   model: string;
   loss: string;
   provenance: LinearProvenance;
   test: string[];
-  classes: string[];
-  tests: number;
-  limitPerClass: number | null;
-  /** Test photos left out because their label is not a class of the model, per label. */
-  otherLabels: { label: string; count: number }[];
-  skipped: { path: string; reason: string }[];
-  accuracy: number;
-  confusion: { counts: number[]; perClassAccuracy: number[]; markdown: string };
-  /**
-   * Calibration of the softmax of the scores (Guo et al. 2017). For a softmax model these are its
-   * probabilities; an SVM's scores are margins, not log-probabilities, so its ECE measures how far the
-   * softmax of raw margins is from calibrated.
-   */
-  calibration: { ece: number; mce: number; meanConfidence: number; bins: CalibrationBin[] };
-  files: { reliability: string; confusion: string } | null;
   /** encode: reading and encoding the test photos; predict: the scores; total: everything. */
   seconds: { encode: number; predict: number; total: number };
 }

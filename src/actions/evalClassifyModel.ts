@@ -12,6 +12,7 @@ import { resolveClassifier, runClassifier, type ClassifierContract } from '../nn
 import { argmaxRows, softmaxRows } from '../decoders/recognize/networkClassifier.ts';
 import { accuracy, confusionMatrix, confusionMarkdown, perClassAccuracy } from '../decoders/recognize/confusionMatrix.ts';
 import { ECE_BINS, expectedCalibration, type CalibrationBin } from '../decoders/recognize/calibration.ts';
+import type { ClassifierEvaluation } from './shared/classifierEvaluation.ts';
 import { ModelRunOptions } from './shared/modelRunOptions.ts';
 import { PathMatcher } from './shared/matchPath.ts';
 import { readLabelCsv } from './shared/labelCsv.ts';
@@ -34,30 +35,14 @@ export const EvalClassifyModelOptions = ModelRunOptions.extend({
 export type EvalClassifyModelOptions = z.input<typeof EvalClassifyModelOptions>;
 
 /** What `deja eval classify --model --json` reports. */
-export interface EvalClassifyModelReport {
+export interface EvalClassifyModelReport extends ClassifierEvaluation {
   model: string;
   sha256: string;
   /** The test sources evaluated (absolute), and whether they came from the card's split. */
   test: string[];
   testFromCard: boolean;
-  classes: string[];
-  /** Test photos evaluated. */
-  tests: number;
-  /** First N per class, or null for every test photo. */
-  limitPerClass: number | null;
-  /** Test photos left out because their label is not a class of the model, per label. */
-  otherLabels: { label: string; count: number }[];
-  skipped: { path: string; reason: string }[];
-  /** Fraction of test photos whose most probable class is their label. */
-  accuracy: number;
-  /** counts[true * classes + predicted], recall per class (NaN → null for a class without test photos), and the markdown table. */
-  confusion: { counts: number[]; perClassAccuracy: number[]; markdown: string };
-  /** Expected calibration error over `bins` equal-width confidence bins (Guo et al. 2017), with the bins. */
-  calibration: { ece: number; mce: number; meanConfidence: number; bins: CalibrationBin[] };
   /** What the card claims, for comparison: its split and metrics. */
   card: { split: string | null; metrics: Record<string, number> | null };
-  /** The PNGs written with `out`, else null. */
-  files: { reliability: string; confusion: string } | null;
   run: { batch: number; threads: number; provider: string };
   /** decode: reading and decoding photos; inference: preprocessing plus the network runs; total: everything. */
   seconds: { decode: number; inference: number; total: number };
