@@ -217,7 +217,9 @@ test('after deja index --rebuild tiny (rows change photo, more photos added), se
   const after = Collection.open(collectionDir).descriptorMatrix('tiny');
   assert.ok(after.n > before.length);
   const moved = before.filter((id, row) => after.photoIds[row] !== id).length;
-  assert.ok(moved > before.length / 4, `the rebuild moved ${moved} of ${before.length} rows`);
+  // How many rows move depends on which worker finishes first (86 to 200+ of 400 seen); the
+  // reorder test above covers a wholesale reordering deterministically.
+  assert.ok(moved > 0, `the rebuild moved ${moved} of ${before.length} rows`);
   searchAgreesWithExact();
   assert.equal(readIndexMeta(indexFile()).source?.rows, after.n);
 });
