@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DejaError } from '../core/errors.ts';
-import { createImage, type Image } from '../core/image.ts';
+import { createImage, toGray, type Image } from '../core/image.ts';
 import { dynamicBatchCnnModel } from '../nn/fixtureModels.ts';
 import { cudaInstalled } from '../nn/executionProvider.ts';
 import { encodeBatch } from './encoder.ts';
@@ -79,4 +79,19 @@ test('threads and provider choose how the model runs and stay out of the spec; c
       () => createEncoder(`cnn(model=${dynamic},provider=cuda)`),
       (e: unknown) => e instanceof DejaError && e.code === 'MODEL_ERROR' && /cuda is not available on this machine/.test(e.message),
     );
+});
+
+test('gray=1 describes a colour photo and its intensity alike, and is part of the spec', async () => {
+  const colour = createEncoder(`cnn(model=${tinyCnn})`);
+  const gray = createEncoder(`cnn(model=${tinyCnn},gray=1)`);
+  assert.match(gray.spec, /gray=1/);
+  assert.doesNotMatch(colour.spec, /gray/);
+  const [photo] = photos(1);
+  const luma = toGray(photo);
+  const a = await gray.encode(photo);
+  const b = await gray.encode(luma);
+  for (let j = 0; j < gray.dim; j++) assert.ok(Math.abs(a[j] - b[j]) < 1e-5, `value ${j}`);
+  const c = await colour.encode(photo);
+  assert.ok(c.some((x, j) => Math.abs(x - a[j]) > 1e-4), 'without gray=1 the colours count');
+  assert.throws(() => createEncoder(`cnn(model=${tinyCnn},gray=yes)`), (e: unknown) => e instanceof DejaError && /gray/.test(e.message));
 });
