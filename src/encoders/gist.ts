@@ -3,6 +3,7 @@ import { createImage, type Image } from '../core/image.ts';
 import { fft2d, fftPlan } from '../imgproc/fft.ts';
 import { gaborTransferFunctions } from '../imgproc/gabor.ts';
 import { gistPrefilter, reflectIndex } from '../imgproc/prefilter.ts';
+import { SimdFftBatch } from '../imgproc/simdFft.ts';
 import { resizeCropSquare } from '../imgproc/resample.ts';
 import { canonicalSpec, type Encoder, type EncoderFactory } from './encoder.ts';
 
@@ -121,6 +122,12 @@ interface PrunedFilter {
   isRow: Uint8Array;
   /** rows.length × P gains, row by row. */
   gains: Float32Array;
+  /** The same gains transposed, P × even(rows.length) (zero padding column), for the SIMD path. */
+  gainsT: Float32Array;
+  /** Runs of consecutive rows: rows[runAt[r] … runAt[r] + runLen[r]) = runFrom[r] … runFrom[r] + runLen[r] − 1. */
+  runFrom: Int32Array;
+  runAt: Int32Array;
+  runLen: Int32Array;
 }
 
 interface GistWorkspace {
@@ -155,7 +162,17 @@ interface GistWorkspace {
   segTo: Int32Array;
   segCell: Int32Array;
   sums: Float64Array;
+  /** Row cell r spans cropped rows cellStart[r] … cellStart[r+1] − 1. */
+  cellStart: Int32Array;
+  /**
+   * WebAssembly SIMD batched FFT of length P (null where unavailable): planes 0/1 hold the first-axis rows
+   * (P × rowBatch, row i of the filter's support in column i), planes 2/3 one column tile (P × even tile width).
+   */
+  simd: SimdFftBatch | null;
+  rowBatch: number;
 }
+
+const even = (k: number): number => k + (k & 1);
 
 /** Workspaces by parameters, most recently used last; a few settings (e.g. gist and gist-lear) can alternate. */
 const workspaces = new Map<string, GistWorkspace>();
@@ -176,11 +193,15 @@ function pruneFilter(g: Float32Array, p: number): PrunedFilter {
   const rows = Int32Array.from(transposed ? colsG : rowsG);
   const isRow = new Uint8Array(p);
   const gains = new Float32Array(rows.length * p);
+  const kb = even(rows.length);
+  const gainsT = new Float32Array(p * kb);
   rows.forEach((r, i) => {
     isRow[r] = 1;
-    for (let k = 0; k < p; k++) gains[i * p + k] = transposed ? g[k * p + r] : g[r * p + k];
+    for (let k = 0; k < p; k++) gains[i * p + k] = gainsT[k * kb + i] = transposed ? g[k * p + r] : g[r * p + k];
   });
-  return { transposed, rows, isRow, gains };
+  const runAt = [...rows.keys()].filter((i) => i === 0 || rows[i] !== rows[i - 1] + 1);
+  const runLen = runAt.map((a, r) => (runAt[r + 1] ?? rows.length) - a);
+  return { transposed, rows, isRow, gains, gainsT, runFrom: Int32Array.from(runAt, (i) => rows[i]), runAt: Int32Array.from(runAt), runLen: Int32Array.from(runLen) };
 }
 
 function workspace(params: GistParams): GistWorkspace {
@@ -227,7 +248,14 @@ function workspace(params: GistParams): GistWorkspace {
     ti: tileWidth.map((w) => new Float64Array(p * w)),
     ...tileSegments(cell, tileWidth),
     sums: new Float64Array(params.grid * params.grid),
+    cellStart: Int32Array.from({ length: params.grid + 1 }, (_, i) => Math.floor((i * size) / params.grid)),
+    simd: null,
+    rowBatch: 0,
   };
+  const rowBatch = even(Math.max(...ws.filters.map((f) => f.rows.length), 1));
+  const tileBatch = even(Math.max(...tileWidth));
+  ws.simd = SimdFftBatch.create(p, [p * rowBatch, p * rowBatch, p * tileBatch, p * tileBatch, tileBatch], Math.max(rowBatch, tileBatch));
+  ws.rowBatch = rowBatch;
   if (workspaces.size >= MAX_WORKSPACES) workspaces.delete(workspaces.keys().next().value!);
   workspaces.set(key, ws);
   return ws;
@@ -382,6 +410,95 @@ function filterEnergy(ws: GistWorkspace, channel: number, filter: PrunedFilter):
   }
 }
 
+/**
+ * {@link filterEnergy} with both axes as batched WebAssembly SIMD transforms (the same arithmetic, so the same
+ * sums bit for bit): the supported rows are gathered as the columns of one P × K batch, and each output tile's
+ * columns are scattered from it.
+ */
+function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch, channel: number, filter: PrunedFilter): void {
+  const { p, tileWidth, sums } = ws;
+  const kb = even(filter.rows.length);
+  gatherRows(ws, simd, channel, filter, kb);
+  simd.forwardBatch(0, 1, kb, true);
+  sums.fill(0);
+  let x = BOUNDARY;
+  const dr = simd.plane(2);
+  const di = simd.plane(3);
+  for (let t = 0; t < tileWidth.length; t++) {
+    const wb = even(tileWidth[t]);
+    dr.fill(0, 0, p * wb);
+    di.fill(0, 0, p * wb);
+    scatterTile(simd, filter.rows, kb, x, tileWidth[t], wb);
+    x += tileWidth[t];
+    simd.forwardBatch(2, 3, wb, true);
+    tileSums(ws, simd, t, wb);
+  }
+}
+
+/**
+ * Plane 0/1 column i ← the filter's supported row i of the spectrum times its gains (P × kb, kb even), read
+ * along runs of consecutive rows from the other orientation of the spectrum so both sides are contiguous.
+ */
+function gatherRows(ws: GistWorkspace, simd: SimdFftBatch, channel: number, filter: PrunedFilter, kb: number): void {
+  const p = ws.p;
+  // Row r of the (possibly transposed) spectrum at column k is element k·p + r of the other orientation.
+  const sr = filter.transposed ? ws.xr[channel] : ws.xtr[channel];
+  const si = filter.transposed ? ws.xi[channel] : ws.xti[channel];
+  const { gainsT, runFrom, runAt, runLen } = filter;
+  const nr = filter.rows.length;
+  const rr = simd.plane(0);
+  const ri = simd.plane(1);
+  const runs = runFrom.length;
+  for (let k = 0; k < p; k++) {
+    const o = k * kb;
+    for (let r = 0; r < runs; r++) {
+      const src = k * p + runFrom[r];
+      const dst = o + runAt[r];
+      for (let i = 0, n = runLen[r]; i < n; i++) {
+        const g = gainsT[dst + i];
+        rr[dst + i] = sr[src + i] * g;
+        ri[dst + i] = si[src + i] * g;
+      }
+    }
+    if (kb > nr) {
+      rr[o + nr] = 0;
+      ri[o + nr] = 0;
+    }
+  }
+}
+
+/** Tile plane 2/3 row rows[i] ← columns x … x+w−1 of first-axis result i (the rest of the tile is zero). */
+function scatterTile(simd: SimdFftBatch, rows: Int32Array, kb: number, x: number, w: number, wb: number): void {
+  const rr = simd.plane(0);
+  const ri = simd.plane(1);
+  const dr = simd.plane(2);
+  const di = simd.plane(3);
+  const nr = rows.length;
+  for (let b = 0; b < w; b++) {
+    const src = (x + b) * kb;
+    for (let i = 0; i < nr; i++) {
+      const o = rows[i] * wb + b;
+      dr[o] = rr[src + i];
+      di[o] = ri[src + i];
+    }
+  }
+}
+
+/** Adds the magnitudes of tile t's cropped rows into ws.sums by cell: SIMD column sums per row cell, then runs. */
+function tileSums(ws: GistWorkspace, simd: SimdFftBatch, t: number, wb: number): void {
+  const { grid, sums, segFirst, segFrom, segTo, segCell, cellStart } = ws;
+  const col = simd.plane(4);
+  for (let c = 0; c < grid; c++) {
+    col.fill(0, 0, wb);
+    simd.addColumnMagnitudes(2, 3, BOUNDARY + cellStart[c], cellStart[c + 1] - cellStart[c], wb, 4);
+    for (let g = segFirst[t]; g < segFirst[t + 1]; g++) {
+      let acc = 0;
+      for (let b = segFrom[g]; b < segTo[g]; b++) acc += col[b];
+      sums[c * grid + segCell[g]] += acc;
+    }
+  }
+}
+
 /** Runs of equal cell index inside each column tile: segments segFirst[t] … segFirst[t+1]−1 of tile t. */
 function tileSegments(cell: Int32Array, tileWidth: number[]): { segFirst: Int32Array; segFrom: Int32Array; segTo: Int32Array; segCell: Int32Array } {
   const first = [0];
@@ -407,13 +524,15 @@ function tileSegments(cell: Int32Array, tileWidth: number[]): { segFirst: Int32A
  * The gist descriptor of one photo.
  * @param image any size, 1 (gray) or 3 (R, G, B) channels, values in [0, 1]
  * @param params descriptor parameters (default {@link DEFAULT_GIST}: 1536-D colour)
+ * @param options `scalar: true` forces the scalar JavaScript transforms (for tests and benchmarks; the
+ *   WebAssembly SIMD ones give the same numbers bit for bit)
  * @returns `gistDim(params)` finite values, layout `((channel·F + filter)·grid + cellX)·grid + cellY`
  *   (see the module comment); compare with squared L2
  * @throws DejaError BAD_ARGUMENT when params are out of range
  * @example
  * const d = gistDescriptor((await decodeFile('photo.jpg', { minSide: 256 })).image); // Float32Array(1536)
  */
-export function gistDescriptor(image: Image, params: GistParams = DEFAULT_GIST): Float32Array {
+export function gistDescriptor(image: Image, params: GistParams = DEFAULT_GIST, options: { scalar?: boolean } = {}): Float32Array {
   checkGistParams(params);
   assert(image.channels === 1 || image.channels === 3, `gist image channels ${image.channels}`);
   const ws = workspace(params);
@@ -427,7 +546,8 @@ export function gistDescriptor(image: Image, params: GistParams = DEFAULT_GIST):
   for (let c = 0; c < channels; c++)
     for (let f = 0; f < nf; f++) {
       const filter = filters[f];
-      filterEnergy(ws, c, filter);
+      if (ws.simd && !options.scalar) filterEnergySimd(ws, ws.simd, c, filter);
+      else filterEnergy(ws, c, filter);
       const base = (c * nf + f) * grid * grid;
       for (let cx = 0; cx < grid; cx++)
         for (let cy = 0; cy < grid; cy++) {
