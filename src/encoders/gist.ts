@@ -254,8 +254,15 @@ function workspace(params: GistParams): GistWorkspace {
   };
   const rowBatch = even(Math.max(...ws.filters.map((f) => f.rows.length), 1));
   const tileBatch = even(Math.max(...tileWidth));
-  ws.simd = SimdFftBatch.create(p, [p * rowBatch, p * rowBatch, p * tileBatch, p * tileBatch, tileBatch], Math.max(rowBatch, tileBatch));
+  // SIMD memory: double planes (rows, tile, column sums); float planes: 4 spectra per channel, then each filter's gainsT.
+  const floats = [...new Array<number>(12).fill(p * p), ...ws.filters.map((f) => f.gainsT.length)];
+  ws.simd = SimdFftBatch.create(p, [p * rowBatch, p * rowBatch, p * tileBatch, p * tileBatch, tileBatch], Math.max(rowBatch, tileBatch), floats);
   ws.rowBatch = rowBatch;
+  if (ws.simd) {
+    const simd = ws.simd;
+    for (let c = 0; c < 3; c++) [ws.xr[c], ws.xi[c], ws.xtr[c], ws.xti[c]] = [0, 1, 2, 3].map((k) => simd.floatPlane(4 * c + k));
+    ws.filters.forEach((f, i) => simd.floatPlane(12 + i).set(f.gainsT));
+  }
   if (workspaces.size >= MAX_WORKSPACES) workspaces.delete(workspaces.keys().next().value!);
   workspaces.set(key, ws);
   return ws;
@@ -415,72 +422,42 @@ function filterEnergy(ws: GistWorkspace, channel: number, filter: PrunedFilter):
  * sums bit for bit): the supported rows are gathered as the columns of one P × K batch, and each output tile's
  * columns are scattered from it.
  */
-function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch, channel: number, filter: PrunedFilter): void {
+function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch, channel: number, f: number): void {
   const { p, tileWidth, sums } = ws;
-  const kb = even(filter.rows.length);
-  gatherRows(ws, simd, channel, filter, kb);
+  const filter = ws.filters[f];
+  const { rows, runFrom, runAt, runLen } = filter;
+  const nr = rows.length;
+  const kb = even(nr);
+  // Plane 0/1 column i ← supported row i of the spectrum × gains, read along runs of consecutive rows from the
+  // other orientation of the spectrum (row r at column k is its element k·P + r) so both sides are contiguous.
+  const src = 4 * channel + (filter.transposed ? 0 : 2);
+  for (let r = 0; r < runFrom.length; r++) simd.gatherScaled(src, src + 1, runFrom[r], p, 12 + f, runAt[r], kb, 0, 1, runAt[r], kb, p, runLen[r]);
+  if (kb > nr) {
+    const rr = simd.plane(0);
+    const ri = simd.plane(1);
+    for (let k = 0, o = nr; k < p; k++, o += kb) rr[o] = ri[o] = 0;
+  }
   simd.forwardBatch(0, 1, kb, true);
   sums.fill(0);
-  let x = BOUNDARY;
   const dr = simd.plane(2);
   const di = simd.plane(3);
+  let x = BOUNDARY;
   for (let t = 0; t < tileWidth.length; t++) {
     const wb = even(tileWidth[t]);
-    dr.fill(0, 0, p * wb);
-    di.fill(0, 0, p * wb);
-    scatterTile(simd, filter.rows, kb, x, tileWidth[t], wb);
+    // Tile row rows[i] ← columns x … x+wb−1 of first-axis result i; the unsupported rows are zero.
+    let next = 0;
+    for (let r = 0; r <= runFrom.length; r++) {
+      const from = r < runFrom.length ? runFrom[r] : p;
+      dr.fill(0, next * wb, from * wb);
+      di.fill(0, next * wb, from * wb);
+      if (r < runFrom.length) {
+        simd.transposeBlock(0, 1, x * kb + runAt[r], kb, 2, 3, from * wb, wb, wb, runLen[r]);
+        next = from + runLen[r];
+      }
+    }
     x += tileWidth[t];
     simd.forwardBatch(2, 3, wb, true);
     tileSums(ws, simd, t, wb);
-  }
-}
-
-/**
- * Plane 0/1 column i ← the filter's supported row i of the spectrum times its gains (P × kb, kb even), read
- * along runs of consecutive rows from the other orientation of the spectrum so both sides are contiguous.
- */
-function gatherRows(ws: GistWorkspace, simd: SimdFftBatch, channel: number, filter: PrunedFilter, kb: number): void {
-  const p = ws.p;
-  // Row r of the (possibly transposed) spectrum at column k is element k·p + r of the other orientation.
-  const sr = filter.transposed ? ws.xr[channel] : ws.xtr[channel];
-  const si = filter.transposed ? ws.xi[channel] : ws.xti[channel];
-  const { gainsT, runFrom, runAt, runLen } = filter;
-  const nr = filter.rows.length;
-  const rr = simd.plane(0);
-  const ri = simd.plane(1);
-  const runs = runFrom.length;
-  for (let k = 0; k < p; k++) {
-    const o = k * kb;
-    for (let r = 0; r < runs; r++) {
-      const src = k * p + runFrom[r];
-      const dst = o + runAt[r];
-      for (let i = 0, n = runLen[r]; i < n; i++) {
-        const g = gainsT[dst + i];
-        rr[dst + i] = sr[src + i] * g;
-        ri[dst + i] = si[src + i] * g;
-      }
-    }
-    if (kb > nr) {
-      rr[o + nr] = 0;
-      ri[o + nr] = 0;
-    }
-  }
-}
-
-/** Tile plane 2/3 row rows[i] ← columns x … x+w−1 of first-axis result i (the rest of the tile is zero). */
-function scatterTile(simd: SimdFftBatch, rows: Int32Array, kb: number, x: number, w: number, wb: number): void {
-  const rr = simd.plane(0);
-  const ri = simd.plane(1);
-  const dr = simd.plane(2);
-  const di = simd.plane(3);
-  const nr = rows.length;
-  for (let b = 0; b < w; b++) {
-    const src = (x + b) * kb;
-    for (let i = 0; i < nr; i++) {
-      const o = rows[i] * wb + b;
-      dr[o] = rr[src + i];
-      di[o] = ri[src + i];
-    }
   }
 }
 
@@ -546,7 +523,7 @@ export function gistDescriptor(image: Image, params: GistParams = DEFAULT_GIST, 
   for (let c = 0; c < channels; c++)
     for (let f = 0; f < nf; f++) {
       const filter = filters[f];
-      if (ws.simd && !options.scalar) filterEnergySimd(ws, ws.simd, c, filter);
+      if (ws.simd && !options.scalar) filterEnergySimd(ws, ws.simd, c, f);
       else filterEnergy(ws, c, filter);
       const base = (c * nf + f) * grid * grid;
       for (let cx = 0; cx < grid; cx++)

@@ -27,3 +27,42 @@ test('the SIMD batched FFT is bit-identical to the scalar batched FFT, forward a
     }
   }
 });
+
+test('gatherScaled multiplies float32 rows in double precision and transposeBlock transposes, odd lengths included', () => {
+  const k = SimdFftBatch.create(8, [64, 64, 64, 64], 2, [64, 64, 64]);
+  assert.ok(k);
+  const [sr, si, g] = [0, 1, 2].map((i) => k.floatPlane(i));
+  for (let i = 0; i < 64; i++) {
+    sr[i] = Math.fround(Math.sin(i) * 7);
+    si[i] = Math.fround(Math.cos(i * 3));
+    g[i] = Math.fround(0.1 + i / 64);
+  }
+  for (const len of [3, 4]) {
+    k.plane(0).fill(-1);
+    k.plane(1).fill(-1);
+    k.gatherScaled(0, 1, 5, 9, 2, 1, 7, 0, 1, 2, 10, 4, len);
+    for (let r = 0; r < 4; r++)
+      for (let t = 0; t < 10; t++) {
+        const inside = t >= 2 && t < 2 + len;
+        const at = r * 10 + t;
+        assert.equal(k.plane(0)[at], inside ? sr[5 + r * 9 + t - 2] * g[1 + r * 7 + t - 2] : -1, `re r=${r} t=${t} len=${len}`);
+        assert.equal(k.plane(1)[at], inside ? si[5 + r * 9 + t - 2] * g[1 + r * 7 + t - 2] : -1, `im r=${r} t=${t} len=${len}`);
+      }
+  }
+  for (const len of [3, 4]) {
+    for (let i = 0; i < 64; i++) {
+      k.plane(0)[i] = i;
+      k.plane(1)[i] = -i;
+    }
+    k.plane(2).fill(0);
+    k.plane(3).fill(0);
+    // 4 columns of the source (stride 12) starting at 1, len rows each → destination rows of stride 6 at 2.
+    k.transposeBlock(0, 1, 1, 12, 2, 3, 2, 6, 4, len);
+    for (let t = 0; t < len; t++)
+      for (let b = 0; b < 4; b++) {
+        assert.equal(k.plane(2)[2 + t * 6 + b], 1 + b * 12 + t, `re t=${t} b=${b} len=${len}`);
+        assert.equal(k.plane(3)[2 + t * 6 + b], -(1 + b * 12 + t), `im t=${t} b=${b} len=${len}`);
+      }
+    assert.equal(k.plane(2)[2 + len * 6], 0, 'nothing written past the last row');
+  }
+});

@@ -30,7 +30,12 @@ export class SimdFftBatch {
   private readonly magnitudes: (...args: number[]) => void;
   private readonly maxBatch: number;
 
-  private constructor(n: number, planeLengths: readonly number[], maxBatch: number, module: WebAssembly.Module) {
+  private readonly floatPlanes: number[];
+  private readonly floatViews: Float32Array[];
+  private readonly gatherKernel: (...args: number[]) => void;
+  private readonly transposeKernel: (...args: number[]) => void;
+
+  private constructor(n: number, planeLengths: readonly number[], maxBatch: number, floatLengths: readonly number[], module: WebAssembly.Module) {
     const plan = fftPlan(n);
     const factors = plan.factors;
     let bytes = 0;
@@ -50,6 +55,8 @@ export class SimdFftBatch {
     this.scratchI = take(n * maxBatch);
     this.planes = planeLengths.map((l) => take(l));
     this.planeLengths = planeLengths;
+    // Float planes get one spare pair of values so 2-wide loads at their end stay inside.
+    this.floatPlanes = floatLengths.map((l) => take(Math.ceil(l / 2) + 1));
     const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
     const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
     this.f64 = new Float64Array(memory.buffer);
@@ -71,6 +78,10 @@ export class SimdFftBatch {
     this.stage = { 2: ex.r2, 3: ex.r3, 4: ex.r4, 5: ex.r5 };
     this.magnitudes = ex.m;
     this.views = this.planes.map((at, i) => this.f64.subarray(at / 8, at / 8 + planeLengths[i]));
+    this.gatherKernel = ex.g;
+    this.transposeKernel = ex.t;
+    const f32 = new Float32Array(memory.buffer);
+    this.floatViews = this.floatPlanes.map((at, i) => f32.subarray(at / 4, at / 4 + floatLengths[i]));
   }
 
   /**
@@ -79,17 +90,45 @@ export class SimdFftBatch {
    * @param n transform length
    * @param planeLengths lengths of the caller's planes, in doubles (each ≥ n·batch for the planes transformed)
    * @param maxBatch largest batch (even) that will be transformed
+   * @param floatLengths lengths of the caller's float32 planes (inputs of {@link gatherScaled}), in floats
    */
-  static create(n: number, planeLengths: readonly number[], maxBatch: number): SimdFftBatch | null {
+  static create(n: number, planeLengths: readonly number[], maxBatch: number, floatLengths: readonly number[] = []): SimdFftBatch | null {
     assert(Number.isInteger(maxBatch) && maxBatch >= 2 && maxBatch % 2 === 0, `simd fft batch ${maxBatch}`);
     if (!fftPlan(n).factors.every((p) => p <= 5)) return null;
     const module = compiledModule();
-    return module ? new SimdFftBatch(n, planeLengths, maxBatch, module) : null;
+    return module ? new SimdFftBatch(n, planeLengths, maxBatch, floatLengths, module) : null;
   }
 
   /** Plane i (the view shares the instance's memory; it stays valid, the memory never grows). */
   plane(i: number): Float64Array {
     return this.views[i];
+  }
+
+  /** Float32 plane i (shares the instance's memory). */
+  floatPlane(i: number): Float32Array {
+    return this.floatViews[i];
+  }
+
+  /**
+   * For r < rows, t < len: dre/dim[dAt + r·dStride + t] = sre/sim[sAt + r·sStride + t] · g[gAt + r·gStride + t]
+   * (float32 inputs multiplied in double precision, which is exact; double outputs).
+   * @param sre, sim, g float plane indices; dre, dim double plane indices; *At and *Stride in elements
+   */
+  gatherScaled(sre: number, sim: number, sAt: number, sStride: number, g: number, gAt: number, gStride: number, dre: number, dim: number, dAt: number, dStride: number, rows: number, len: number): void {
+    const fp = this.floatPlanes;
+    const dp = this.planes;
+    this.gatherKernel(fp[sre] + sAt * 4, fp[sim] + sAt * 4, sStride * 4, fp[g] + gAt * 4, gStride * 4, dp[dre] + dAt * 8, dp[dim] + dAt * 8, dStride * 8, rows, len);
+  }
+
+  /**
+   * For b < cols (even), t < len: dst[dAt + t·dStride + b] = src[sAt + b·sStride + t], on both the (sre → dre)
+   * and (sim → dim) double planes: a transposed block copy with 2 × 2 SIMD shuffles.
+   * @param sAt, dAt, sStride, dStride in elements; sAt, sStride, dAt, dStride even
+   */
+  transposeBlock(sre: number, sim: number, sAt: number, sStride: number, dre: number, dim: number, dAt: number, dStride: number, cols: number, len: number): void {
+    const dp = this.planes;
+    this.transposeKernel(dp[sre] + sAt * 8, dp[dre] + dAt * 8, sStride * 8, dStride * 8, cols, len);
+    this.transposeKernel(dp[sim] + sAt * 8, dp[dim] + dAt * 8, sStride * 8, dStride * 8, cols, len);
   }
 
   /**
@@ -345,13 +384,86 @@ function magnitudesFunction(): number[] {
   return [...vector(locals), ...c];
 }
 
+/**
+ * `(sre, sim, sStride, g, gStride, dre, dim, dStride, rows, len)` (bytes; float32 sources and gains, double
+ * destinations): d[r][t] = s[r][t]·g[r][t] for t < len, two at a time, a scalar step for an odd last one.
+ */
+function gatherFunction(): number[] {
+  const [pSr, pSi, pSs, pG, pGs, pDr, pDi, pDs, pRows, pLen] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const r = 10, t = 11, pairs = 12, gv = 13;
+  const c: number[] = [];
+  const promoted = (base: number) => [...get(base), ...get(t), 0x41, 2, 0x74, 0x6a, ...simd(93), 2, 0, ...simd(95)]; // load64_zero(base + 4t), promote
+  c.push(...get(pLen), 0x41, 1, 0x76, 0x41, 1, 0x74, ...set(pairs)); // pairs = (len >> 1) << 1
+  c.push(0x02, 0x40, 0x03, 0x40); // rows
+  c.push(...get(r), ...get(pRows), 0x4f, 0x0d, 1);
+  c.push(0x41, 0, ...set(t));
+  c.push(0x02, 0x40, 0x03, 0x40); // pairs
+  c.push(...get(t), ...get(pairs), 0x4f, 0x0d, 1);
+  c.push(...promoted(pG), ...set(gv));
+  for (const [src, dst] of [[pSr, pDr], [pSi, pDi]]) {
+    c.push(...get(dst), ...get(t), 0x41, 3, 0x74, 0x6a, ...promoted(src), ...get(gv), ...simd(MUL), ...simd(11), 3, 0);
+  }
+  c.push(...get(t), 0x41, 2, 0x6a, ...set(t), 0x0c, 0, 0x0b, 0x0b);
+  // Odd last element.
+  c.push(...get(t), ...get(pLen), 0x49, 0x04, 0x40); // if t < len
+  for (const [src, dst] of [[pSr, pDr], [pSi, pDi]]) {
+    c.push(...get(dst), ...get(t), 0x41, 3, 0x74, 0x6a);
+    c.push(...get(src), ...get(t), 0x41, 2, 0x74, 0x6a, 0x2a, 2, 0, 0xbb); // f32.load, promote
+    c.push(...get(pG), ...get(t), 0x41, 2, 0x74, 0x6a, 0x2a, 2, 0, 0xbb, 0xa2, 0x39, 3, 0); // × gain, f64.store
+  }
+  c.push(0x0b);
+  for (const [ptr, stride] of [[pSr, pSs], [pSi, pSs], [pG, pGs], [pDr, pDs], [pDi, pDs]]) c.push(...get(ptr), ...get(stride), 0x6a, ...set(ptr));
+  c.push(...get(r), 0x41, 1, 0x6a, ...set(r), 0x0c, 0, 0x0b, 0x0b);
+  c.push(0x0b);
+  const locals = [[...uleb(3), I32], [...uleb(1), V128]];
+  return [...vector(locals), ...c];
+}
+
+/**
+ * `(src, dst, sStride, dStride, cols, len)` (bytes; doubles): dst[t·dStride + 8b] = src[b·sStride + 8t] for b < cols
+ * (even), t < len, as 2 × 2 blocks (two v128 loads, two shuffles, two stores), a half block for an odd last t.
+ */
+function transposeFunction(): number[] {
+  const [pS, pD, pSs, pDs, pCols, pLen] = [0, 1, 2, 3, 4, 5];
+  const b = 6, t = 7, s0 = 8, d0 = 9, pairs = 10, va = 11, vb = 12;
+  const lo = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  const hi = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+  const c: number[] = [];
+  c.push(...get(pLen), 0x41, 1, 0x76, 0x41, 1, 0x74, ...set(pairs));
+  c.push(0x02, 0x40, 0x03, 0x40); // column pairs
+  c.push(...get(b), ...get(pCols), 0x4f, 0x0d, 1);
+  c.push(...get(pS), ...get(b), ...get(pSs), 0x6c, 0x6a, ...set(s0)); // column b of the source
+  c.push(...get(pD), ...get(b), 0x41, 3, 0x74, 0x6a, ...set(d0)); // column b of the destination
+  c.push(0x41, 0, ...set(t));
+  c.push(0x02, 0x40, 0x03, 0x40);
+  c.push(...get(t), ...get(pairs), 0x4f, 0x0d, 1);
+  c.push(...get(s0), ...get(t), 0x41, 3, 0x74, 0x6a, ...simd(0), 3, 0, ...set(va));
+  c.push(...get(s0), ...get(pSs), 0x6a, ...get(t), 0x41, 3, 0x74, 0x6a, ...simd(0), 3, 0, ...set(vb));
+  c.push(...get(d0), ...get(t), ...get(pDs), 0x6c, 0x6a, ...get(va), ...get(vb), ...simd(13), ...lo, ...simd(11), 3, 0);
+  c.push(...get(d0), ...get(t), ...get(pDs), 0x6c, 0x6a, ...get(pDs), 0x6a, ...get(va), ...get(vb), ...simd(13), ...hi, ...simd(11), 3, 0);
+  c.push(...get(t), 0x41, 2, 0x6a, ...set(t), 0x0c, 0, 0x0b, 0x0b);
+  c.push(...get(t), ...get(pLen), 0x49, 0x04, 0x40); // odd last t: two scalar copies
+  c.push(...get(d0), ...get(t), ...get(pDs), 0x6c, 0x6a, ...get(s0), ...get(t), 0x41, 3, 0x74, 0x6a, 0x2b, 3, 0, 0x39, 3, 0);
+  c.push(...get(d0), ...get(t), ...get(pDs), 0x6c, 0x6a, ...get(s0), ...get(pSs), 0x6a, ...get(t), 0x41, 3, 0x74, 0x6a, 0x2b, 3, 0, 0x39, 3, 8);
+  c.push(0x0b);
+  c.push(...get(b), 0x41, 2, 0x6a, ...set(b), 0x0c, 0, 0x0b, 0x0b);
+  c.push(0x0b);
+  const locals = [[...uleb(5), I32], [...uleb(2), V128]];
+  return [...vector(locals), ...c];
+}
+
 /** The module: exports r2, r3, r4, r5 (one Stockham stage each) and m (column magnitude sums), importing `env.mem`. */
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const radices = [2, 3, 4, 5];
-  const fns: [string, number, number[]][] = [...radices.map((p): [string, number, number[]] => [`r${p}`, 0, stageFunction(p)]), ['m', 1, magnitudesFunction()]];
+  const fns: [string, number, number[]][] = [
+    ...radices.map((p): [string, number, number[]] => [`r${p}`, 0, stageFunction(p)]),
+    ['m', 1, magnitudesFunction()],
+    ['g', 2, gatherFunction()],
+    ['t', 3, transposeFunction()],
+  ];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, vector([[0x60, ...vector(new Array(8).fill([I32])), 0], [0x60, ...vector(new Array(5).fill([I32])), 0]])),
+    ...section(1, vector([8, 5, 10, 6].map((k) => [0x60, ...vector(new Array(k).fill([I32])), 0]))),
     ...section(2, vector([[...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]])),
     ...section(3, vector(fns.map(([, type]) => uleb(type)))),
     ...section(7, vector(fns.map(([label], t) => [...name(label), 0x00, ...uleb(t)]))),
