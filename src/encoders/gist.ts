@@ -256,7 +256,9 @@ function workspace(params: GistParams): GistWorkspace {
   const tileBatch = even(Math.max(...tileWidth));
   // SIMD memory: double planes (rows, tile, column sums); float planes: 4 spectra per channel, then each filter's gainsT.
   const floats = [...new Array<number>(12).fill(p * p), ...ws.filters.map((f) => f.gainsT.length)];
-  ws.simd = SimdFftBatch.create(p, [p * rowBatch, p * rowBatch, p * tileBatch, p * tileBatch, tileBatch], Math.max(rowBatch, tileBatch), floats);
+  // Planes 5–8: the padded image's 2-D transform, straight and transposed (only for an even P, the batch must be).
+  const whole = p % 2 === 0 ? p * p : 0;
+  ws.simd = SimdFftBatch.create(p, [p * rowBatch, p * rowBatch, p * tileBatch, p * tileBatch, tileBatch, whole, whole, whole, whole], Math.max(rowBatch, tileBatch, p % 2 === 0 ? p : 2), floats);
   ws.rowBatch = rowBatch;
   if (ws.simd) {
     const simd = ws.simd;
@@ -298,6 +300,67 @@ function loadPlanes(image: Image, params: GistParams, ws: GistWorkspace): number
     for (let i = 0; i < n; i++) p[i] = (p[i] - lo) * scale;
   }
   return channels;
+}
+
+/**
+ * {@link forwardSpectra} with SIMD transforms: columns as one batch, a transpose, rows as one batch (so the
+ * transposed spectrum comes out contiguous), a transpose back for the straight one, then the same split.
+ */
+function forwardSpectraSimd(ws: GistWorkspace, simd: SimdFftBatch, a: number, b: number): void {
+  const { p, size, reflect } = ws;
+  const zr = simd.plane(5);
+  const zi = simd.plane(6);
+  const ztr = simd.plane(7);
+  const zti = simd.plane(8);
+  const pa = ws.planes[a];
+  const pb = b >= 0 ? ws.planes[b] : undefined;
+  for (let y = 0; y < p; y++) {
+    const s = reflect[y] * size;
+    const row = y * p;
+    for (let x = 0; x < p; x++) {
+      zr[row + x] = pa[s + reflect[x]];
+      zi[row + x] = pb ? pb[s + reflect[x]] : 0;
+    }
+  }
+  simd.forwardBatch(5, 6, p, false);
+  simd.transposeBlock(5, 6, 0, p, 7, 8, 0, p, p, p);
+  simd.forwardBatch(7, 8, p, false);
+  simd.transposeBlock(7, 8, 0, p, 5, 6, 0, p, p, p);
+  // z: straight spectrum Z[ky·P + kx]; zt: transposed, Z[kx·P + ky].
+  splitSpectra(ws, zr, zi, ws.xr, ws.xi, a, b);
+  splitSpectra(ws, ztr, zti, ws.xtr, ws.xti, a, b);
+}
+
+/**
+ * out[a] (and out[b]) ← the spectra of real channels a (and b) from Z = X_a + i·X_b of one orientation:
+ * X_a = (Z(k) + conj Z(−k))/2, X_b = (Z(k) − conj Z(−k))/(2i) (the mirror of (u, v) is (−u, −v) either way).
+ */
+function splitSpectra(ws: GistWorkspace, zr: Float64Array, zi: Float64Array, outR: Float32Array[], outI: Float32Array[], a: number, b: number): void {
+  const p = ws.p;
+  const ar = outR[a];
+  const ai = outI[a];
+  if (b < 0) {
+    ar.set(zr.subarray(0, p * p));
+    ai.set(zi.subarray(0, p * p));
+    return;
+  }
+  const br = outR[b];
+  const bi = outI[b];
+  for (let y = 0; y < p; y++) {
+    const ny = y === 0 ? 0 : p - y;
+    for (let x = 0; x < p; x++) {
+      const k = y * p + x;
+      const m = ny * p + (x === 0 ? 0 : p - x);
+      const r1 = zr[k];
+      const i1 = zi[k];
+      const r2 = zr[m];
+      const i2 = zi[m];
+      ar[k] = 0.5 * (r1 + r2);
+      ai[k] = 0.5 * (i1 - i2);
+      br[k] = 0.5 * (i1 + i2);
+      bi[k] = 0.5 * (r2 - r1);
+    }
+  }
 }
 
 /** Pads channels a (and b) into the complex plane, FFTs it, and stores each real channel's spectrum. */
@@ -515,7 +578,11 @@ export function gistDescriptor(image: Image, params: GistParams = DEFAULT_GIST, 
   const ws = workspace(params);
   const channels = loadPlanes(image, params, ws);
   gistPrefilter(ws.planes.slice(0, channels), params.imageSize, params.prefilterFc);
-  for (let c = 0; c < channels; c += 2) forwardSpectra(ws, c, c + 1 < channels ? c + 1 : -1);
+  const simd = options.scalar || ws.p % 2 ? null : ws.simd;
+  for (let c = 0; c < channels; c += 2) {
+    if (simd) forwardSpectraSimd(ws, simd, c, c + 1 < channels ? c + 1 : -1);
+    else forwardSpectra(ws, c, c + 1 < channels ? c + 1 : -1);
+  }
   const { grid, filters, sums, cellArea, p } = ws;
   const nf = filters.length;
   const out = new Float32Array(channels * nf * grid * grid);
