@@ -82,6 +82,26 @@ const BOUNDARY = 32;
 const SUPPORT_EPS = 1e-5;
 /** Columns per batched inverse transform (keeps the working set in L2). */
 const TILE = 64;
+/**
+ * Columns per SIMD tile: 320 × 32 complex doubles and their Stockham scratch (330 KB) stay in a 512 KB L2;
+ * measured ~7 % faster than 64 on colour gist.
+ */
+const SIMD_TILE = 32;
+
+/** Column tiles of width ≤ tile over `size` columns and the cell runs inside them. */
+interface Tiling {
+  tileWidth: number[];
+  segFirst: Int32Array;
+  segFrom: Int32Array;
+  segTo: Int32Array;
+  segCell: Int32Array;
+}
+
+function tiling(cell: Int32Array, size: number, tile: number): Tiling {
+  const tileWidth: number[] = [];
+  for (let x = 0; x < size; x += tile) tileWidth.push(Math.min(tile, size - x));
+  return { tileWidth, ...tileSegments(cell, tileWidth) };
+}
 
 /** Descriptor length for the given parameters. */
 export function gistDim(params: GistParams = DEFAULT_GIST): number {
@@ -162,6 +182,8 @@ interface GistWorkspace {
   segTo: Int32Array;
   segCell: Int32Array;
   sums: Float64Array;
+  /** The SIMD path's column tiles. */
+  simdTiles: Tiling;
   /** Row cell r spans cropped rows cellStart[r] … cellStart[r+1] − 1. */
   cellStart: Int32Array;
   /**
@@ -248,12 +270,13 @@ function workspace(params: GistParams): GistWorkspace {
     ti: tileWidth.map((w) => new Float64Array(p * w)),
     ...tileSegments(cell, tileWidth),
     sums: new Float64Array(params.grid * params.grid),
+    simdTiles: tiling(cell, size, SIMD_TILE),
     cellStart: Int32Array.from({ length: params.grid + 1 }, (_, i) => Math.floor((i * size) / params.grid)),
     simd: null,
     rowBatch: 0,
   };
   const rowBatch = even(Math.max(...ws.filters.map((f) => f.rows.length), 1));
-  const tileBatch = even(Math.max(...tileWidth));
+  const tileBatch = even(Math.max(...ws.simdTiles.tileWidth));
   // SIMD memory: double planes (rows, tile, column sums); float planes: 4 spectra per channel, then each filter's gainsT.
   const floats = [...new Array<number>(12).fill(p * p), ...ws.filters.map((f) => f.gainsT.length)];
   // Planes 5–8: the padded image's 2-D transform, straight and transposed (only for an even P, the batch must be).
@@ -486,7 +509,8 @@ function filterEnergy(ws: GistWorkspace, channel: number, filter: PrunedFilter):
  * columns are scattered from it.
  */
 function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch, channel: number, f: number): void {
-  const { p, tileWidth, sums } = ws;
+  const { p, sums } = ws;
+  const { tileWidth } = ws.simdTiles;
   const filter = ws.filters[f];
   const { rows, runFrom, runAt, runLen } = filter;
   const nr = rows.length;
@@ -526,7 +550,8 @@ function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch, channel: number
 
 /** Adds the magnitudes of tile t's cropped rows into ws.sums by cell: SIMD column sums per row cell, then runs. */
 function tileSums(ws: GistWorkspace, simd: SimdFftBatch, t: number, wb: number): void {
-  const { grid, sums, segFirst, segFrom, segTo, segCell, cellStart } = ws;
+  const { grid, sums, cellStart } = ws;
+  const { segFirst, segFrom, segTo, segCell } = ws.simdTiles;
   const col = simd.plane(4);
   for (let c = 0; c < grid; c++) {
     col.fill(0, 0, wb);
