@@ -246,7 +246,6 @@ function workspace(params: GistParams): GistWorkspace {
   for (let i = 0; i < p; i++) reflect[i] = reflectIndex(i - BOUNDARY, size);
   const tileWidth: number[] = [];
   for (let x = 0; x < size; x += TILE) tileWidth.push(Math.min(TILE, size - x));
-  const planeP = (): Float32Array[] => [0, 1, 2].map(() => new Float32Array(p * p));
   const ws: GistWorkspace = {
     key,
     size,
@@ -259,10 +258,10 @@ function workspace(params: GistParams): GistWorkspace {
     planes: [0, 1, 2].map(() => new Float64Array(size * size)),
     zr: new Float64Array(p * p),
     zi: new Float64Array(p * p),
-    xr: planeP(),
-    xi: planeP(),
-    xtr: planeP(),
-    xti: planeP(),
+    xr: [],
+    xi: [],
+    xtr: [],
+    xti: [],
     wr: new Float64Array(p),
     wi: new Float64Array(p),
     tileWidth,
@@ -283,11 +282,11 @@ function workspace(params: GistParams): GistWorkspace {
   const whole = p % 2 === 0 ? p * p : 0;
   ws.simd = SimdFftBatch.create(p, [p * rowBatch, p * rowBatch, p * tileBatch, p * tileBatch, tileBatch, whole, whole, whole, whole], Math.max(rowBatch, tileBatch, p % 2 === 0 ? p : 2), floats);
   ws.rowBatch = rowBatch;
-  if (ws.simd) {
-    const simd = ws.simd;
-    for (let c = 0; c < 3; c++) [ws.xr[c], ws.xi[c], ws.xtr[c], ws.xti[c]] = [0, 1, 2, 3].map((k) => simd.floatPlane(4 * c + k));
-    ws.filters.forEach((f, i) => simd.floatPlane(12 + i).set(f.gainsT));
-  }
+  // The spectra live in the SIMD memory when there is one (the scalar path reads them there too).
+  const simd = ws.simd;
+  for (let c = 0; c < 3; c++)
+    [ws.xr[c], ws.xi[c], ws.xtr[c], ws.xti[c]] = [0, 1, 2, 3].map((k) => (simd ? simd.floatPlane(4 * c + k) : new Float32Array(p * p)));
+  if (simd) ws.filters.forEach((f, i) => simd.floatPlane(12 + i).set(f.gainsT));
   if (workspaces.size >= MAX_WORKSPACES) workspaces.delete(workspaces.keys().next().value!);
   workspaces.set(key, ws);
   return ws;
