@@ -35,6 +35,12 @@ import { canonicalSpec, type Encoder, type EncoderFactory } from './encoder.ts';
  * pruned: rows (or columns, whichever is fewer) where the filter's gain is below 1e−5 are skipped, only the
  * `imageSize` output columns that are kept are transformed along the second axis, and the cropped output is
  * reduced to cell sums on the fly. All buffers are reused between calls (one workspace per thread).
+ * Where WebAssembly SIMD is available (Node 20), every 320-point transform runs as a batched f64x2 Stockham FFT
+ * ({@link SimdFftBatch}, the same arithmetic as the scalar FFT): the supported rows are gathered (spectrum ×
+ * gains) as the columns of one batch, scattered transposed into 32-column tiles for the second axis, and the
+ * magnitudes are summed per column in SIMD. The descriptor equals the scalar path's (tested to 1e−6; measured
+ * identical in float32 on penn-campus, bsds500 and intel-scenes photos) at ~2.5× less CPU (bench/gist.md).
+ * The prefilter's 266-point transforms (2·7·19) stay scalar.
  *
  * References: Oliva & Torralba, "Modeling the shape of the scene: a holistic representation of the spatial
  * envelope", IJCV 42(3), 2001, §4–5; Torralba, "Contextual priming for object detection", IJCV 53(2), 2003,
