@@ -115,6 +115,10 @@ export class SimdFftBatch {
    * @param sre, sim, g float plane indices; dre, dim double plane indices; *At and *Stride in elements
    */
   gatherScaled(sre: number, sim: number, sAt: number, sStride: number, g: number, gAt: number, gStride: number, dre: number, dim: number, dAt: number, dStride: number, rows: number, len: number): void {
+    const fl = this.floatViews;
+    assert(rows >= 1 && len >= 1, 'gather rows and length');
+    assert(sAt + (rows - 1) * sStride + len <= Math.min(fl[sre].length, fl[sim].length) && gAt + (rows - 1) * gStride + len <= fl[g].length, 'gather sources inside their planes');
+    assert(dAt + (rows - 1) * dStride + len <= Math.min(this.planeLengths[dre], this.planeLengths[dim]), 'gather destination inside its planes');
     const fp = this.floatPlanes;
     const dp = this.planes;
     this.gatherKernel(fp[sre] + sAt * 4, fp[sim] + sAt * 4, sStride * 4, fp[g] + gAt * 4, gStride * 4, dp[dre] + dAt * 8, dp[dim] + dAt * 8, dStride * 8, rows, len);
@@ -123,9 +127,13 @@ export class SimdFftBatch {
   /**
    * For b < cols (even), t < len: dst[dAt + t·dStride + b] = src[sAt + b·sStride + t], on both the (sre → dre)
    * and (sim → dim) double planes: a transposed block copy with 2 × 2 SIMD shuffles.
-   * @param sAt, dAt, sStride, dStride in elements; sAt, sStride, dAt, dStride even
+   * @param sAt, dAt, sStride, dStride in elements (even ones keep the 16-byte loads and stores aligned)
    */
   transposeBlock(sre: number, sim: number, sAt: number, sStride: number, dre: number, dim: number, dAt: number, dStride: number, cols: number, len: number): void {
+    const L = this.planeLengths;
+    assert(cols >= 2 && cols % 2 === 0 && len >= 1, `transpose cols ${cols} (even) and length ${len}`);
+    assert(sAt + (cols - 1) * sStride + len <= Math.min(L[sre], L[sim]), 'transpose source inside its planes');
+    assert(dAt + (len - 1) * dStride + cols <= Math.min(L[dre], L[dim]), 'transpose destination inside its planes');
     const dp = this.planes;
     this.transposeKernel(dp[sre] + sAt * 8, dp[dre] + dAt * 8, sStride * 8, dStride * 8, cols, len);
     this.transposeKernel(dp[sim] + sAt * 8, dp[dim] + dAt * 8, sStride * 8, dStride * 8, cols, len);
