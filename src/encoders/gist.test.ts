@@ -7,6 +7,7 @@ import { createImage, crop, type Image } from '../core/image.ts';
 import { fft2d } from '../imgproc/fft.ts';
 import { gaborTransferFunctions } from '../imgproc/gabor.ts';
 import { gistPrefilter, reflectIndex } from '../imgproc/prefilter.ts';
+import { SimdFftBatch } from '../imgproc/simdFft.ts';
 import { resizeCropSquare } from '../imgproc/resample.ts';
 import { decodeFile, decodeImage } from '../io/decode.ts';
 import {
@@ -224,6 +225,26 @@ test('the pruned fast path equals the plain full-FFT formula (gray, colour, odd 
     assert.ok(worst < 1e-5, `relative difference ${worst}`);
     assert.ok(ref.some((v) => v > 0.01), 'the test image has structure');
   }
+});
+
+test('the WebAssembly SIMD path gives the scalar path\'s descriptors to 1e-6 (photos, gray, LEAR, odd sizes and batches)', async () => {
+  assert.ok(SimdFftBatch.create(320, [640, 640], 2), 'WebAssembly SIMD is available in Node 20');
+  const images: Image[] = [texturedPhoto(300, 260, 5)];
+  if (fs.existsSync(pennDir)) {
+    const names = fs.readdirSync(pennDir).filter((f) => f.endsWith('.jpg')).sort().slice(0, 2);
+    for (const name of names) images.push((await decodeFile(path.join(pennDir, name), { minSide: 256 })).image);
+  }
+  // 71 + 64 = 135 = 3³·5: odd transform length, an odd last tile (7 columns) and odd row counts.
+  const settings: GistParams[] = [DEFAULT_GIST, GRAY, LEAR_GIST, { ...DEFAULT_GIST, imageSize: 71, grid: 3, orientationsPerScale: [6, 3] }];
+  for (const img of images)
+    for (const params of settings) {
+      const simd = gistDescriptor(img, params);
+      const scalar = gistDescriptor(img, params, { scalar: true });
+      let worst = 0;
+      for (let i = 0; i < scalar.length; i++) worst = Math.max(worst, Math.abs(simd[i] - scalar[i]) / (Math.abs(scalar[i]) + 1e-6));
+      assert.ok(worst < 1e-6, `relative difference ${worst} at size ${params.imageSize}`);
+      assert.ok(scalar.some((v) => v > 1e-3), 'the descriptor has structure');
+    }
 });
 
 test('gistCellWeights: an all-known mask weighs every dimension 1', () => {

@@ -3,6 +3,7 @@ import { createImage, type Image } from '../core/image.ts';
 import { fft2d, fftPlan } from '../imgproc/fft.ts';
 import { gaborTransferFunctions } from '../imgproc/gabor.ts';
 import { gistPrefilter, reflectIndex } from '../imgproc/prefilter.ts';
+import { SimdFftBatch } from '../imgproc/simdFft.ts';
 import { resizeCropSquare } from '../imgproc/resample.ts';
 import { canonicalSpec, type Encoder, type EncoderFactory } from './encoder.ts';
 
@@ -34,6 +35,12 @@ import { canonicalSpec, type Encoder, type EncoderFactory } from './encoder.ts';
  * pruned: rows (or columns, whichever is fewer) where the filter's gain is below 1e−5 are skipped, only the
  * `imageSize` output columns that are kept are transformed along the second axis, and the cropped output is
  * reduced to cell sums on the fly. All buffers are reused between calls (one workspace per thread).
+ * Where WebAssembly SIMD is available (Node 20), every 320-point transform runs as a batched f64x2 Stockham FFT
+ * ({@link SimdFftBatch}, the same arithmetic as the scalar FFT): the supported rows are gathered (spectrum ×
+ * gains) as the columns of one batch, scattered transposed into 32-column tiles for the second axis, and the
+ * magnitudes are summed per column in SIMD. The descriptor equals the scalar path's (tested to 1e−6; measured
+ * identical in float32 on penn-campus, bsds500 and intel-scenes photos) at ~2.5× less CPU (bench/gist.md).
+ * The prefilter's 266-point transforms (2·7·19) stay scalar.
  *
  * References: Oliva & Torralba, "Modeling the shape of the scene: a holistic representation of the spatial
  * envelope", IJCV 42(3), 2001, §4–5; Torralba, "Contextual priming for object detection", IJCV 53(2), 2003,
@@ -81,6 +88,26 @@ const BOUNDARY = 32;
 const SUPPORT_EPS = 1e-5;
 /** Columns per batched inverse transform (keeps the working set in L2). */
 const TILE = 64;
+/**
+ * Columns per SIMD tile: 320 × 32 complex doubles and their Stockham scratch (330 KB) stay in a 512 KB L2;
+ * measured ~7 % faster than 64 on colour gist.
+ */
+const SIMD_TILE = 32;
+
+/** Column tiles of width ≤ tile over `size` columns and the cell runs inside them. */
+interface Tiling {
+  tileWidth: number[];
+  segFirst: Int32Array;
+  segFrom: Int32Array;
+  segTo: Int32Array;
+  segCell: Int32Array;
+}
+
+function tiling(cell: Int32Array, size: number, tile: number): Tiling {
+  const tileWidth: number[] = [];
+  for (let x = 0; x < size; x += tile) tileWidth.push(Math.min(tile, size - x));
+  return { tileWidth, ...tileSegments(cell, tileWidth) };
+}
 
 /** Descriptor length for the given parameters. */
 export function gistDim(params: GistParams = DEFAULT_GIST): number {
@@ -121,6 +148,12 @@ interface PrunedFilter {
   isRow: Uint8Array;
   /** rows.length × P gains, row by row. */
   gains: Float32Array;
+  /** The same gains transposed, P × even(rows.length) (zero padding column), for the SIMD path. */
+  gainsT: Float32Array;
+  /** Runs of consecutive rows: rows[runAt[r] … runAt[r] + runLen[r]) = runFrom[r] … runFrom[r] + runLen[r] − 1. */
+  runFrom: Int32Array;
+  runAt: Int32Array;
+  runLen: Int32Array;
 }
 
 interface GistWorkspace {
@@ -155,7 +188,19 @@ interface GistWorkspace {
   segTo: Int32Array;
   segCell: Int32Array;
   sums: Float64Array;
+  /** The SIMD path's column tiles. */
+  simdTiles: Tiling;
+  /** Row cell r spans cropped rows cellStart[r] … cellStart[r+1] − 1. */
+  cellStart: Int32Array;
+  /**
+   * WebAssembly SIMD batched FFT of length P (null where unavailable): planes 0/1 hold the first-axis rows
+   * (P × rowBatch, row i of the filter's support in column i), planes 2/3 one column tile (P × even tile width).
+   */
+  simd: SimdFftBatch | null;
+  rowBatch: number;
 }
+
+const even = (k: number): number => k + (k & 1);
 
 /** Workspaces by parameters, most recently used last; a few settings (e.g. gist and gist-lear) can alternate. */
 const workspaces = new Map<string, GistWorkspace>();
@@ -176,11 +221,15 @@ function pruneFilter(g: Float32Array, p: number): PrunedFilter {
   const rows = Int32Array.from(transposed ? colsG : rowsG);
   const isRow = new Uint8Array(p);
   const gains = new Float32Array(rows.length * p);
+  const kb = even(rows.length);
+  const gainsT = new Float32Array(p * kb);
   rows.forEach((r, i) => {
     isRow[r] = 1;
-    for (let k = 0; k < p; k++) gains[i * p + k] = transposed ? g[k * p + r] : g[r * p + k];
+    for (let k = 0; k < p; k++) gains[i * p + k] = gainsT[k * kb + i] = transposed ? g[k * p + r] : g[r * p + k];
   });
-  return { transposed, rows, isRow, gains };
+  const runAt = [...rows.keys()].filter((i) => i === 0 || rows[i] !== rows[i - 1] + 1);
+  const runLen = runAt.map((a, r) => (runAt[r + 1] ?? rows.length) - a);
+  return { transposed, rows, isRow, gains, gainsT, runFrom: Int32Array.from(runAt, (i) => rows[i]), runAt: Int32Array.from(runAt), runLen: Int32Array.from(runLen) };
 }
 
 function workspace(params: GistParams): GistWorkspace {
@@ -203,7 +252,6 @@ function workspace(params: GistParams): GistWorkspace {
   for (let i = 0; i < p; i++) reflect[i] = reflectIndex(i - BOUNDARY, size);
   const tileWidth: number[] = [];
   for (let x = 0; x < size; x += TILE) tileWidth.push(Math.min(TILE, size - x));
-  const planeP = (): Float32Array[] => [0, 1, 2].map(() => new Float32Array(p * p));
   const ws: GistWorkspace = {
     key,
     size,
@@ -216,10 +264,10 @@ function workspace(params: GistParams): GistWorkspace {
     planes: [0, 1, 2].map(() => new Float64Array(size * size)),
     zr: new Float64Array(p * p),
     zi: new Float64Array(p * p),
-    xr: planeP(),
-    xi: planeP(),
-    xtr: planeP(),
-    xti: planeP(),
+    xr: [],
+    xi: [],
+    xtr: [],
+    xti: [],
     wr: new Float64Array(p),
     wi: new Float64Array(p),
     tileWidth,
@@ -227,7 +275,24 @@ function workspace(params: GistParams): GistWorkspace {
     ti: tileWidth.map((w) => new Float64Array(p * w)),
     ...tileSegments(cell, tileWidth),
     sums: new Float64Array(params.grid * params.grid),
+    simdTiles: tiling(cell, size, SIMD_TILE),
+    cellStart: Int32Array.from({ length: params.grid + 1 }, (_, i) => Math.floor((i * size) / params.grid)),
+    simd: null,
+    rowBatch: 0,
   };
+  const rowBatch = even(Math.max(...ws.filters.map((f) => f.rows.length), 1));
+  const tileBatch = even(Math.max(...ws.simdTiles.tileWidth));
+  // SIMD memory: double planes (rows, tile, column sums); float planes: 4 spectra per channel, then each filter's gainsT.
+  const floats = [...new Array<number>(12).fill(p * p), ...ws.filters.map((f) => f.gainsT.length)];
+  // Planes 5–8: the padded image's 2-D transform, straight and transposed (only for an even P, the batch must be).
+  const whole = p % 2 === 0 ? p * p : 0;
+  ws.simd = SimdFftBatch.create(p, [p * rowBatch, p * rowBatch, p * tileBatch, p * tileBatch, tileBatch, whole, whole, whole, whole], Math.max(rowBatch, tileBatch, p % 2 === 0 ? p : 2), floats);
+  ws.rowBatch = rowBatch;
+  // The spectra live in the SIMD memory when there is one (the scalar path reads them there too).
+  const simd = ws.simd;
+  for (let c = 0; c < 3; c++)
+    [ws.xr[c], ws.xi[c], ws.xtr[c], ws.xti[c]] = [0, 1, 2, 3].map((k) => (simd ? simd.floatPlane(4 * c + k) : new Float32Array(p * p)));
+  if (simd) ws.filters.forEach((f, i) => simd.floatPlane(12 + i).set(f.gainsT));
   if (workspaces.size >= MAX_WORKSPACES) workspaces.delete(workspaces.keys().next().value!);
   workspaces.set(key, ws);
   return ws;
@@ -263,6 +328,67 @@ function loadPlanes(image: Image, params: GistParams, ws: GistWorkspace): number
     for (let i = 0; i < n; i++) p[i] = (p[i] - lo) * scale;
   }
   return channels;
+}
+
+/**
+ * {@link forwardSpectra} with SIMD transforms: columns as one batch, a transpose, rows as one batch (so the
+ * transposed spectrum comes out contiguous), a transpose back for the straight one, then the same split.
+ */
+function forwardSpectraSimd(ws: GistWorkspace, simd: SimdFftBatch, a: number, b: number): void {
+  const { p, size, reflect } = ws;
+  const zr = simd.plane(5);
+  const zi = simd.plane(6);
+  const ztr = simd.plane(7);
+  const zti = simd.plane(8);
+  const pa = ws.planes[a];
+  const pb = b >= 0 ? ws.planes[b] : undefined;
+  for (let y = 0; y < p; y++) {
+    const s = reflect[y] * size;
+    const row = y * p;
+    for (let x = 0; x < p; x++) {
+      zr[row + x] = pa[s + reflect[x]];
+      zi[row + x] = pb ? pb[s + reflect[x]] : 0;
+    }
+  }
+  simd.forwardBatch(5, 6, p, false);
+  simd.transposeBlock(5, 6, 0, p, 7, 8, 0, p, p, p);
+  simd.forwardBatch(7, 8, p, false);
+  simd.transposeBlock(7, 8, 0, p, 5, 6, 0, p, p, p);
+  // z: straight spectrum Z[ky·P + kx]; zt: transposed, Z[kx·P + ky].
+  splitSpectra(ws, zr, zi, ws.xr, ws.xi, a, b);
+  splitSpectra(ws, ztr, zti, ws.xtr, ws.xti, a, b);
+}
+
+/**
+ * out[a] (and out[b]) ← the spectra of real channels a (and b) from Z = X_a + i·X_b of one orientation:
+ * X_a = (Z(k) + conj Z(−k))/2, X_b = (Z(k) − conj Z(−k))/(2i) (the mirror of (u, v) is (−u, −v) either way).
+ */
+function splitSpectra(ws: GistWorkspace, zr: Float64Array, zi: Float64Array, outR: Float32Array[], outI: Float32Array[], a: number, b: number): void {
+  const p = ws.p;
+  const ar = outR[a];
+  const ai = outI[a];
+  if (b < 0) {
+    ar.set(zr.subarray(0, p * p));
+    ai.set(zi.subarray(0, p * p));
+    return;
+  }
+  const br = outR[b];
+  const bi = outI[b];
+  for (let y = 0; y < p; y++) {
+    const ny = y === 0 ? 0 : p - y;
+    for (let x = 0; x < p; x++) {
+      const k = y * p + x;
+      const m = ny * p + (x === 0 ? 0 : p - x);
+      const r1 = zr[k];
+      const i1 = zi[k];
+      const r2 = zr[m];
+      const i2 = zi[m];
+      ar[k] = 0.5 * (r1 + r2);
+      ai[k] = 0.5 * (i1 - i2);
+      br[k] = 0.5 * (i1 + i2);
+      bi[k] = 0.5 * (r2 - r1);
+    }
+  }
 }
 
 /** Pads channels a (and b) into the complex plane, FFTs it, and stores each real channel's spectrum. */
@@ -382,6 +508,67 @@ function filterEnergy(ws: GistWorkspace, channel: number, filter: PrunedFilter):
   }
 }
 
+/**
+ * {@link filterEnergy} with both axes as batched WebAssembly SIMD transforms (the same arithmetic, so the same
+ * sums bit for bit): the supported rows are gathered as the columns of one P × K batch, and each output tile's
+ * columns are scattered from it.
+ */
+function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch, channel: number, f: number): void {
+  const { p, sums } = ws;
+  const { tileWidth } = ws.simdTiles;
+  const filter = ws.filters[f];
+  const { rows, runFrom, runAt, runLen } = filter;
+  const nr = rows.length;
+  const kb = even(nr);
+  // Plane 0/1 column i ← supported row i of the spectrum × gains, read along runs of consecutive rows from the
+  // other orientation of the spectrum (row r at column k is its element k·P + r) so both sides are contiguous.
+  const src = 4 * channel + (filter.transposed ? 0 : 2);
+  for (let r = 0; r < runFrom.length; r++) simd.gatherScaled(src, src + 1, runFrom[r], p, 12 + f, runAt[r], kb, 0, 1, runAt[r], kb, p, runLen[r]);
+  if (kb > nr) {
+    const rr = simd.plane(0);
+    const ri = simd.plane(1);
+    for (let k = 0, o = nr; k < p; k++, o += kb) rr[o] = ri[o] = 0;
+  }
+  simd.forwardBatch(0, 1, kb, true);
+  sums.fill(0);
+  const dr = simd.plane(2);
+  const di = simd.plane(3);
+  let x = BOUNDARY;
+  for (let t = 0; t < tileWidth.length; t++) {
+    const wb = even(tileWidth[t]);
+    // Tile row rows[i] ← columns x … x+wb−1 of first-axis result i; the unsupported rows are zero.
+    let next = 0;
+    for (let r = 0; r <= runFrom.length; r++) {
+      const from = r < runFrom.length ? runFrom[r] : p;
+      dr.fill(0, next * wb, from * wb);
+      di.fill(0, next * wb, from * wb);
+      if (r < runFrom.length) {
+        simd.transposeBlock(0, 1, x * kb + runAt[r], kb, 2, 3, from * wb, wb, wb, runLen[r]);
+        next = from + runLen[r];
+      }
+    }
+    x += tileWidth[t];
+    simd.forwardBatch(2, 3, wb, true);
+    tileSums(ws, simd, t, wb);
+  }
+}
+
+/** Adds the magnitudes of tile t's cropped rows into ws.sums by cell: SIMD column sums per row cell, then runs. */
+function tileSums(ws: GistWorkspace, simd: SimdFftBatch, t: number, wb: number): void {
+  const { grid, sums, cellStart } = ws;
+  const { segFirst, segFrom, segTo, segCell } = ws.simdTiles;
+  const col = simd.plane(4);
+  for (let c = 0; c < grid; c++) {
+    col.fill(0, 0, wb);
+    simd.addColumnMagnitudes(2, 3, BOUNDARY + cellStart[c], cellStart[c + 1] - cellStart[c], wb, 4);
+    for (let g = segFirst[t]; g < segFirst[t + 1]; g++) {
+      let acc = 0;
+      for (let b = segFrom[g]; b < segTo[g]; b++) acc += col[b];
+      sums[c * grid + segCell[g]] += acc;
+    }
+  }
+}
+
 /** Runs of equal cell index inside each column tile: segments segFirst[t] … segFirst[t+1]−1 of tile t. */
 function tileSegments(cell: Int32Array, tileWidth: number[]): { segFirst: Int32Array; segFrom: Int32Array; segTo: Int32Array; segCell: Int32Array } {
   const first = [0];
@@ -407,19 +594,25 @@ function tileSegments(cell: Int32Array, tileWidth: number[]): { segFirst: Int32A
  * The gist descriptor of one photo.
  * @param image any size, 1 (gray) or 3 (R, G, B) channels, values in [0, 1]
  * @param params descriptor parameters (default {@link DEFAULT_GIST}: 1536-D colour)
+ * @param options `scalar: true` forces the scalar JavaScript transforms (for tests and benchmarks; the
+ *   WebAssembly SIMD ones give the same numbers bit for bit)
  * @returns `gistDim(params)` finite values, layout `((channel·F + filter)·grid + cellX)·grid + cellY`
  *   (see the module comment); compare with squared L2
  * @throws DejaError BAD_ARGUMENT when params are out of range
  * @example
  * const d = gistDescriptor((await decodeFile('photo.jpg', { minSide: 256 })).image); // Float32Array(1536)
  */
-export function gistDescriptor(image: Image, params: GistParams = DEFAULT_GIST): Float32Array {
+export function gistDescriptor(image: Image, params: GistParams = DEFAULT_GIST, options: { scalar?: boolean } = {}): Float32Array {
   checkGistParams(params);
   assert(image.channels === 1 || image.channels === 3, `gist image channels ${image.channels}`);
   const ws = workspace(params);
   const channels = loadPlanes(image, params, ws);
   gistPrefilter(ws.planes.slice(0, channels), params.imageSize, params.prefilterFc);
-  for (let c = 0; c < channels; c += 2) forwardSpectra(ws, c, c + 1 < channels ? c + 1 : -1);
+  const simd = options.scalar || ws.p % 2 ? null : ws.simd;
+  for (let c = 0; c < channels; c += 2) {
+    if (simd) forwardSpectraSimd(ws, simd, c, c + 1 < channels ? c + 1 : -1);
+    else forwardSpectra(ws, c, c + 1 < channels ? c + 1 : -1);
+  }
   const { grid, filters, sums, cellArea, p } = ws;
   const nf = filters.length;
   const out = new Float32Array(channels * nf * grid * grid);
@@ -427,7 +620,8 @@ export function gistDescriptor(image: Image, params: GistParams = DEFAULT_GIST):
   for (let c = 0; c < channels; c++)
     for (let f = 0; f < nf; f++) {
       const filter = filters[f];
-      filterEnergy(ws, c, filter);
+      if (ws.simd && !options.scalar) filterEnergySimd(ws, ws.simd, c, f);
+      else filterEnergy(ws, c, filter);
       const base = (c * nf + f) * grid * grid;
       for (let cx = 0; cx < grid; cx++)
         for (let cy = 0; cy < grid; cy++) {
