@@ -76,7 +76,7 @@ function solvePair(state: MapState, p: VerifiedPair, o: InitialPairOptions): Omi
     x1.set(state.pinhole[p.i].subarray(2 * a, 2 * a + 2), 2 * k);
     x2.set(state.pinhole[p.j].subarray(2 * b, 2 * b + 2), 2 * k);
   });
-  const data = { count: idx.length, x1, x2 }, intrinsics = { K1: state.K, K2: state.K };
+  const data = { count: idx.length, x1, x2 }, intrinsics = { K1: state.Ks[p.i], K2: state.Ks[p.j] };
   const report = ransac(createEssential5(intrinsics), data, { threshold: o.threshold, seed: o.seed, minInliers: 15 });
   if (!report.success) return null;
   const rel = poseFromEssential(report.model, normaliseByIntrinsics(data, intrinsics), report.inliers);
@@ -88,8 +88,8 @@ function solvePair(state: MapState, p: VerifiedPair, o: InitialPairOptions): Omi
   for (let k = 0; k < data.count; k++) {
     if (!rel.inFront[k]) continue;
     const r = triangulatePoint([
-      { K: state.K, pose: identity, x: x1[2 * k], y: x1[2 * k + 1] },
-      { K: state.K, pose, x: x2[2 * k], y: x2[2 * k + 1] },
+      { K: state.Ks[p.i], pose: identity, x: x1[2 * k], y: x1[2 * k + 1] },
+      { K: state.Ks[p.j], pose, x: x2[2 * k], y: x2[2 * k + 1] },
     ], options);
     if (r.success) angles.push(r.angleDegrees);
   }
