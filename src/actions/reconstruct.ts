@@ -4,21 +4,24 @@
  * incremental mapping with bundle adjustment, and COLMAP's text model + PLY in the output folder.
  */
 import { z } from 'zod';
-import { DejaError, isDejaError } from '../core/errors.ts';
-import type { Image } from '../core/image.ts';
+import { DejaError } from '../core/errors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { writeColmapModel } from '../io/colmapModel.ts';
-import { decodeImage, probeImage, readFileOrThrow } from '../io/decode.ts';
-import { listFolderFiles, readNumberRows } from '../io/folderFiles.ts';
-import { PHOTO_EXTENSIONS } from '../io/sources.ts';
-import { siftFeaturesBatch } from '../sfm/features/siftBatch.ts';
+import { readNumberRows } from '../io/folderFiles.ts';
 import type { SiftFeatures } from '../sfm/features/siftFeatures.ts';
 import { colmapModelOf } from '../sfm/mapper/colmapModelOf.ts';
+import { focalFromExif, type FocalSource } from '../sfm/mapper/focalFromExif.ts';
 import { incrementalMapper } from '../sfm/mapper/incrementalMapper.ts';
 import type { MapperCamera, MapperSummary } from '../sfm/mapper/mapperResult.ts';
+import { duplicatePairs } from '../sfm/matching/duplicatePairs.ts';
 import { exhaustivePairs, matchImagePairs, type PairMatchingResult } from '../sfm/matching/matchImagePairs.ts';
 import { retrievalPairs } from '../sfm/matching/retrievalPairs.ts';
+import { chooseCameras } from './reconstruct/cameraChoice.ts';
+import { duplicatesOnlyError, MIN_PAIR_INLIERS, noOverlapError } from './reconstruct/matchingFailure.ts';
+import { type PreparedPhotos, preparePhotos, type StageTime, timer } from './reconstruct/preparePhotos.ts';
+
+export type { StageTime } from './reconstruct/preparePhotos.ts';
 
 /** Options of `deja reconstruct`. */
 export const ReconstructOptions = z.object({
@@ -27,6 +30,9 @@ export const ReconstructOptions = z.object({
   cameraModel: z.enum(['simple-radial', 'pinhole']).default('simple-radial')
     .describe("One shared camera: 'simple-radial' refines f and k1 (f guessed as 1.2 × the longer side, or from --K); 'pinhole' holds the K of --K."),
   K: z.string().optional().describe('A 3 × 3 K.txt for the photos at their stored size (scaled with them); required with pinhole.'),
+  cameras: z.enum(['auto', 'shared', 'per-image']).default('auto')
+    .describe("'shared': one camera for all photos (one size); 'per-image': each photo its own SIMPLE_RADIAL camera, f from EXIF (else 1.2 × the longer side), refined apart under a weak prior (Snavely et al. 2006, §4); 'auto': per-image when sizes, EXIF cameras or focal lengths differ, else shared."),
+  maxFeatures: z.number().int().min(100).max(100000).optional().describe('Keep at most this many SIFT features per photo (the strongest); default: all.'),
   matcher: z.enum(['exhaustive', 'vocab']).default('exhaustive').describe('Every pair (small sets), or each photo’s nearest by a vocabulary tree (Nistér & Stewénius 2006).'),
   retrievalK: z.number().int().min(1).max(200).default(8).describe('With vocab: pairs retrieved per photo.'),
   maxSize: z.number().int().min(64).max(20000).default(1024).describe('Longer side the photos are shrunk to before SIFT, pixels (never enlarged).'),
@@ -35,19 +41,22 @@ export const ReconstructOptions = z.object({
 });
 export type ReconstructOptions = z.input<typeof ReconstructOptions>;
 
-/** One stage's wall and CPU seconds (CPU of all threads of this process). */
-export interface StageTime {
-  seconds: number;
-  cpuSeconds: number;
-}
-
 /** What `deja reconstruct --json` reports (OpenSfM-style: one entry per stage). */
 export interface ReconstructReport {
   folder: string;
   files: string[];
-  images: { name: string; width: number; height: number; features: number; registered: boolean; reason: string | null; observations: number }[];
+  images: {
+    name: string; width: number; height: number; features: number; registered: boolean; reason: string | null; observations: number;
+    /** With per-image cameras: the starting focal length (pixels) and its source, and the refined camera. */
+    focal: { start: number; source: FocalSource } | null; camera: MapperCamera | null;
+  }[];
   skipped: { path: string; reason: string }[];
+  /** 'shared' or 'per-image', and why (see the `cameras` option). */
+  cameraSetup: { cameras: 'shared' | 'per-image'; why: string };
+  /** The shared camera (with per-image cameras: the first photo's). */
   camera: MapperCamera;
+  /** Pairs of (near-)identical photos found by matching (no baseline), by name. */
+  duplicates: { a: string; b: string; inliers: number; medianShift: number }[];
   summary: Omit<MapperSummary, 'ms'>;
   stages: {
     decode: StageTime;
@@ -57,40 +66,6 @@ export interface ReconstructReport {
     export: StageTime;
   };
   seconds: number;
-}
-
-function timer(): () => StageTime {
-  const t0 = performance.now(), c0 = process.cpuUsage();
-  return () => {
-    const c = process.cpuUsage(c0);
-    return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6 };
-  };
-}
-
-interface DecodedPhoto { name: string; image: Image; scale: [number, number] }
-
-/** The folder's photos, decoded gray with the longer side at most maxSize; the others skipped with a reason. */
-async function decodePhotos(folder: string, maxSize: number, progress: Progress, skipped: ReconstructReport['skipped']): Promise<DecodedPhoto[]> {
-  const files = listFolderFiles(folder), photos: DecodedPhoto[] = [];
-  progress.start(files.length, 'decoding');
-  for (const f of files) {
-    const ext = f.name.slice(f.name.lastIndexOf('.')).toLowerCase();
-    try {
-      if (!PHOTO_EXTENSIONS.has(ext)) throw new DejaError('NOT_AN_IMAGE', 'not a photo (by its extension)', { file: f.path });
-      const bytes = readFileOrThrow(f.path);
-      const { width, height } = await probeImage(bytes, { name: f.path });
-      const long = Math.max(width, height), short = Math.min(width, height);
-      const minSide = long > maxSize ? Math.max(1, Math.floor((maxSize * short) / long)) : undefined;
-      const d = await decodeImage(bytes, { gray: true, minSide, name: f.path });
-      photos.push({ name: f.name, image: d.image, scale: [d.image.width / d.originalWidth, d.image.height / d.originalHeight] });
-    } catch (e) {
-      if (!isDejaError(e)) throw e;
-      skipped.push({ path: f.path, reason: e.message });
-    }
-    progress.tick();
-  }
-  progress.stop();
-  return photos;
 }
 
 /** K for the decoded size: K.txt scaled, pixel centres at integers (as SIFT's keypoints). */
@@ -119,11 +94,13 @@ function matchPhotos(features: SiftFeatures[], o: z.output<typeof ReconstructOpt
  * Stages (Schönberger & Frahm 2016, §4): (1) decode, gray, longer side ≤ maxSize; (2) SIFT
  * (`siftFeaturesBatch`, worker threads); (3) exhaustive or retrieval pairs, matched (ratio test,
  * cross-check) and verified (`matchImagePairs`, threshold 4 px scaled to the size, at least 1.5 px);
- * (4) `incrementalMapper` with one shared camera; (5) COLMAP text model and PLY (`writeColmapModel`).
+ * (4) `incrementalMapper` with one shared camera, or one per photo (focal length from EXIF,
+ * `focalFromExif`; Snavely et al. 2006, §4); (5) COLMAP text model and PLY (`writeColmapModel`).
  *
  * @returns the per-image outcome, the camera, the summary and each stage's seconds.
  * @throws DejaError NOT_FOUND (no folder, no K file), BAD_ARGUMENT (pinhole without --K, a bad K,
- *   photos of different sizes), NO_DATA (fewer than two photos, no overlapping pair, no initial pair).
+ *   photos of different sizes with a shared camera), NO_DATA (fewer than two photos, no overlapping
+ *   pair — naming the pairs tried and the best —, only identical photos, no initial pair).
  * @example
  * const r = await reconstruct({ folder: 'fountain/images', out: 'fountain/sparse', cameraModel: 'pinhole', K: 'fountain/K.txt', maxSize: 512 });
  * console.log(`${r.summary.registered}/${r.images.length} registered, ${r.summary.points} points`);
@@ -133,38 +110,48 @@ function matchPhotos(features: SiftFeatures[], o: z.output<typeof ReconstructOpt
  */
 export async function reconstruct(rawOptions: ReconstructOptions, progress: Progress = silentProgress): Promise<ReconstructReport> {
   const o = parseOptions(ReconstructOptions, rawOptions);
+  checkCameraOptions(o);
+  const began = performance.now();
+  const prepared = await preparePhotos(o, progress);
+  return { ...(await reconstructPrepared(prepared, rawOptions, progress)), seconds: (performance.now() - began) / 1000 };
+}
+
+function checkCameraOptions(o: z.output<typeof ReconstructOptions>): void {
   if (o.cameraModel === 'pinhole' && !o.K) throw new DejaError('BAD_ARGUMENT', 'the pinhole camera model needs --K', { hint: 'pass --K K.txt, or use --camera-model simple-radial' });
-  const began = performance.now(), skipped: ReconstructReport['skipped'] = [];
-  let done = timer();
-  const photos = await decodePhotos(o.folder, o.maxSize, progress, skipped);
-  const decode = done();
-  if (photos.length < 2) {
-    const why = skipped.length ? ` (${skipped.length} file${skipped.length > 1 ? 's' : ''} skipped; first: ${skipped[0].path}: ${skipped[0].reason})` : '';
-    throw new DejaError('NO_DATA', `need at least two photos to reconstruct, found ${photos.length}${why}`, { file: o.folder, hint: 'pass a folder with two or more overlapping photos of one scene' });
-  }
-  const { width, height } = photos[0].image;
-  const odd = photos.find((p) => p.image.width !== width || p.image.height !== height);
-  if (odd) throw new DejaError('BAD_ARGUMENT', `photos differ in size (${photos[0].name} ${width}×${height}, ${odd.name} ${odd.image.width}×${odd.image.height}); the mapper uses one shared camera`, { file: o.folder, hint: 'reconstruct photos from one camera at one size' });
+}
+
+/**
+ * `reconstruct` from photos already decoded and described (`preparePhotos`, or a `preparedSubset` of
+ * them): stages 3–5. The options' folder, maxSize, maxFeatures and threads are those of the preparation.
+ *
+ * @returns the report; `seconds` counts these stages plus the preparation's decode and SIFT time.
+ * @throws DejaError as `reconstruct`.
+ * @example const all = await preparePhotos({ folder, maxSize: 1024 }); const r = await reconstructPrepared(preparedSubset(all, names.slice(0, 25)), { folder, out });
+ */
+export async function reconstructPrepared(prepared: PreparedPhotos, rawOptions: ReconstructOptions, progress: Progress = silentProgress): Promise<ReconstructReport> {
+  const o = parseOptions(ReconstructOptions, rawOptions);
+  checkCameraOptions(o);
+  const began = performance.now();
+  const { photos, skipped, stages: { decode, features: featureTime } } = prepared;
+  const features = photos.map((p) => p.features);
+  const cameraSetup = chooseCameras(o.cameras, photos, o.K !== undefined || o.cameraModel === 'pinhole');
+  const perImage = cameraSetup.cameras === 'per-image';
+  const focal = photos.map((p) => (perImage ? focalFromExif(p.exif, Math.max(p.width, p.height)) : null));
   const K = o.K ? scaledK(o.K, photos[0].scale) : undefined;
-  done = timer();
-  progress.start(photos.length, 'SIFT');
-  const features = await siftFeaturesBatch(photos.map((p) => p.image), {}, o.threads);
-  progress.tick(photos.length);
-  progress.stop();
-  const featureTime = done();
-  const s = Math.max(width, height) / 1536;
-  done = timer();
+  const longSide = Math.max(...photos.map((p) => Math.max(p.width, p.height))), s = longSide / 1536;
+  let done = timer();
   const matching = matchPhotos(features, o, Math.max(1.5, 4 * s), progress);
   const matchTime = done();
-  if (!matching.pairs.some((p) => p.inlierCount >= 30)) {
-    const best = Math.max(0, ...matching.pairs.map((p) => p.inlierCount));
-    throw new DejaError('NO_DATA', `no pair of images shares enough verified matches (best pair: ${best}, needs 30)`, { file: o.folder, hint: 'the photos must overlap: the same scene, seen from nearby viewpoints' });
-  }
+  const names = photos.map((p) => p.name);
+  if (!matching.pairs.some((p) => p.inlierCount >= MIN_PAIR_INLIERS)) throw noOverlapError(matching.pairs, names, o.folder);
+  const duplicates = duplicatePairs(matching.pairs, features.map((f) => f.keypoints), longSide, { minInliers: MIN_PAIR_INLIERS });
+  const onlyCopies = duplicatesOnlyError(matching.pairs, duplicates, names, o.folder);
+  if (onlyCopies) throw onlyCopies;
   done = timer();
   progress.start(photos.length, 'mapping');
   let shown = 0;
-  const rec = incrementalMapper(photos.map((p, i) => ({ width, height, keypoints: features[i].keypoints })), matching.pairs, {
-    cameraModel: o.cameraModel, K, seed: o.seed, twoViewThreshold: Math.max(2, 4 * s), registrationThreshold: Math.max(6, 12 * s),
+  const rec = incrementalMapper(photos.map((p, i) => ({ width: p.width, height: p.height, keypoints: features[i].keypoints, focalLength: focal[i]?.f })), matching.pairs, {
+    cameraModel: o.cameraModel, cameras: cameraSetup.cameras, K, seed: o.seed, twoViewThreshold: Math.max(2, 4 * s), registrationThreshold: Math.max(6, 12 * s),
     progress: (registered) => {
       progress.tick(registered - shown);
       shown = registered;
@@ -174,20 +161,25 @@ export async function reconstruct(rawOptions: ReconstructOptions, progress: Prog
   const mapTime = done();
   if (!rec.success) throw new DejaError('NO_DATA', `no initial pair: ${rec.reason}`, { file: o.folder, hint: 'the photos need more overlap, or more baseline between them' });
   done = timer();
-  const files = await writeColmapModel(o.out, colmapModelOf(rec, features.map((f) => f.keypoints), photos.map((p) => p.name)));
+  const files = await writeColmapModel(o.out, colmapModelOf(rec, features.map((f) => f.keypoints), names));
   const exportTime = done();
   const { ms, ...summary } = rec.summary;
   const init = rec.initialPair;
   return {
     folder: o.folder, files,
-    images: photos.map((p, i) => ({ name: p.name, width, height, features: features[i].count, registered: rec.images[i].registered, reason: rec.images[i].reason, observations: rec.images[i].observations })),
-    skipped, camera: rec.camera, summary,
+    images: photos.map((p, i) => ({
+      name: p.name, width: p.width, height: p.height, features: features[i].count, registered: rec.images[i].registered,
+      reason: rec.images[i].reason, observations: rec.images[i].observations,
+      focal: focal[i] && { start: focal[i]!.f, source: focal[i]!.source }, camera: rec.cameras?.[i] ?? null,
+    })),
+    skipped, cameraSetup, camera: rec.camera, summary,
+    duplicates: duplicates.map((d) => ({ a: names[d.i], b: names[d.j], inliers: d.inliers, medianShift: d.medianShift })),
     stages: {
-      decode, features: { ...featureTime, keypoints: features.reduce((a, f) => a + f.count, 0) },
+      decode, features: featureTime,
       matching: { ...matchTime, matcher: o.matcher, pairs: matching.report.pairs, verifiedPairs: matching.pairs.filter((p) => p.inlierCount > 0).length, inliers: matching.report.inliers },
       mapping: { ...mapTime, ms, initialPair: init && { images: [photos[init.i].name, photos[init.j].name], inliers: init.inliers, medianAngle: init.medianAngle } },
       export: exportTime,
     },
-    seconds: (performance.now() - began) / 1000,
+    seconds: decode.seconds + featureTime.seconds + (performance.now() - began) / 1000,
   };
 }

@@ -113,7 +113,7 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
   };
   const init = timed('initialPair', () => chooseInitialPair(state, pairs, {
     candidates: 12, minInliers: 100, minMedianAngle: options.initMinMedianAngle ?? 8, threshold: options.twoViewThreshold ?? 2,
-    maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed,
+    maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed, rankBy: perImage ? 'connectivity' : 'inliers',
   }));
   const reasons: string[] = images.map(() => 'no verified pair with a registered image');
   if (!init) return mapperResult(state, model, K, reasons, null, ms, t0, 'no image pair gives a relative pose with enough triangulated points', { width, height }, images);

@@ -25,6 +25,11 @@ export interface InitialPairOptions {
   maxReprojectionError: number;
   minTriangulationAngle: number;
   seed: number;
+  /** How candidates are ranked: 'inliers' (default) the pair's own, or 'connectivity' the verified
+   *  inliers both images have with all others (COLMAP's initial image: the most correspondences), so
+   *  the map starts where the collection overlaps most — for internet photos, where the pair with
+   *  the most matches is often two zoomed shots that see little of what the others see. */
+  rankBy?: 'inliers' | 'connectivity';
 }
 
 /** The chosen pair with its relative pose and evidence, or null when no pair gives a pose. */
@@ -54,14 +59,18 @@ export interface InitialPair {
  * D. Nistér, "An efficient solution to the five-point relative pose problem", PAMI 2004.
  */
 export function chooseInitialPair(state: MapState, pairs: readonly VerifiedPair[], o: InitialPairOptions): InitialPair | null {
-  const ranked = pairs.filter((p) => p.inliers && p.inlierCount >= 15).sort((a, b) => b.inlierCount - a.inlierCount);
+  const correspondences = new Float64Array(state.poses.length);
+  for (const p of pairs) if (p.inliers && p.inlierCount >= 15) [correspondences[p.i], correspondences[p.j]] = [correspondences[p.i] + p.inlierCount, correspondences[p.j] + p.inlierCount];
+  const key = o.rankBy === 'connectivity' ? (p: VerifiedPair) => Math.min(correspondences[p.i], correspondences[p.j]) : (p: VerifiedPair) => p.inlierCount;
+  const ranked = pairs.filter((p) => p.inliers && p.inlierCount >= 15).sort((a, b) => key(b) - key(a));
   const strong = ranked.filter((p) => p.inlierCount >= o.minInliers);
   const candidates = (strong.length > 0 ? strong : ranked).slice(0, o.candidates);
   let best: InitialPair | null = null, bestScore = 0;
   for (const p of candidates) {
     const r = solvePair(state, p, o);
     if (!r) continue;
-    const score = r.triangulated * Math.min(1, r.medianAngle / o.minMedianAngle);
+    // By connectivity (COLMAP's order), a pair that triangulates enough counts by its images' connections.
+    const score = (o.rankBy === 'connectivity' ? (r.triangulated >= 50 ? key(p) : 0) : r.triangulated) * Math.min(1, r.medianAngle / o.minMedianAngle);
     if (score > bestScore) [best, bestScore] = [{ ...r, tried: candidates.length }, score];
   }
   return best;
