@@ -20,6 +20,7 @@ import { retrievalPairs } from '../sfm/matching/retrievalPairs.ts';
 import { chooseCameras } from './reconstruct/cameraChoice.ts';
 import { duplicatesOnlyError, MIN_PAIR_INLIERS, noOverlapError } from './reconstruct/matchingFailure.ts';
 import { type PreparedPhotos, preparePhotos, type StageTime, timer } from './reconstruct/preparePhotos.ts';
+import { unregisteredReasons } from './reconstruct/unregisteredReasons.ts';
 
 export type { StageTime } from './reconstruct/preparePhotos.ts';
 
@@ -164,12 +165,13 @@ export async function reconstructPrepared(prepared: PreparedPhotos, rawOptions: 
   const files = await writeColmapModel(o.out, colmapModelOf(rec, features.map((f) => f.keypoints), names));
   const exportTime = done();
   const { ms, ...summary } = rec.summary;
+  const reasons = unregisteredReasons(rec.images.map((im) => im.reason), rec.images.map((im) => im.registered), matching.pairs, names);
   const init = rec.initialPair;
   return {
     folder: o.folder, files,
     images: photos.map((p, i) => ({
       name: p.name, width: p.width, height: p.height, features: features[i].count, registered: rec.images[i].registered,
-      reason: rec.images[i].reason, observations: rec.images[i].observations,
+      reason: reasons[i], observations: rec.images[i].observations,
       focal: focal[i] && { start: focal[i]!.f, source: focal[i]!.source }, camera: rec.cameras?.[i] ?? null,
     })),
     skipped, cameraSetup, camera: rec.camera, summary,

@@ -14,7 +14,7 @@ export function registerEvalSfm(evalCommand: Command): void {
       const r = evalSfm({ model: opts.model, gt: opts.gt });
       if (opts.json) return printJson(r);
       const out = process.stdout;
-      out.write(`${r.cameras} cameras aligned (scale ${r.scale.toPrecision(4)})${r.missing.length ? `; not in the model: ${r.missing.join(', ')}` : ''}\n`);
+      out.write(`${r.cameras} cameras aligned (scale ${r.scale.toPrecision(4)})${r.missing.length ? `; ${r.missing.length} not in the model: ${r.missing.slice(0, 8).join(', ')}${r.missing.length > 8 ? ', …' : ''}` : ''}\n`);
       const unit = r.reference === 'strecha' ? ' m' : '';
       out.write(`position error: mean ${r.position.mean.toFixed(4)}${unit}, median ${r.position.median.toFixed(4)}${unit}, max ${r.position.max.toFixed(4)}${unit}\n`);
       const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
