@@ -53,6 +53,27 @@ test('reconstruct with simple-radial guesses f, refines it to within 3 % of the 
   assert.ok(r.summary.meanReprojectionError < 2, `${r.summary.meanReprojectionError} px`);
 });
 
+/** The R G B columns of points3D.txt, one triple per point. */
+function pointColoursOf(model: string): number[][] {
+  return fs.readFileSync(path.join(model, 'points3D.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' ').slice(4, 7).map(Number));
+}
+
+test('reconstruct colours fountain-P11’s points from the photos: warm stone, not the old mid-gray, the same in the PLY', { skip }, async () => {
+  const out = path.join(dir, 'colours');
+  const r = await reconstruct({ folder: folderOf('colours', ['0004.jpg', '0005.jpg', '0006.jpg']), out, maxSize: 384, threads: 2 });
+  assert.equal(r.summary.registered, 3);
+  const rgb = pointColoursOf(out);
+  assert.equal(rgb.length, r.summary.points);
+  const mean = [0, 1, 2].map((c) => rgb.reduce((a, p) => a + p[c], 0) / rgb.length);
+  // The fountain is sandstone lit by daylight: reddish more than bluish, neither black nor blown out.
+  assert.ok(mean[0] > mean[2] + 5 && mean[0] > 60 && mean[0] < 230, `mean colour ${mean.map((m) => m.toFixed(0))}`);
+  const spread = Math.sqrt(rgb.reduce((a, p) => a + (p[1] - mean[1]) ** 2, 0) / rgb.length);
+  assert.ok(spread > 8, `green spread ${spread}: the colours should vary with the surface`);
+  assert.ok(rgb.filter((p) => p[0] === 128 && p[1] === 128 && p[2] === 128).length < rgb.length / 10, 'mostly mid-gray points');
+  const ply = fs.readFileSync(path.join(out, 'points.ply')), end = ply.indexOf('end_header\n') + 'end_header\n'.length;
+  assert.deepEqual([ply[end + 12], ply[end + 13], ply[end + 14]], rgb[0]);
+});
+
 const dejaErrorMatching = (pattern: RegExp) => (e: unknown) => isDejaError(e) && pattern.test(e.message);
 
 test('reconstruct refuses a folder with one photo, naming what it found', { skip }, async () => {

@@ -4,12 +4,12 @@
  * incremental mapping with bundle adjustment, and COLMAP's text model + PLY in the output folder.
  */
 import { z } from 'zod';
-import { DejaError, isDejaError } from '../core/errors.ts';
+import { assert, DejaError, isDejaError } from '../core/errors.ts';
 import type { Image } from '../core/image.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { writeColmapModel } from '../io/colmapModel.ts';
-import { decodeImage, probeImage, readFileOrThrow } from '../io/decode.ts';
+import { decodeImage, decodeRgbBytes, probeImage, readFileOrThrow } from '../io/decode.ts';
 import { listFolderFiles, readNumberRows } from '../io/folderFiles.ts';
 import { PHOTO_EXTENSIONS } from '../io/sources.ts';
 import { siftFeaturesBatch } from '../sfm/features/siftBatch.ts';
@@ -17,6 +17,7 @@ import type { SiftFeatures } from '../sfm/features/siftFeatures.ts';
 import { colmapModelOf } from '../sfm/mapper/colmapModelOf.ts';
 import { incrementalMapper } from '../sfm/mapper/incrementalMapper.ts';
 import type { MapperCamera, MapperSummary } from '../sfm/mapper/mapperResult.ts';
+import { pointColours, type RgbBytes } from '../sfm/mapper/pointColours.ts';
 import { exhaustivePairs, matchImagePairs, type PairMatchingResult } from '../sfm/matching/matchImagePairs.ts';
 import { retrievalPairs } from '../sfm/matching/retrievalPairs.ts';
 
@@ -67,9 +68,10 @@ function timer(): () => StageTime {
   };
 }
 
-interface DecodedPhoto { name: string; image: Image; scale: [number, number] }
+/** A photo decoded twice at one size: gray for SIFT, sRGB bytes for the points' colours. */
+interface DecodedPhoto { name: string; image: Image; colour: RgbBytes; scale: [number, number] }
 
-/** The folder's photos, decoded gray with the longer side at most maxSize; the others skipped with a reason. */
+/** The folder's photos, decoded gray and in colour with the longer side at most maxSize; the others skipped with a reason. */
 async function decodePhotos(folder: string, maxSize: number, progress: Progress, skipped: ReconstructReport['skipped']): Promise<DecodedPhoto[]> {
   const files = listFolderFiles(folder), photos: DecodedPhoto[] = [];
   progress.start(files.length, 'decoding');
@@ -82,7 +84,9 @@ async function decodePhotos(folder: string, maxSize: number, progress: Progress,
       const long = Math.max(width, height), short = Math.min(width, height);
       const minSide = long > maxSize ? Math.max(1, Math.floor((maxSize * short) / long)) : undefined;
       const d = await decodeImage(bytes, { gray: true, minSide, name: f.path });
-      photos.push({ name: f.name, image: d.image, scale: [d.image.width / d.originalWidth, d.image.height / d.originalHeight] });
+      const colour = await decodeRgbBytes(bytes, { minSide, name: f.path });
+      assert(colour.width === d.image.width && colour.height === d.image.height, `colour decode ${colour.width}×${colour.height} != gray ${d.image.width}×${d.image.height}`);
+      photos.push({ name: f.name, image: d.image, colour, scale: [d.image.width / d.originalWidth, d.image.height / d.originalHeight] });
     } catch (e) {
       if (!isDejaError(e)) throw e;
       skipped.push({ path: f.path, reason: e.message });
@@ -119,7 +123,8 @@ function matchPhotos(features: SiftFeatures[], o: z.output<typeof ReconstructOpt
  * Stages (Schönberger & Frahm 2016, §4): (1) decode, gray, longer side ≤ maxSize; (2) SIFT
  * (`siftFeaturesBatch`, worker threads); (3) exhaustive or retrieval pairs, matched (ratio test,
  * cross-check) and verified (`matchImagePairs`, threshold 4 px scaled to the size, at least 1.5 px);
- * (4) `incrementalMapper` with one shared camera; (5) COLMAP text model and PLY (`writeColmapModel`).
+ * (4) `incrementalMapper` with one shared camera; (5) each point's mean colour over its track
+ * (`pointColours`, on an sRGB decode at the same size), COLMAP text model and PLY (`writeColmapModel`).
  *
  * @returns the per-image outcome, the camera, the summary and each stage's seconds.
  * @throws DejaError NOT_FOUND (no folder, no K file), BAD_ARGUMENT (pinhole without --K, a bad K,
@@ -174,7 +179,9 @@ export async function reconstruct(rawOptions: ReconstructOptions, progress: Prog
   const mapTime = done();
   if (!rec.success) throw new DejaError('NO_DATA', `no initial pair: ${rec.reason}`, { file: o.folder, hint: 'the photos need more overlap, or more baseline between them' });
   done = timer();
-  const files = await writeColmapModel(o.out, colmapModelOf(rec, features.map((f) => f.keypoints), photos.map((p) => p.name)));
+  const keypoints = features.map((f) => f.keypoints);
+  const rgb = pointColours(rec.points, keypoints, photos.map((p) => p.colour));
+  const files = await writeColmapModel(o.out, colmapModelOf(rec, keypoints, photos.map((p) => p.name), rgb));
   const exportTime = done();
   const { ms, ...summary } = rec.summary;
   const init = rec.initialPair;
