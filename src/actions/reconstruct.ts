@@ -9,11 +9,13 @@ import type { Image } from '../core/image.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
 import { writeColmapModel } from '../io/colmapModel.ts';
+import { topViewPng } from '../io/topView.ts';
 import { decodeImage, decodeRgbBytes, probeImage, readFileOrThrow } from '../io/decode.ts';
 import { listFolderFiles, readNumberRows } from '../io/folderFiles.ts';
 import { PHOTO_EXTENSIONS } from '../io/sources.ts';
 import { siftFeaturesBatch } from '../sfm/features/siftBatch.ts';
 import type { SiftFeatures } from '../sfm/features/siftFeatures.ts';
+import { cameraCentre } from '../sfm/mapper/cameraPose.ts';
 import { colmapModelOf } from '../sfm/mapper/colmapModelOf.ts';
 import { incrementalMapper } from '../sfm/mapper/incrementalMapper.ts';
 import type { MapperCamera, MapperSummary } from '../sfm/mapper/mapperResult.ts';
@@ -24,7 +26,7 @@ import { retrievalPairs } from '../sfm/matching/retrievalPairs.ts';
 /** Options of `deja reconstruct`. */
 export const ReconstructOptions = z.object({
   folder: z.string().min(1).describe('Folder of photos of one scene (one level; files that are not photos are skipped and reported).'),
-  out: z.string().min(1).describe('Output folder for cameras.txt, images.txt, points3D.txt (COLMAP text model) and points.ply; created when missing.'),
+  out: z.string().min(1).describe('Output folder for cameras.txt, images.txt, points3D.txt (COLMAP text model), points.ply and topview.png; created when missing.'),
   cameraModel: z.enum(['simple-radial', 'pinhole']).default('simple-radial')
     .describe("One shared camera: 'simple-radial' refines f and k1 (f guessed as 1.2 × the longer side, or from --K); 'pinhole' holds the K of --K."),
   K: z.string().optional().describe('A 3 × 3 K.txt for the photos at their stored size (scaled with them); required with pinhole.'),
@@ -46,6 +48,8 @@ export interface StageTime {
 export interface ReconstructReport {
   folder: string;
   files: string[];
+  /** topview.png: the points from above, coloured, with the cameras (also in `files`). */
+  topView: string;
   images: { name: string; width: number; height: number; features: number; registered: boolean; reason: string | null; observations: number }[];
   skipped: { path: string; reason: string }[];
   camera: MapperCamera;
@@ -124,7 +128,8 @@ function matchPhotos(features: SiftFeatures[], o: z.output<typeof ReconstructOpt
  * (`siftFeaturesBatch`, worker threads); (3) exhaustive or retrieval pairs, matched (ratio test,
  * cross-check) and verified (`matchImagePairs`, threshold 4 px scaled to the size, at least 1.5 px);
  * (4) `incrementalMapper` with one shared camera; (5) each point's mean colour over its track
- * (`pointColours`, on an sRGB decode at the same size), COLMAP text model and PLY (`writeColmapModel`).
+ * (`pointColours`, on an sRGB decode at the same size), COLMAP text model, PLY and the top view
+ * (`writeColmapModel`, `topViewPng`).
  *
  * @returns the per-image outcome, the camera, the summary and each stage's seconds.
  * @throws DejaError NOT_FOUND (no folder, no K file), BAD_ARGUMENT (pinhole without --K, a bad K,
@@ -181,12 +186,14 @@ export async function reconstruct(rawOptions: ReconstructOptions, progress: Prog
   done = timer();
   const keypoints = features.map((f) => f.keypoints);
   const rgb = pointColours(rec.points, keypoints, photos.map((p) => p.colour));
-  const files = await writeColmapModel(o.out, colmapModelOf(rec, keypoints, photos.map((p) => p.name), rgb));
+  const registered = rec.images.filter((im) => im.registered);
+  const topView = await topViewPng({ xyz: rec.points.xyz, rgb, cameras: registered.map((im) => ({ centre: cameraCentre(im.pose!), R: im.pose!.R, label: String(im.index) })) });
+  const files = await writeColmapModel(o.out, colmapModelOf(rec, keypoints, photos.map((p) => p.name), rgb), { 'topview.png': topView.png });
   const exportTime = done();
   const { ms, ...summary } = rec.summary;
   const init = rec.initialPair;
   return {
-    folder: o.folder, files,
+    folder: o.folder, files, topView: files.find((f) => f.endsWith('topview.png'))!,
     images: photos.map((p, i) => ({ name: p.name, width, height, features: features[i].count, registered: rec.images[i].registered, reason: rec.images[i].reason, observations: rec.images[i].observations })),
     skipped, camera: rec.camera, summary,
     stages: {

@@ -97,17 +97,20 @@ export function plyBytes(xyz: ArrayLike<number>, rgb?: ArrayLike<number>): Buffe
 }
 
 /**
- * Writes cameras.txt, images.txt, points3D.txt and points.ply into `out` (created when missing; all or nothing).
+ * Writes cameras.txt, images.txt, points3D.txt and points.ply into `out` (created when missing; all or nothing),
+ * with any `extra` files beside them (e.g. topview.png) in the same all-or-nothing step.
  *
+ * @param extra - more files by bare name.
  * @returns the absolute paths written.
- * @example await writeColmapModel('out/sparse', model);
+ * @example await writeColmapModel('out/sparse', model, { 'topview.png': png });
  */
-export async function writeColmapModel(out: string, model: ColmapTextModel): Promise<string[]> {
+export async function writeColmapModel(out: string, model: ColmapTextModel, extra: Record<string, Buffer> = {}): Promise<string[]> {
   const files = colmapTextFiles(model);
   const xyz = model.points.flatMap((p) => p.xyz), rgb = model.points.flatMap((p) => p.rgb);
   return writeOutputFolder(out, async (add) => {
     for (const [name, text] of Object.entries(files)) add(name, Buffer.from(text, 'utf8'));
     add('points.ply', plyBytes(xyz, rgb));
+    for (const [name, bytes] of Object.entries(extra)) add(name, bytes);
   });
 }
 

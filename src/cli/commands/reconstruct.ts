@@ -8,7 +8,7 @@ export function register(program: Command): void {
     .command('reconstruct')
     .description('structure from motion: cameras and a 3D point cloud from a folder of overlapping photos (COLMAP text model + PLY)')
     .argument('<folder>', 'folder of photos of one scene, taken with one camera')
-    .requiredOption('-o, --out <dir>', 'output folder for cameras.txt, images.txt, points3D.txt and points.ply')
+    .requiredOption('-o, --out <dir>', 'output folder for cameras.txt, images.txt, points3D.txt, points.ply and topview.png')
     .addOption(schemaOption(ReconstructOptions, 'cameraModel', '--camera-model <model>', 'simple-radial (f and k1 refined) or pinhole (K of --K held)'))
     .option('--K <K.txt>', 'intrinsics of the photos at their stored size, 3 × 3 (needed with pinhole)')
     .addOption(schemaOption(ReconstructOptions, 'matcher', '--matcher <matcher>', 'exhaustive (every pair) or vocab (vocabulary-tree retrieval)'))
@@ -28,6 +28,7 @@ export function register(program: Command): void {
       for (const k of r.skipped) out.write(`skipped ${k.path}: ${k.reason}\n`);
       for (const im of r.images) if (!im.registered) out.write(`not registered: ${im.name}: ${im.reason}\n`);
       out.write(`registered ${s.registered}/${r.images.length} photos, ${s.points} points, mean track length ${s.meanTrackLength.toFixed(2)}, mean reprojection error ${s.meanReprojectionError.toFixed(2)} px; ${r.camera.model} ${r.camera.params.map((p) => +p.toPrecision(6)).join(' ')}\n`);
+      out.write(`top view: ${r.topView}\n`);
       out.write(`seconds: decode ${st.decode.seconds.toFixed(1)}, SIFT ${st.features.seconds.toFixed(1)}, matching ${st.matching.seconds.toFixed(1)} (${st.matching.pairs} pairs), mapping ${st.mapping.seconds.toFixed(1)}, export ${st.export.seconds.toFixed(1)}; total ${r.seconds.toFixed(1)} → ${r.files[0].replace(/[^/]*$/, '')}\n`);
     });
 }
