@@ -35,7 +35,7 @@ test('reconstruct registers all of fountain-P11 with known K, sub-pixel reprojec
   assert.ok(r.summary.points > 500, `${r.summary.points} points`);
   assert.ok(r.summary.meanReprojectionError > 0.02 && r.summary.meanReprojectionError < 2, `${r.summary.meanReprojectionError} px`);
   assert.ok(r.summary.meanTrackLength > 2.2, `track length ${r.summary.meanTrackLength}`);
-  assert.deepEqual(r.files.map((f) => path.basename(f)).sort(), ['cameras.txt', 'images.txt', 'points.ply', 'points3D.txt', 'topview.png']);
+  assert.deepEqual(r.files.map((f) => path.basename(f)).sort(), ['cameras.txt', 'images.txt', 'points.ply', 'points3D.txt', 'scene.json', 'topview.png']);
   assert.match(fs.readFileSync(path.join(out, 'cameras.txt'), 'utf8'), /\n1 PINHOLE 512 341 /);
   const e = evalSfm({ model: out, gt: path.join(scene, 'gt_cameras') });
   assert.equal(e.cameras, r.summary.registered);
