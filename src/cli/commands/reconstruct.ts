@@ -8,7 +8,7 @@ export function register(program: Command): void {
     .command('reconstruct')
     .description('structure from motion: cameras and a 3D point cloud from a folder of overlapping photos (COLMAP text model + PLY)')
     .argument('<folder>', 'folder of photos of one scene (one camera, or many with --cameras per-image / auto)')
-    .requiredOption('-o, --out <dir>', 'output folder for cameras.txt, images.txt, points3D.txt and points.ply')
+    .requiredOption('-o, --out <dir>', 'output folder for cameras.txt, images.txt, points3D.txt, points.ply, topview.png and scene.json')
     .addOption(schemaOption(ReconstructOptions, 'cameraModel', '--camera-model <model>', 'simple-radial (f and k1 refined) or pinhole (K of --K held)'))
     .option('--K <K.txt>', 'intrinsics of the photos at their stored size, 3 × 3 (needed with pinhole)')
     .addOption(schemaOption(ReconstructOptions, 'cameras', '--cameras <setup>', 'shared (one camera), per-image (f from EXIF, refined per photo) or auto (per-image when sizes or EXIF differ)'))
@@ -36,6 +36,7 @@ export function register(program: Command): void {
         out.write(`per-image cameras (${r.cameraSetup.why}): start f from ${Object.entries(sources).map(([k, n]) => `${k} ${n}`).join(', ')}; refined f ${fs.length ? `${fs[0].toFixed(0)} … ${fs[fs.length - 1].toFixed(0)} px (median ${fs[fs.length >> 1].toFixed(0)})` : 'none'}\n`);
       }
       out.write(`registered ${s.registered}/${r.images.length} photos, ${s.points} points, mean track length ${s.meanTrackLength.toFixed(2)}, mean reprojection error ${s.meanReprojectionError.toFixed(2)} px; ${r.cameraSetup.cameras === 'per-image' ? `${r.images.filter((im) => im.registered).length} SIMPLE_RADIAL cameras` : `${r.camera.model} ${r.camera.params.map((p) => +p.toPrecision(6)).join(' ')}`}\n`);
+      out.write(`top view: ${r.topView}\n`);
       out.write(`seconds: decode ${st.decode.seconds.toFixed(1)}, SIFT ${st.features.seconds.toFixed(1)}, matching ${st.matching.seconds.toFixed(1)} (${st.matching.pairs} pairs), mapping ${st.mapping.seconds.toFixed(1)}, export ${st.export.seconds.toFixed(1)}; total ${r.seconds.toFixed(1)} → ${r.files[0].replace(/[^/]*$/, '')}\n`);
     });
 }

@@ -20,9 +20,10 @@ export interface ColmapModelData {
  * @param result - `incrementalMapper`'s output.
  * @param keypoints - each input image's keypoints (`count × 4`, x and y first, (0, 0) the centre of the top-left pixel).
  * @param names - each input image's file name.
- * @example await writeColmapModel(out, colmapModelOf(rec, features.map((f) => f.keypoints), names));
+ * @param rgb - `3 × points.count` colour bytes (`pointColours`); mid-gray when omitted.
+ * @example await writeColmapModel(out, colmapModelOf(rec, features.map((f) => f.keypoints), names, pointColours(rec.points, keypoints, photos)));
  */
-export function colmapModelOf(result: MapperResult, keypoints: readonly Float32Array[], names: readonly string[]): ColmapModelData {
+export function colmapModelOf(result: MapperResult, keypoints: readonly Float32Array[], names: readonly string[], rgb?: Uint8Array): ColmapModelData {
   const ids = keypoints.map((k) => new Int32Array(k.length / 4).fill(-1));
   const { points } = result;
   const outPoints: ColmapModelData['points'] = [];
@@ -33,7 +34,7 @@ export function colmapModelOf(result: MapperResult, keypoints: readonly Float32A
       track[t + 1] = points.feature[o];
       ids[points.image[o]][points.feature[o]] = p + 1;
     }
-    outPoints.push({ id: p + 1, xyz: Array.from(points.xyz.subarray(3 * p, 3 * p + 3)), rgb: [128, 128, 128], error: points.error[p], track });
+    outPoints.push({ id: p + 1, xyz: Array.from(points.xyz.subarray(3 * p, 3 * p + 3)), rgb: rgb ? Array.from(rgb.subarray(3 * p, 3 * p + 3)) : [128, 128, 128], error: points.error[p], track });
   }
   const images = result.images.filter((im) => im.registered).map((im) => {
     const k = keypoints[im.index], xy = new Float64Array(k.length / 2);
