@@ -8,7 +8,7 @@ import type { Upload } from '../uploads.ts';
 
 /** The upload's fields: the pipeline's options less the thread count (the operator's), with the size capped (SIFT's cost grows with it). */
 const ReconstructFields = ReconstructPhotoOptions.omit({ threads: true }).extend({
-  maxSize: ReconstructPhotoOptions.shape.maxSize.unwrap().max(2048).default(1024),
+  maxSize: ReconstructPhotoOptions.shape.maxSize.unwrap().max(2048).default(1024).describe('Longer side the photos are shrunk to before SIFT, pixels (never enlarged; at most 2048 here).'),
 });
 type Fields = ReturnType<typeof ReconstructFields.parse>;
 
