@@ -47,26 +47,28 @@ function colmap(args: string[], threads: number): { output: string } & ColmapSta
 
 /**
  * Copies the photos of `folder`, shrunk to a longer side of `maxSize` (as `deja reconstruct` shrinks
- * them in memory), under their own names into `dest`, and returns the scale of the last (the scenes
+ * them in memory), under their own names into `dest` (EXIF kept with `keepExif`, for COLMAP's focal prior), and returns the scale of the last (the scenes
  * here hold photos of one size).
  */
-export async function shrunkCopies(folder: string, dest: string, maxSize: number): Promise<number> {
+export async function shrunkCopies(folder: string, dest: string, maxSize: number, keepExif = false): Promise<number> {
   fs.mkdirSync(dest, { recursive: true });
   let scale = 1;
   for (const name of fs.readdirSync(folder).filter((n) => /\.(jpe?g|png)$/i.test(n)).sort()) {
     const image = sharp(path.join(folder, name));
     const { width = 0, height = 0 } = await image.metadata();
     scale = Math.min(1, maxSize / Math.max(width, height));
-    await image.resize(Math.round(width * scale), Math.round(height * scale)).jpeg({ quality: 100 }).toFile(path.join(dest, name));
+    const resized = image.resize(Math.round(width * scale), Math.round(height * scale));
+    await (keepExif ? resized.withMetadata() : resized).jpeg({ quality: 100 }).toFile(path.join(dest, name));
   }
   return scale;
 }
 
 /**
  * COLMAP's sparse pipeline on a folder of photos. With `K` (fx, fy, cx, cy at the copies' size) the
- * camera is PINHOLE and held fixed in bundle adjustment; without it SIMPLE_RADIAL, refined.
+ * camera is PINHOLE and held fixed in bundle adjustment; without it SIMPLE_RADIAL, refined; one shared
+ * camera, or with `perImageCameras` one per photo (`--ImageReader.single_camera 0`, f from EXIF).
  */
-export function runColmap(images: string, work: string, options: { threads: number; K?: [number, number, number, number] }): ColmapRun {
+export function runColmap(images: string, work: string, options: { threads: number; K?: [number, number, number, number]; perImageCameras?: boolean }): ColmapRun {
   fs.mkdirSync(work, { recursive: true });
   const db = path.join(work, 'database.db'), sparse = path.join(work, 'sparse'), txt = path.join(work, 'text');
   fs.mkdirSync(sparse, { recursive: true });
@@ -74,7 +76,7 @@ export function runColmap(images: string, work: string, options: { threads: numb
   const camera = options.K
     ? ['--ImageReader.camera_model', 'PINHOLE', '--ImageReader.camera_params', options.K.join(',')]
     : ['--ImageReader.camera_model', 'SIMPLE_RADIAL'];
-  const features = colmap(['feature_extractor', '--database_path', db, '--image_path', images, '--ImageReader.single_camera', '1', ...camera, '--SiftExtraction.use_gpu', '0', '--SiftExtraction.num_threads', t], options.threads);
+  const features = colmap(['feature_extractor', '--database_path', db, '--image_path', images, '--ImageReader.single_camera', options.perImageCameras ? '0' : '1', ...camera, '--SiftExtraction.use_gpu', '0', '--SiftExtraction.num_threads', t], options.threads);
   const matching = colmap(['exhaustive_matcher', '--database_path', db, '--SiftMatching.use_gpu', '0', '--SiftMatching.num_threads', t], options.threads);
   const fixed = options.K ? ['--Mapper.ba_refine_focal_length', '0', '--Mapper.ba_refine_principal_point', '0', '--Mapper.ba_refine_extra_params', '0'] : [];
   const mapping = colmap(['mapper', '--database_path', db, '--image_path', images, '--output_path', sparse, '--Mapper.num_threads', t, ...fixed], options.threads);

@@ -8,6 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { evalSfm } from '../src/actions/evalSfm.ts';
 import { reconstruct } from '../src/actions/reconstruct.ts';
 import { isDejaError } from '../src/core/errors.ts';
@@ -34,7 +35,7 @@ test('reconstruct registers all of fountain-P11 with known K, sub-pixel reprojec
   assert.ok(r.summary.points > 500, `${r.summary.points} points`);
   assert.ok(r.summary.meanReprojectionError > 0.02 && r.summary.meanReprojectionError < 2, `${r.summary.meanReprojectionError} px`);
   assert.ok(r.summary.meanTrackLength > 2.2, `track length ${r.summary.meanTrackLength}`);
-  assert.deepEqual(r.files.map((f) => path.basename(f)).sort(), ['cameras.txt', 'images.txt', 'points.ply', 'points3D.txt']);
+  assert.deepEqual(r.files.map((f) => path.basename(f)).sort(), ['cameras.txt', 'images.txt', 'points.ply', 'points3D.txt', 'scene.json', 'topview.png']);
   assert.match(fs.readFileSync(path.join(out, 'cameras.txt'), 'utf8'), /\n1 PINHOLE 512 341 /);
   const e = evalSfm({ model: out, gt: path.join(scene, 'gt_cameras') });
   assert.equal(e.cameras, r.summary.registered);
@@ -51,6 +52,44 @@ test('reconstruct with simple-radial guesses f, refines it to within 3 % of the 
   const trueF = (1379.74 * 512) / 1536;
   assert.ok(Math.abs(r.camera.params[0] / trueF - 1) < 0.03, `f ${r.camera.params[0]} vs ${trueF}`);
   assert.ok(r.summary.meanReprojectionError < 2, `${r.summary.meanReprojectionError} px`);
+});
+
+/** The R G B columns of points3D.txt, one triple per point. */
+function pointColoursOf(model: string): number[][] {
+  return fs.readFileSync(path.join(model, 'points3D.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' ').slice(4, 7).map(Number));
+}
+
+test('reconstruct colours fountain-P11’s points from the photos: warm stone, not the old mid-gray, the same in the PLY', { skip }, async () => {
+  const out = path.join(dir, 'colours');
+  const r = await reconstruct({ folder: folderOf('colours', ['0004.jpg', '0005.jpg', '0006.jpg']), out, maxSize: 384, threads: 2 });
+  assert.equal(r.summary.registered, 3);
+  const rgb = pointColoursOf(out);
+  assert.equal(rgb.length, r.summary.points);
+  const mean = [0, 1, 2].map((c) => rgb.reduce((a, p) => a + p[c], 0) / rgb.length);
+  // The fountain is sandstone lit by daylight: reddish more than bluish, neither black nor blown out.
+  assert.ok(mean[0] > mean[2] + 5 && mean[0] > 60 && mean[0] < 230, `mean colour ${mean.map((m) => m.toFixed(0))}`);
+  const spread = Math.sqrt(rgb.reduce((a, p) => a + (p[1] - mean[1]) ** 2, 0) / rgb.length);
+  assert.ok(spread > 8, `green spread ${spread}: the colours should vary with the surface`);
+  assert.ok(rgb.filter((p) => p[0] === 128 && p[1] === 128 && p[2] === 128).length < rgb.length / 10, 'mostly mid-gray points');
+  const ply = fs.readFileSync(path.join(out, 'points.ply')), end = ply.indexOf('end_header\n') + 'end_header\n'.length;
+  assert.deepEqual([ply[end + 12], ply[end + 13], ply[end + 14]], rgb[0]);
+});
+
+test('reconstruct writes topview.png: the coloured points from above with a marker per camera, named in the CLI summary', { skip }, async () => {
+  const out = path.join(dir, 'topview');
+  const cli = deja(['reconstruct', folderOf('topview', ['0003.jpg', '0004.jpg', '0005.jpg', '0006.jpg']), '--out', out, '--max-size', '384', '--threads', '2', '--quiet']);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, new RegExp(`^top view: ${path.join(out, 'topview.png').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  const { data, info } = await sharp(path.join(out, 'topview.png')).raw().toBuffer({ resolveWithObject: true });
+  assert.ok(Math.max(info.width, info.height) === 800 || Math.max(info.width, info.height) === 800 + 1, `${info.width}×${info.height}`);
+  let markers = 0, points = 0;
+  for (let i = 0; i < info.width * info.height; i++) {
+    const [r, g, b] = [data[info.channels * i], data[info.channels * i + 1], data[info.channels * i + 2]];
+    if (r > 230 && g > 190 && b < 100) markers++;
+    else if (Math.abs(r - 24) + Math.abs(g - 26) + Math.abs(b - 30) > 30 && !(r > 240 && g > 240 && b > 240)) points++;
+  }
+  assert.ok(markers > 4 * 40, `${markers} marker pixels for 4 cameras`);
+  assert.ok(points > 200, `${points} point pixels`);
 });
 
 const dejaErrorMatching = (pattern: RegExp) => (e: unknown) => isDejaError(e) && pattern.test(e.message);

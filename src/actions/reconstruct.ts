@@ -1,129 +1,60 @@
 /**
  * `deja reconstruct`: a folder of photos → cameras and points (Schönberger & Frahm 2016's pipeline):
  * decode, SIFT in worker threads, exhaustive or vocabulary-tree matching with geometric verification,
- * incremental mapping with bundle adjustment, and COLMAP's text model + PLY in the output folder.
+ * incremental mapping with bundle adjustment, point colours, and COLMAP's text model + PLY, a top view
+ * and the viewer's scene in the output folder.
  */
 import { z } from 'zod';
-import { DejaError, isDejaError } from '../core/errors.ts';
-import type { Image } from '../core/image.ts';
+import { DejaError } from '../core/errors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
-import { writeColmapModel } from '../io/colmapModel.ts';
-import { decodeImage, probeImage, readFileOrThrow } from '../io/decode.ts';
-import { listFolderFiles, readNumberRows } from '../io/folderFiles.ts';
-import { PHOTO_EXTENSIONS } from '../io/sources.ts';
-import { siftFeaturesBatch } from '../sfm/features/siftBatch.ts';
-import type { SiftFeatures } from '../sfm/features/siftFeatures.ts';
-import { colmapModelOf } from '../sfm/mapper/colmapModelOf.ts';
-import { incrementalMapper } from '../sfm/mapper/incrementalMapper.ts';
-import type { MapperCamera, MapperSummary } from '../sfm/mapper/mapperResult.ts';
-import { exhaustivePairs, matchImagePairs, type PairMatchingResult } from '../sfm/matching/matchImagePairs.ts';
-import { retrievalPairs } from '../sfm/matching/retrievalPairs.ts';
+import { readNumberRows } from '../io/folderFiles.ts';
+import { writeOutputFolder } from '../io/outputFolder.ts';
+import { type PreparedPhotos, preparePhotos } from './reconstruct/preparePhotos.ts';
+import { ReconstructPhotoOptions, reconstructPreparedPhotos, type ReconstructionReport } from './reconstruct/reconstructPhotos.ts';
+
+export type { StageTime } from './reconstruct/preparePhotos.ts';
 
 /** Options of `deja reconstruct`. */
-export const ReconstructOptions = z.object({
+export const ReconstructOptions = ReconstructPhotoOptions.omit({ K: true }).extend({
   folder: z.string().min(1).describe('Folder of photos of one scene (one level; files that are not photos are skipped and reported).'),
-  out: z.string().min(1).describe('Output folder for cameras.txt, images.txt, points3D.txt (COLMAP text model) and points.ply; created when missing.'),
-  cameraModel: z.enum(['simple-radial', 'pinhole']).default('simple-radial')
-    .describe("One shared camera: 'simple-radial' refines f and k1 (f guessed as 1.2 × the longer side, or from --K); 'pinhole' holds the K of --K."),
+  out: z.string().min(1).describe('Output folder for cameras.txt, images.txt, points3D.txt (COLMAP text model), points.ply, topview.png and scene.json; created when missing.'),
   K: z.string().optional().describe('A 3 × 3 K.txt for the photos at their stored size (scaled with them); required with pinhole.'),
-  matcher: z.enum(['exhaustive', 'vocab']).default('exhaustive').describe('Every pair (small sets), or each photo’s nearest by a vocabulary tree (Nistér & Stewénius 2006).'),
-  retrievalK: z.number().int().min(1).max(200).default(8).describe('With vocab: pairs retrieved per photo.'),
-  maxSize: z.number().int().min(64).max(20000).default(1024).describe('Longer side the photos are shrunk to before SIFT, pixels (never enlarged).'),
-  threads: z.number().int().min(1).max(256).optional().describe('SIFT worker threads (default: all cores, or DEJA_THREADS).'),
-  seed: z.number().int().min(0).default(1).describe('Seed of every RANSAC run and of the vocabulary tree.'),
 });
 export type ReconstructOptions = z.input<typeof ReconstructOptions>;
 
-/** One stage's wall and CPU seconds (CPU of all threads of this process). */
-export interface StageTime {
-  seconds: number;
-  cpuSeconds: number;
-}
-
 /** What `deja reconstruct --json` reports (OpenSfM-style: one entry per stage). */
-export interface ReconstructReport {
+export interface ReconstructReport extends ReconstructionReport {
   folder: string;
   files: string[];
-  images: { name: string; width: number; height: number; features: number; registered: boolean; reason: string | null; observations: number }[];
-  skipped: { path: string; reason: string }[];
-  camera: MapperCamera;
-  summary: Omit<MapperSummary, 'ms'>;
-  stages: {
-    decode: StageTime;
-    features: StageTime & { keypoints: number };
-    matching: StageTime & { matcher: 'exhaustive' | 'vocab'; pairs: number; verifiedPairs: number; inliers: number };
-    mapping: StageTime & { ms: MapperSummary['ms']; initialPair: { images: [string, string]; inliers: number; medianAngle: number } | null };
-    export: StageTime;
-  };
-  seconds: number;
+  /** topview.png: the points from above, coloured, with the cameras (also in `files`). */
+  topView: string;
 }
 
-function timer(): () => StageTime {
-  const t0 = performance.now(), c0 = process.cpuUsage();
-  return () => {
-    const c = process.cpuUsage(c0);
-    return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6 };
-  };
-}
-
-interface DecodedPhoto { name: string; image: Image; scale: [number, number] }
-
-/** The folder's photos, decoded gray with the longer side at most maxSize; the others skipped with a reason. */
-async function decodePhotos(folder: string, maxSize: number, progress: Progress, skipped: ReconstructReport['skipped']): Promise<DecodedPhoto[]> {
-  const files = listFolderFiles(folder), photos: DecodedPhoto[] = [];
-  progress.start(files.length, 'decoding');
-  for (const f of files) {
-    const ext = f.name.slice(f.name.lastIndexOf('.')).toLowerCase();
-    try {
-      if (!PHOTO_EXTENSIONS.has(ext)) throw new DejaError('NOT_AN_IMAGE', 'not a photo (by its extension)', { file: f.path });
-      const bytes = readFileOrThrow(f.path);
-      const { width, height } = await probeImage(bytes, { name: f.path });
-      const long = Math.max(width, height), short = Math.min(width, height);
-      const minSide = long > maxSize ? Math.max(1, Math.floor((maxSize * short) / long)) : undefined;
-      const d = await decodeImage(bytes, { gray: true, minSide, name: f.path });
-      photos.push({ name: f.name, image: d.image, scale: [d.image.width / d.originalWidth, d.image.height / d.originalHeight] });
-    } catch (e) {
-      if (!isDejaError(e)) throw e;
-      skipped.push({ path: f.path, reason: e.message });
-    }
-    progress.tick();
-  }
-  progress.stop();
-  return photos;
-}
-
-/** K for the decoded size: K.txt scaled, pixel centres at integers (as SIFT's keypoints). */
-function scaledK(file: string, scale: [number, number]): Float64Array {
+/** A K.txt's nine numbers, row-major. */
+function readK(file: string): number[] {
   const rows = readNumberRows(file);
-  if (rows.length !== 3 || rows.some((r) => r.length !== 3) || rows[2][0] !== 0 || rows[2][1] !== 0 || rows[2][2] !== 1 || rows[1][0] !== 0 || !(rows[0][0] > 0 && rows[1][1] > 0))
+  if (rows.length !== 3 || rows.some((r) => r.length !== 3))
     throw new DejaError('BAD_ARGUMENT', 'expected a 3 × 3 upper-triangular K with positive focal lengths and last row 0 0 1', { file, hint: 'three lines: fx s cx / 0 fy cy / 0 0 1' });
-  const [sx, sy] = scale, K = rows.flat();
-  return Float64Array.of(K[0] * sx, K[1] * sx, (K[2] + 0.5) * sx - 0.5, 0, K[4] * sy, (K[5] + 0.5) * sy - 0.5, 0, 0, 1);
+  return rows.flat();
 }
 
-/** The matching stage: the pairs to try (all, or retrieved), matched and verified. */
-function matchPhotos(features: SiftFeatures[], o: z.output<typeof ReconstructOptions>, threshold: number, progress: Progress): PairMatchingResult {
-  const pairs = o.matcher === 'vocab' && features.length > 2
-    ? retrievalPairs(features, Math.min(o.retrievalK, features.length - 1), { train: { branching: 10, depth: 4, seed: o.seed } }).pairs
-    : exhaustivePairs(features.length);
-  progress.start(pairs.length / 2, 'matching');
-  const result = matchImagePairs(features, pairs, { verify: { threshold, ransac: { seed: o.seed } }, progress: () => progress.tick() });
-  progress.stop();
-  return result;
+function checkCameraOptions(o: z.output<typeof ReconstructOptions>): void {
+  if (o.cameraModel === 'pinhole' && !o.K) throw new DejaError('BAD_ARGUMENT', 'the pinhole camera model needs --K', { hint: 'pass --K K.txt, or use --camera-model simple-radial' });
 }
 
 /**
- * Reconstructs a folder of photos of one scene.
+ * Reconstructs a folder of photos of one scene and writes the outputs into `out` (all or nothing).
  *
- * Stages (Schönberger & Frahm 2016, §4): (1) decode, gray, longer side ≤ maxSize; (2) SIFT
- * (`siftFeaturesBatch`, worker threads); (3) exhaustive or retrieval pairs, matched (ratio test,
- * cross-check) and verified (`matchImagePairs`, threshold 4 px scaled to the size, at least 1.5 px);
- * (4) `incrementalMapper` with one shared camera; (5) COLMAP text model and PLY (`writeColmapModel`).
+ * Stages (Schönberger & Frahm 2016, §4): (1) decode, gray and sRGB, longer side ≤ maxSize; (2) SIFT
+ * (`siftFeaturesBatch`, worker threads); (3) exhaustive or retrieval pairs, matched and verified;
+ * (4) `incrementalMapper` with one shared camera, or one per photo (focal length from EXIF; Snavely et
+ * al. 2006, §4); (5) point colours, the COLMAP text model and PLY, topview.png and scene.json.
  *
- * @returns the per-image outcome, the camera, the summary and each stage's seconds.
+ * @returns the per-image outcome, the camera(s), the summary, each stage's seconds and the files written.
  * @throws DejaError NOT_FOUND (no folder, no K file), BAD_ARGUMENT (pinhole without --K, a bad K,
- *   photos of different sizes), NO_DATA (fewer than two photos, no overlapping pair, no initial pair).
+ *   photos of different sizes with a shared camera), NO_DATA (fewer than two photos, no overlapping
+ *   pair — naming the pairs tried and the best —, only identical photos, no initial pair).
  * @example
  * const r = await reconstruct({ folder: 'fountain/images', out: 'fountain/sparse', cameraModel: 'pinhole', K: 'fountain/K.txt', maxSize: 512 });
  * console.log(`${r.summary.registered}/${r.images.length} registered, ${r.summary.points} points`);
@@ -133,61 +64,30 @@ function matchPhotos(features: SiftFeatures[], o: z.output<typeof ReconstructOpt
  */
 export async function reconstruct(rawOptions: ReconstructOptions, progress: Progress = silentProgress): Promise<ReconstructReport> {
   const o = parseOptions(ReconstructOptions, rawOptions);
-  if (o.cameraModel === 'pinhole' && !o.K) throw new DejaError('BAD_ARGUMENT', 'the pinhole camera model needs --K', { hint: 'pass --K K.txt, or use --camera-model simple-radial' });
-  const began = performance.now(), skipped: ReconstructReport['skipped'] = [];
-  let done = timer();
-  const photos = await decodePhotos(o.folder, o.maxSize, progress, skipped);
-  const decode = done();
-  if (photos.length < 2) {
-    const why = skipped.length ? ` (${skipped.length} file${skipped.length > 1 ? 's' : ''} skipped; first: ${skipped[0].path}: ${skipped[0].reason})` : '';
-    throw new DejaError('NO_DATA', `need at least two photos to reconstruct, found ${photos.length}${why}`, { file: o.folder, hint: 'pass a folder with two or more overlapping photos of one scene' });
-  }
-  const { width, height } = photos[0].image;
-  const odd = photos.find((p) => p.image.width !== width || p.image.height !== height);
-  if (odd) throw new DejaError('BAD_ARGUMENT', `photos differ in size (${photos[0].name} ${width}×${height}, ${odd.name} ${odd.image.width}×${odd.image.height}); the mapper uses one shared camera`, { file: o.folder, hint: 'reconstruct photos from one camera at one size' });
-  const K = o.K ? scaledK(o.K, photos[0].scale) : undefined;
-  done = timer();
-  progress.start(photos.length, 'SIFT');
-  const features = await siftFeaturesBatch(photos.map((p) => p.image), {}, o.threads);
-  progress.tick(photos.length);
-  progress.stop();
-  const featureTime = done();
-  const s = Math.max(width, height) / 1536;
-  done = timer();
-  const matching = matchPhotos(features, o, Math.max(1.5, 4 * s), progress);
-  const matchTime = done();
-  if (!matching.pairs.some((p) => p.inlierCount >= 30)) {
-    const best = Math.max(0, ...matching.pairs.map((p) => p.inlierCount));
-    throw new DejaError('NO_DATA', `no pair of images shares enough verified matches (best pair: ${best}, needs 30)`, { file: o.folder, hint: 'the photos must overlap: the same scene, seen from nearby viewpoints' });
-  }
-  done = timer();
-  progress.start(photos.length, 'mapping');
-  let shown = 0;
-  const rec = incrementalMapper(photos.map((p, i) => ({ width, height, keypoints: features[i].keypoints })), matching.pairs, {
-    cameraModel: o.cameraModel, K, seed: o.seed, twoViewThreshold: Math.max(2, 4 * s), registrationThreshold: Math.max(6, 12 * s),
-    progress: (registered) => {
-      progress.tick(registered - shown);
-      shown = registered;
-    },
+  checkCameraOptions(o);
+  const began = performance.now();
+  const prepared = await preparePhotos(o, progress);
+  return { ...(await reconstructPrepared(prepared, rawOptions, progress)), seconds: (performance.now() - began) / 1000 };
+}
+
+/**
+ * `reconstruct` from photos already decoded and described (`preparePhotos`, or a `preparedSubset` of
+ * them): stages 3–5, the outputs written into `out`. The options' folder, maxSize, maxFeatures and
+ * threads are those of the preparation.
+ *
+ * @returns the report; `seconds` counts these stages plus the preparation's decode and SIFT time.
+ * @throws DejaError as `reconstruct`.
+ * @example const all = await preparePhotos({ folder, maxSize: 1024 }); const r = await reconstructPrepared(preparedSubset(all, names.slice(0, 25)), { folder, out });
+ */
+export async function reconstructPrepared(prepared: PreparedPhotos, rawOptions: ReconstructOptions, progress: Progress = silentProgress): Promise<ReconstructReport> {
+  const { folder, out, K: kFile, ...o } = parseOptions(ReconstructOptions, rawOptions);
+  checkCameraOptions({ folder, out, K: kFile, ...o });
+  const { report, outputs } = await reconstructPreparedPhotos(prepared, { ...o, K: kFile ? readK(kFile) : undefined }, progress);
+  const began = performance.now();
+  const files = await writeOutputFolder(out, async (add) => {
+    for (const [name, bytes] of Object.entries(outputs)) add(name, bytes);
   });
-  progress.stop();
-  const mapTime = done();
-  if (!rec.success) throw new DejaError('NO_DATA', `no initial pair: ${rec.reason}`, { file: o.folder, hint: 'the photos need more overlap, or more baseline between them' });
-  done = timer();
-  const files = await writeColmapModel(o.out, colmapModelOf(rec, features.map((f) => f.keypoints), photos.map((p) => p.name)));
-  const exportTime = done();
-  const { ms, ...summary } = rec.summary;
-  const init = rec.initialPair;
-  return {
-    folder: o.folder, files,
-    images: photos.map((p, i) => ({ name: p.name, width, height, features: features[i].count, registered: rec.images[i].registered, reason: rec.images[i].reason, observations: rec.images[i].observations })),
-    skipped, camera: rec.camera, summary,
-    stages: {
-      decode, features: { ...featureTime, keypoints: features.reduce((a, f) => a + f.count, 0) },
-      matching: { ...matchTime, matcher: o.matcher, pairs: matching.report.pairs, verifiedPairs: matching.pairs.filter((p) => p.inlierCount > 0).length, inliers: matching.report.inliers },
-      mapping: { ...mapTime, ms, initialPair: init && { images: [photos[init.i].name, photos[init.j].name], inliers: init.inliers, medianAngle: init.medianAngle } },
-      export: exportTime,
-    },
-    seconds: (performance.now() - began) / 1000,
-  };
+  const written = (performance.now() - began) / 1000;
+  report.stages.export.seconds += written;
+  return { folder, files, topView: files.find((f) => f.endsWith('topview.png'))!, ...report, seconds: report.seconds + written };
 }

@@ -97,18 +97,31 @@ export function plyBytes(xyz: ArrayLike<number>, rgb?: ArrayLike<number>): Buffe
 }
 
 /**
- * Writes cameras.txt, images.txt, points3D.txt and points.ply into `out` (created when missing; all or nothing).
+ * Writes cameras.txt, images.txt, points3D.txt and points.ply into `out` (created when missing; all or nothing),
+ * with any `extra` files beside them (e.g. topview.png) in the same all-or-nothing step.
  *
+ * @param extra - more files by bare name.
  * @returns the absolute paths written.
- * @example await writeColmapModel('out/sparse', model);
+ * @example await writeColmapModel('out/sparse', model, { 'topview.png': png });
  */
-export async function writeColmapModel(out: string, model: ColmapTextModel): Promise<string[]> {
-  const files = colmapTextFiles(model);
-  const xyz = model.points.flatMap((p) => p.xyz), rgb = model.points.flatMap((p) => p.rgb);
+export async function writeColmapModel(out: string, model: ColmapTextModel, extra: Record<string, Buffer> = {}): Promise<string[]> {
+  const files = { ...colmapModelBytes(model), ...extra };
   return writeOutputFolder(out, async (add) => {
-    for (const [name, text] of Object.entries(files)) add(name, Buffer.from(text, 'utf8'));
-    add('points.ply', plyBytes(xyz, rgb));
+    for (const [name, bytes] of Object.entries(files)) add(name, bytes);
   });
+}
+
+/**
+ * The model's files as bytes, by name (cameras.txt, images.txt, points3D.txt, points.ply): for a
+ * caller that keeps them elsewhere than a folder (the server's job files).
+ *
+ * @example for (const [name, bytes] of Object.entries(colmapModelBytes(model))) job.saveFile(name, bytes);
+ */
+export function colmapModelBytes(model: ColmapTextModel): Record<string, Buffer> {
+  const files: Record<string, Buffer> = {};
+  for (const [name, text] of Object.entries(colmapTextFiles(model))) files[name] = Buffer.from(text, 'utf8');
+  files['points.ply'] = plyBytes(model.points.flatMap((p) => p.xyz), model.points.flatMap((p) => p.rgb));
+  return files;
 }
 
 const dataLines = (text: string) => text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));

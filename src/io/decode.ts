@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { DejaError } from '../core/errors.ts';
 import { fromInterleaved, type Image } from '../core/image.ts';
 import { describeDecodeFailure, sniffFormat, specificLines } from './decodeFailure.ts';
@@ -57,18 +57,15 @@ export async function decodeImage(input: Buffer | Uint8Array, options: DecodeOpt
   }
 }
 
+/** sharp, EXIF-rotated and shrunk so the shorter side is about minSide (the same size for every decode of one photo). */
+function shrunkPipeline(input: Buffer | Uint8Array, minSide: number | undefined, limit: number): Sharp {
+  const pipeline = sharp(input, { limitInputPixels: limit, failOn: 'truncated' }).rotate();
+  // Orientation may swap sides; shrink on the shorter one.
+  return minSide ? pipeline.resize({ width: minSide, height: minSide, fit: 'outside', withoutEnlargement: true, kernel: 'lanczos3' }) : pipeline;
+}
+
 async function decodePixels(input: Buffer | Uint8Array, options: DecodeOptions, limit: number, w0: number, h0: number, format: string): Promise<Decoded> {
-  let pipeline = sharp(input, { limitInputPixels: limit, failOn: 'truncated' }).rotate();
-  if (options.minSide) {
-    // Orientation may swap sides; shrink on the shorter one.
-    pipeline = pipeline.resize({
-      width: options.minSide,
-      height: options.minSide,
-      fit: 'outside',
-      withoutEnlargement: true,
-      kernel: 'lanczos3',
-    });
-  }
+  let pipeline = shrunkPipeline(input, options.minSide, limit);
   pipeline = options.gray ? pipeline.flatten().grayscale() : pipeline.flatten().toColourspace('srgb');
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   const channels = options.gray ? 1 : 3;
@@ -79,6 +76,23 @@ async function decodePixels(input: Buffer | Uint8Array, options: DecodeOptions, 
     originalHeight: h0,
     format,
   };
+}
+
+/**
+ * Decodes a photo as interleaved 8-bit sRGB (`data[3 * (y * width + x) + c]`) at the size `decodeImage`
+ * gives for the same `minSide`: for sampling colours at positions found in the gray decode, with a
+ * quarter of a float image's memory.
+ * @throws DejaError EMPTY_FILE, NOT_AN_IMAGE, CORRUPT_IMAGE, TOO_MANY_PIXELS
+ */
+export async function decodeRgbBytes(input: Buffer | Uint8Array, options: Pick<DecodeOptions, 'minSide' | 'pixelLimit' | 'name'> = {}): Promise<{ width: number; height: number; data: Uint8Array }> {
+  const limit = options.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
+  const { format } = await probeImage(input, options);
+  try {
+    const { data, info } = await shrunkPipeline(input, options.minSide, limit).flatten().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: info.channels === 3 ? data : dropChannels(data, info.channels, 3) };
+  } catch (e) {
+    throw new DejaError('CORRUPT_IMAGE', describeDecodeFailure(input, format, e instanceof Error ? e.message : String(e)), { file: options.name, hint: 're-export or re-download the photo' });
+  }
 }
 
 /**

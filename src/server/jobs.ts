@@ -52,8 +52,17 @@ export type JobReply =
   | { type: 'done'; id: string; result: unknown; files: string[] }
   | { type: 'failed'; id: string; error: ErrorBody['error']; files: string[]; internal?: string };
 
-/** Names of the files a job may save: no separators, no dots but the extension's. */
-export const JOB_FILE_NAME = /^[a-z0-9][a-z0-9-]{0,63}\.(png|jpg)$/;
+/** Names of the files a job may save: no separators, no dots but the extension's (`points3D.txt` keeps COLMAP's name). */
+export const JOB_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}\.(png|jpg|txt|ply|json)$/;
+
+/** The media type a job file is served as, by its extension. */
+export const JOB_FILE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  txt: 'text/plain; charset=utf-8',
+  ply: 'application/octet-stream',
+  json: 'application/json; charset=utf-8',
+};
 const JOB_ID = /^[0-9a-f]{32}$/;
 
 /**

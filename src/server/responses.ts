@@ -298,6 +298,48 @@ export const DuplicatesResult = z.object({
   ),
 });
 
+const StageTime = z.object({ seconds: z.number(), cpuSeconds: z.number() });
+
+const SfmCamera = z.object({ model: z.enum(['SIMPLE_RADIAL', 'PINHOLE']), width: z.number().int(), height: z.number().int(), params: z.array(z.number()).describe('SIMPLE_RADIAL: f, cx, cy, k1; PINHOLE: fx, fy, cx, cy (pixels of the decoded size)') });
+
+/** Result of the `POST /api/reconstruct` job (as `deja reconstruct --json`, files as job file URLs). */
+export const ReconstructResult = z.object({
+  images: z.array(z.object({
+    name: z.string().describe("the uploaded file's name"), width: z.number().int(), height: z.number().int(), features: z.number().int(),
+    registered: z.boolean(), reason: z.string().nullable().describe('why it did not register'), observations: z.number().int(),
+    focal: z.object({ start: z.number().describe('pixels'), source: z.string().describe('where the starting focal length came from (EXIF, or the guess)') }).nullable().describe('with per-image cameras'),
+    camera: SfmCamera.nullable().describe('with per-image cameras: this photo’s refined camera'),
+  })),
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  cameraSetup: z.object({ cameras: z.enum(['shared', 'per-image']), why: z.string() }),
+  camera: SfmCamera.describe('the shared camera (with per-image cameras: the first photo’s)'),
+  duplicates: z.array(z.object({ a: z.string(), b: z.string(), inliers: z.number().int(), medianShift: z.number().describe('pixels') })).describe('pairs of (near-)identical photos: no baseline between them'),
+  summary: z.object({
+    images: z.number().int(), registered: z.number().int(), points: z.number().int(), observations: z.number().int(),
+    meanTrackLength: z.number(), meanReprojectionError: z.number().describe('pixels'),
+  }),
+  stages: z.object({
+    decode: StageTime, features: StageTime.extend({ keypoints: z.number().int() }),
+    matching: StageTime.extend({ matcher: z.enum(['exhaustive', 'vocab']), pairs: z.number().int(), verifiedPairs: z.number().int(), inliers: z.number().int() }),
+    mapping: StageTime.extend({ ms: z.record(z.string(), z.number()), initialPair: z.object({ images: z.tuple([z.string(), z.string()]), inliers: z.number().int(), medianAngle: z.number() }).nullable() }),
+    export: StageTime,
+  }),
+  files: z.object({
+    cameras: url('cameras.txt (COLMAP text model)'), images: url('images.txt'), points3D: url('points3D.txt'), ply: url('points.ply'),
+    topView: url('topview.png, the points from above with the cameras'), scene: url('scene.json, the points and cameras for the viewer'),
+  }),
+  seconds: z.number(),
+});
+
+/** `scene.json` of a reconstruct job: what the web viewer draws. */
+export const ViewerScene = z.object({
+  points: z.object({ count: z.number().int(), total: z.number().int().describe('points in the model (more than count when thinned)'), xyz: z.array(z.number()).describe('3 × count'), rgb: z.array(z.number().int()).describe('3 × count bytes') }),
+  cameras: z.array(z.object({
+    index: z.number().int(), name: z.string(), centre: z.array(z.number()).length(3), rotation: z.array(z.number()).length(9).describe('camFromWorld, row-major'),
+    focal: z.number().describe('pixels'), width: z.number().int(), height: z.number().int(),
+  })),
+});
+
 export const JobState = z.enum(['queued', 'running', 'done', 'failed']);
 
 /** A long task on the server; `result` is set once `state` is `done`, `error` once it is `failed`. */

@@ -28,6 +28,8 @@ export const ServeOptions = z.object({
   maxRequestBytes: z.number().int().min(1024).max(65536 * 1024 * 1024).default(200 * 1024 * 1024),
   /** Files accepted in one request (a photo sequence is several). */
   maxFiles: z.number().int().min(1).max(10_000).default(200),
+  /** Photos accepted in one `POST /api/reconstruct` (matching every pair grows as their square). */
+  maxReconstructPhotos: z.number().int().min(2).max(10_000).default(60),
   /** Time limit of a direct request (search, classify, thumbnails …), in ms. */
   requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
   /** Time limit of a job (complete, locate, colorize), in ms; checked at every progress step. */

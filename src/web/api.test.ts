@@ -82,3 +82,18 @@ test('locateSequence sends every photo in the one field "photos", by name, besid
   assert.equal(sent!.get('maxGapHours'), '6');
   assert.equal(sent!.has('k'), false);
 });
+
+test('reconstruct posts the photos in "photos" to /api/reconstruct with the camera model, and leaves out an unset K', async () => {
+  let sent: FormData | undefined, to = '';
+  globalThis.fetch = (async (url: string, init?: RequestInit) => {
+    [to, sent] = [url, init?.body as FormData];
+    return new Response(JSON.stringify(job('queued', 0)), { status: 202, headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
+  const files = ['0003.jpg', '0004.jpg'].map((n) => new File([new Uint8Array([1])], n, { type: 'image/jpeg' }));
+  await api.reconstruct(files, { cameraModel: 'simple-radial', K: undefined, maxSize: 512 });
+  assert.equal(to, '/api/reconstruct');
+  assert.deepEqual(sent!.getAll('photos').map((f) => (f as File).name), ['0003.jpg', '0004.jpg']);
+  assert.equal(sent!.get('cameraModel'), 'simple-radial');
+  assert.equal(sent!.get('maxSize'), '512');
+  assert.equal(sent!.has('K'), false);
+});

@@ -5,7 +5,7 @@
  */
 import type {
   ApiErrorBody, AttackResult, ClassifyResult, ColorizeResult, CompleteResult, GeoPhotos, Health, Info, Job, LocateResult,
-  LocateSequenceResult, ModelClassifyResult, ModelList, PhotoPage, SearchResult,
+  LocateSequenceResult, ModelClassifyResult, ModelList, PhotoPage, ReconstructResult, SearchResult, ViewerScene,
 } from './apiTypes.ts';
 import type { MethodMenus } from '../actions/methods.ts';
 
@@ -119,6 +119,10 @@ export const api = {
   complete: (fields: FormFields) => post<Job<CompleteResult>>('/api/complete', fields),
   /** `photo`; `k`, `method` (transfer | mean), `encoder`, `mirror`. */
   colorize: (fields: FormFields) => post<Job<ColorizeResult>>('/api/colorize', fields),
+  /** `photos` (two or more files of one scene); `cameraModel`, `K` (nine numbers with pinhole), `maxSize`, `matcher`. Answers a job. */
+  reconstruct: (photos: File[], fields: FormFields = {}) => post<Job<ReconstructResult>>('/api/reconstruct', { ...fields, photos }),
+  /** A reconstruct job's scene.json (its URL is in the job's result). */
+  viewerScene: (url: string) => request<ViewerScene>(url),
   job: <R>(id: string) => request<Job<R>>(`/api/jobs/${encodeURIComponent(id)}`),
 };
 

@@ -32,6 +32,10 @@ export type LocateSequenceResult = z.infer<typeof S.LocateSequenceResult>;
 export type CompleteResult = z.infer<typeof S.CompleteResult>;
 export type Completion = z.infer<typeof S.Completion>;
 export type ColorizeResult = z.infer<typeof S.ColorizeResult>;
+/** Result of the `POST /api/reconstruct` job: the outcome per photo, the camera, the summary and the model files. */
+export type ReconstructResult = z.infer<typeof S.ReconstructResult>;
+/** `scene.json` of a reconstruct job: the points and cameras the 3D viewer draws. */
+export type ViewerScene = z.infer<typeof S.ViewerScene>;
 export type JobState = z.infer<typeof S.JobState>;
 
 /** A long task on the server; `result` is set once `state` is `done`, `error` once it is `failed`. */

@@ -13,6 +13,7 @@ import { colorizeTab } from './tabs/colorize.ts';
 import { fillEncoderMenus, type Tab, type TabId } from './tabs/common.ts';
 import { completeTab } from './tabs/complete.ts';
 import { locateTab } from './tabs/locate.ts';
+import { reconstructTab } from './tabs/reconstruct.ts';
 import { searchTab } from './tabs/search.ts';
 
 const top = header();
@@ -24,6 +25,7 @@ const tabs: Tab[] = [
   colorizeTab(),
   classifyTab(),
   attackTab(),
+  reconstructTab(),
   browseTab((photo) => {
     open('search');
     void search.searchPhotoId(photo.id, photo.name);

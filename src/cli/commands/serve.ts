@@ -40,6 +40,7 @@ export function register(program: Command): void {
     .addOption(schemaOption(ServeOptions, 'requestTimeoutMs', '--request-timeout <s>', 'time limit of a direct request (search, classify …), seconds', { unit: SECOND }))
     .addOption(schemaOption(ServeOptions, 'jobTimeoutMs', '--job-timeout <s>', 'time limit of a job (complete, locate, colorize), seconds', { unit: SECOND }))
     .addOption(schemaOption(ServeOptions, 'maxQueuedJobs', '--max-queued <n>', 'jobs allowed to wait; more are refused with 503'))
+    .addOption(schemaOption(ServeOptions, 'maxReconstructPhotos', '--max-reconstruct-photos <n>', 'photos accepted in one reconstruction request'))
     .addOption(schemaOption(ServeOptions, 'webRoot', '--web <dir>', 'folder of the built web page (default: the package dist/web)'))
     .addOption(schemaOption(ServeOptions, 'manifest', '--manifest <file>', "manifest.json whose classification models clients may choose (default: the package's models/manifest.json)"))
     .addOption(schemaOption(ServeOptions, 'log', '--log', 'log every request as a JSON line on stderr'))
@@ -59,6 +60,7 @@ export function register(program: Command): void {
         requestTimeoutMs: opts.requestTimeout * SECOND,
         jobTimeoutMs: opts.jobTimeout * SECOND,
         maxQueuedJobs: opts.maxQueued,
+        maxReconstructPhotos: opts.maxReconstructPhotos,
         log: opts.log,
       });
       if (opts.json) process.stdout.write(JSON.stringify({ url, collection: collectionDir(opts) }) + '\n');

@@ -16,6 +16,7 @@ import locateSequence from './locateSequence.ts';
 import complete from './complete.ts';
 import colorize from './colorize.ts';
 import duplicates from './duplicates.ts';
+import reconstruct from './reconstruct.ts';
 import { jobEvents, jobFile, jobStatus } from './jobs.ts';
 
-export const routes: RouteSpec[] = [health, info, methods, photos, photosGeo, thumbnail, original, search, classify, models, attack, locate, locateSequence, complete, colorize, duplicates, jobStatus, jobEvents, jobFile];
+export const routes: RouteSpec[] = [health, info, methods, photos, photosGeo, thumbnail, original, search, classify, models, attack, locate, locateSequence, complete, colorize, duplicates, reconstruct, jobStatus, jobEvents, jobFile];

@@ -1,6 +1,7 @@
 import { DejaError } from '../../core/errors.ts';
 import { defineRoute } from '../route.ts';
 import { Job } from '../responses.ts';
+import { JOB_FILE_NAME, JOB_FILE_TYPES } from '../jobs.ts';
 
 const jobId = { id: { pattern: /^[0-9a-f]{32}$/, description: 'job id' } };
 
@@ -48,14 +49,15 @@ export const jobEvents = defineRoute({
 export const jobFile = defineRoute({
   method: 'GET',
   url: '/api/jobs/:id/files/:name',
-  summary: 'A file a job made (completions, maps, panels); only the names in its result exist',
+  summary: 'A file a job made (completions, maps, panels, reconstruction models); only the names in its result exist',
   tag: 'jobs',
-  params: { ...jobId, name: { pattern: /^[a-z0-9][a-z0-9-]{0,63}\.(png|jpg)$/, description: 'file name from the job result' } },
-  produces: 'image/png',
-  returns: 'image/png or image/jpeg',
+  params: { ...jobId, name: { pattern: JOB_FILE_NAME, description: 'file name from the job result' } },
+  produces: [...new Set(Object.values(JOB_FILE_TYPES).map((t) => t.split(';')[0]))],
+  returns: 'the file: image/png, image/jpeg, text/plain (COLMAP model), application/octet-stream (PLY) or application/json (viewer scene)',
   handle: ({ ctx, params, reply }) => {
     const file = ctx.jobs.file(params.id, params.name);
     if (!file) throw new DejaError('NOT_FOUND', `job ${params.id} has no file ${params.name}`);
-    return reply.type(params.name.endsWith('.png') ? 'image/png' : 'image/jpeg').header('cache-control', 'private, max-age=3600').send(file);
+    // nosniff: a text or JSON job file is never run as a page or script, whatever it holds.
+    return reply.type(JOB_FILE_TYPES[params.name.slice(params.name.lastIndexOf('.') + 1)]).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=3600').send(file);
   },
 });

@@ -7,7 +7,10 @@ export function forEachPoint(lin: Linearisation, visit: (j: number, start: numbe
 }
 
 /** Reduced-unknown index of column a (0 … 7) of observation o's Ja. */
-export const reducedIndex = (lin: Linearisation, camera: number, a: number): number => (a < 6 ? 6 * camera + a : 6 * lin.cameraCount + a - 6);
+export const reducedIndex = (lin: Linearisation, camera: number, a: number): number => (a < 6 ? 6 * camera + a : intrinsicsIndex(lin, camera) + a - 6);
+
+/** Reduced-unknown index of the focal length of camera c's intrinsics (k1 follows it). */
+export const intrinsicsIndex = (lin: Linearisation, camera: number): number => 6 * lin.cameraCount + 2 * lin.intrinsicsOf[camera];
 
 /** out[idx(a)] += sign · (W_o y)_a. */
 export function addWy(lin: Linearisation, o: number, y: Float64Array, out: Float64Array, sign: number): void {

@@ -1,12 +1,13 @@
 /**
- * Bundle adjustment: Levenberg–Marquardt on camera poses, points and optionally the shared camera's
- * focal length and k1 (SIMPLE_RADIAL, cx and cy fixed), with a robust loss, on the reduced camera system.
+ * Bundle adjustment: Levenberg–Marquardt on camera poses, points and optionally the focal length and
+ * k1 of one shared camera or of one camera per image (SIMPLE_RADIAL, cx and cy fixed), with a robust
+ * loss, on the reduced camera system.
  */
 import { assert } from '../../core/errors.ts';
 import { rotationFromAngleAxis } from '../../math/angleAxis.ts';
 import { squaredLoss, type RobustLoss } from '../../math/robustLoss.ts';
 import type { CameraPose } from '../mapper/cameraPose.ts';
-import { bundleCost, createLinearisation, linearise, solveDamped, type DampedStep } from './normalEquations.ts';
+import { bundleCost, createLinearisation, type IntrinsicsPrior, linearise, solveDamped, type DampedStep } from './normalEquations.ts';
 import type { BundleObservations, BundleState } from './reprojection.ts';
 
 /** The problem: initial cameras, points and observations. */
@@ -14,8 +15,10 @@ export interface BundleProblem {
   poses: readonly CameraPose[];
   /** World points, `3 * m` values. */
   points: Float64Array;
-  /** Shared SIMPLE_RADIAL camera. */
+  /** Shared SIMPLE_RADIAL camera (ignored when `cameras` is given). */
   camera: { f: number; cx: number; cy: number; k1: number };
+  /** Per-image cameras instead: camera c (pose c) uses cameras[c]; their f and k1 are refined apart. */
+  cameras?: readonly { f: number; cx: number; cy: number; k1: number }[];
   observations: BundleObservations;
 }
 
@@ -39,14 +42,20 @@ export interface BundleOptions {
   fixedCameras?: readonly number[];
   /** Linear solver: 'auto' (default) is Cholesky up to 150 cameras, PCG beyond. */
   solver?: 'auto' | 'cholesky' | 'pcg';
+  /** With per-image `cameras`: a weak prior holding each f near its start (relative σ, e.g. 0.25)
+   *  (or f0, pixels, one per camera) and k1 near 0 (σ, e.g. 0.1), so cameras seen by few points do not drift (Snavely et al. 2006, §4.2). */
+  intrinsicsPrior?: { sigmaF: number; sigmaK1: number; f0?: ArrayLike<number> };
 }
 
 /** The adjusted model with how the run went. */
 export interface BundleReport {
   poses: CameraPose[];
   points: Float64Array;
+  /** The shared camera (with per-image cameras: the first's). */
   camera: { f: number; cx: number; cy: number; k1: number };
-  /** ½ Σ ρ(‖r‖²) before and after (pixels²). */
+  /** Per-image cameras when the problem had them, else null. */
+  cameras: { f: number; cx: number; cy: number; k1: number }[] | null;
+  /** ½ Σ ρ(‖r‖²) before and after (pixels², with the intrinsics prior's terms). */
   initialCost: number;
   finalCost: number;
   /** Mean ‖r‖ over all observations before and after, pixels. */
@@ -102,7 +111,11 @@ export function bundleAdjust(problem: BundleProblem, options: BundleOptions = {}
   const fTol = options.functionTolerance ?? 1e-6, xTol = options.stepTolerance ?? 1e-10;
   const solver = options.solver === 'cholesky' || options.solver === 'pcg' ? options.solver : nc <= 150 ? 'cholesky' : 'pcg';
   let state = initialState(problem), trial = initialState(problem);
-  const lin = createLinearisation(nc, np, obs, gaugeMask(problem, options));
+  const perImage = problem.cameras !== undefined;
+  assert(!perImage || problem.cameras!.length === nc, `bundleAdjust: expected one camera per pose (${nc}) but received ${problem.cameras?.length}`);
+  const prior: IntrinsicsPrior | null = perImage && options.intrinsicsPrior
+    ? { f0: Float64Array.from(options.intrinsicsPrior.f0 ?? problem.cameras!.map((c) => c.f)), sigmaF: options.intrinsicsPrior.sigmaF, sigmaK1: options.intrinsicsPrior.sigmaK1 } : null;
+  const lin = createLinearisation(nc, np, obs, gaugeMask(problem, options), state.intrinsicsOf, prior);
   const scratch = new Float64Array(2 * obs.camera.length);
   linearise(state, obs, loss, lin);
   const initialCost = lin.cost, initialMeanError = meanError(lin.residuals);
@@ -117,7 +130,7 @@ export function bundleAdjust(problem: BundleProblem, options: BundleOptions = {}
     }
     pcgIterations += step.pcgIterations;
     applyStep(state, step, trial);
-    const trialCost = bundleCost(trial, obs, loss, scratch);
+    const trialCost = bundleCost(trial, obs, loss, scratch, prior);
     // Gain ratio: actual over predicted decrease, L(0) − L(δ) = ½ δᵀ(λ D δ − g).
     const predicted = 0.5 * (step.dDd - step.gDotStep);
     const rho = (lin.cost - trialCost) / Math.max(predicted, 1e-300);
@@ -139,19 +152,24 @@ export function bundleAdjust(problem: BundleProblem, options: BundleOptions = {}
   return {
     poses: Array.from({ length: nc }, (_, c) => ({ R: state.rotations.slice(9 * c, 9 * c + 9), t: state.translations.slice(3 * c, 3 * c + 3) })),
     points: state.points.slice(),
-    camera: { f: state.intrinsics[0], cx: state.intrinsics[1], cy: state.intrinsics[2], k1: state.intrinsics[3] },
+    camera: cameraAt(state.intrinsics, 0),
+    cameras: perImage ? Array.from({ length: nc }, (_, c) => cameraAt(state.intrinsics, c)) : null,
     initialCost, finalCost: lin.cost, initialMeanError, meanError: meanError(lin.residuals), medianError: medianError(lin.residuals), iterations, successfulSteps,
     reason, solver, pcgIterations, seconds: (performance.now() - began) / 1000,
   };
 }
 
+const cameraAt = (x: Float64Array, g: number) => ({ f: x[4 * g], cx: x[4 * g + 1], cy: x[4 * g + 2], k1: x[4 * g + 3] });
+
 /** The fixed reduced unknowns: camera 0's pose and one coordinate of camera 1's t (or the
- *  `fixedCameras`), and the intrinsics not refined. 1 = held, `6 · cameras + 2` values. */
+ *  `fixedCameras`), and the intrinsics not refined. 1 = held, `6 · cameras + 2 · intrinsics` values. */
 export function gaugeMask(problem: BundleProblem, options: BundleOptions): Uint8Array {
-  const nc = problem.poses.length;
-  const fixed = new Uint8Array(6 * nc + 2);
-  if (options.refineFocalLength === false) fixed[6 * nc] = 1;
-  if (options.refineK1 === false) fixed[6 * nc + 1] = 1;
+  const nc = problem.poses.length, ni = problem.cameras ? nc : 1;
+  const fixed = new Uint8Array(6 * nc + 2 * ni);
+  for (let g = 0; g < ni; g++) {
+    if (options.refineFocalLength === false) fixed[6 * nc + 2 * g] = 1;
+    if (options.refineK1 === false) fixed[6 * nc + 2 * g + 1] = 1;
+  }
   if (options.fixedCameras && options.fixedCameras.length > 0) {
     for (const c of options.fixedCameras) {
       assert(Number.isInteger(c) && c >= 0 && c < nc, `bundleAdjust: expected fixedCameras in [0, ${nc}) but received ${c}`);
@@ -174,11 +192,15 @@ function initialState(problem: BundleProblem): BundleState {
   const nc = problem.poses.length;
   const rotations = new Float64Array(9 * nc), translations = new Float64Array(3 * nc);
   problem.poses.forEach((p, c) => { rotations.set(p.R, 9 * c); translations.set(p.t, 3 * c); });
+  if (problem.cameras) {
+    const intrinsics = Float64Array.from(problem.cameras.flatMap((c) => [c.f, c.cx, c.cy, c.k1]));
+    return { rotations, translations, points: problem.points.slice(), intrinsics, intrinsicsOf: Int32Array.from({ length: nc }, (_, c) => c) };
+  }
   const { f, cx, cy, k1 } = problem.camera;
   return { rotations, translations, points: problem.points.slice(), intrinsics: Float64Array.of(f, cx, cy, k1) };
 }
 
-/** out = s ⊕ δ: R ← exp([δω]ₓ) R, t += δt, X += δX, f += δf, k1 += δk1. */
+/** out = s ⊕ δ: R ← exp([δω]ₓ) R, t += δt, X += δX, f += δf, k1 += δk1 (per camera's intrinsics). */
 function applyStep(s: BundleState, step: DampedStep, out: BundleState): void {
   const nc = s.translations.length / 3, e = new Float64Array(9), w = new Float64Array(3);
   for (let c = 0; c < nc; c++) {
@@ -192,10 +214,12 @@ function applyStep(s: BundleState, step: DampedStep, out: BundleState): void {
     }
   }
   for (let k = 0; k < s.points.length; k++) out.points[k] = s.points[k] + step.dp[k];
-  out.intrinsics[0] = s.intrinsics[0] + step.dc[6 * nc];
-  out.intrinsics[1] = s.intrinsics[1];
-  out.intrinsics[2] = s.intrinsics[2];
-  out.intrinsics[3] = s.intrinsics[3] + step.dc[6 * nc + 1];
+  for (let g = 0; g < s.intrinsics.length / 4; g++) {
+    out.intrinsics[4 * g] = s.intrinsics[4 * g] + step.dc[6 * nc + 2 * g];
+    out.intrinsics[4 * g + 1] = s.intrinsics[4 * g + 1];
+    out.intrinsics[4 * g + 2] = s.intrinsics[4 * g + 2];
+    out.intrinsics[4 * g + 3] = s.intrinsics[4 * g + 3] + step.dc[6 * nc + 2 * g + 1];
+  }
 }
 
 function medianError(res: Float64Array): number {
@@ -223,5 +247,6 @@ function stepNorm(step: DampedStep): number {
 function stateNorm(s: BundleState): number {
   let n = 0;
   for (const a of [s.translations, s.points]) for (const v of a) n += v * v;
-  return Math.sqrt(n + s.intrinsics[0] ** 2);
+  for (let g = 0; g < s.intrinsics.length; g += 4) n += s.intrinsics[g] ** 2;
+  return Math.sqrt(n);
 }

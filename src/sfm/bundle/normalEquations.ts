@@ -1,10 +1,10 @@
 /**
  * The linearised bundle-adjustment problem and its solution on the reduced camera system.
  *
- * Unknowns: 6 per camera (ω, t), then the 2 shared intrinsics (f, k₁) — together the r = 6n + 2
- * "reduced" unknowns — and 3 per point. The normal equations [[U, W], [Wᵀ, V]] [δc; δp] = −[g_c; g_p]
+ * Unknowns: 6 per camera (ω, t), then 2 intrinsics (f, k₁) per SIMPLE_RADIAL camera — one shared, or
+ * one per image — together the r = 6n + 2g "reduced" unknowns, and 3 per point. The normal equations [[U, W], [Wᵀ, V]] [δc; δp] = −[g_c; g_p]
  * have V block diagonal (one 3 × 3 block per point) and U block-arrow (each observation couples only its
- * camera with itself and with the intrinsics), so the points are eliminated (Triggs et al. 2000, §6.1):
+ * camera with itself and with its intrinsics), so the points are eliminated (Triggs et al. 2000, §6.1):
  * S = U − W V⁻¹ Wᵀ, S δc = −g_c + W V⁻¹ g_p, then δp_j = V_j⁻¹ (−g_p,j − W_jᵀ δc).
  */
 import { choleskyFactor, choleskySolve } from '../../math/cholesky.ts';
@@ -12,14 +12,32 @@ import { conjugateGradient } from '../../math/conjugateGradient.ts';
 import type { RobustLoss } from '../../math/robustLoss.ts';
 import { type BundleObservations, type BundleState, observationResidual } from './reprojection.ts';
 import { applyReduced, denseReducedMatrix, schurDiagonal } from './reducedSystem.ts';
-import { addWy, forEachPoint, mulVinv, subtractWtX } from './blockOps.ts';
+import { addWy, forEachPoint, intrinsicsIndex, mulVinv, subtractWtX } from './blockOps.ts';
+
+/**
+ * A weak Gaussian prior on each camera's f and k1: residuals (f − f₀) / (σ_f f₀) and k₁ / σ_k₁ added
+ * to the cost (in the units of squared pixels, so with hundreds of observations per camera it only
+ * holds what the images leave unconstrained). For per-image cameras whose f came from EXIF or a guess
+ * (Snavely et al. 2006, §4.2, who keep f near its EXIF value by such a term).
+ */
+export interface IntrinsicsPrior {
+  /** Each camera's prior focal length, pixels (`g` values). */
+  f0: Float64Array;
+  /** Relative standard deviation of f (e.g. 0.25) and absolute of k1 (e.g. 0.1). */
+  sigmaF: number;
+  sigmaK1: number;
+}
 
 /** Everything one linearisation holds, allocated once per problem and refilled each iteration. */
 export interface Linearisation {
   cameraCount: number;
   pointCount: number;
-  /** Reduced unknowns, 6 · cameraCount + 2. */
+  /** Reduced unknowns, 6 · cameraCount + 2 · intrinsicsCount. */
   reducedSize: number;
+  /** SIMPLE_RADIAL cameras (1: shared), and per camera (pose) which one it uses. */
+  intrinsicsCount: number;
+  intrinsicsOf: Int32Array;
+  prior: IntrinsicsPrior | null;
   /** 1 for a reduced unknown held constant (gauge, fixed intrinsics): its Jacobian column is zeroed. */
   fixed: Uint8Array;
   /** Observations grouped by point: pointStart[j] … pointStart[j + 1] − 1 index pointObs. */
@@ -34,7 +52,7 @@ export interface Linearisation {
   ji: Float64Array;
   jp: Float64Array;
   w: Float64Array;
-  /** U's blocks: camera 6 × 6 (36 per camera), camera–intrinsics 6 × 2 (12 per camera), intrinsics 2 × 2. */
+  /** U's blocks: camera 6 × 6 (36 per camera), camera–its intrinsics 6 × 2 (12 per camera), intrinsics 2 × 2 (4 per intrinsics). */
   ucc: Float64Array;
   uci: Float64Array;
   uii: Float64Array;
@@ -46,8 +64,9 @@ export interface Linearisation {
   cost: number;
 }
 
-/** Allocates the linearisation arrays of a problem. */
-export function createLinearisation(cameraCount: number, pointCount: number, obs: BundleObservations, fixed: Uint8Array): Linearisation {
+/** Allocates the linearisation arrays of a problem (one shared camera unless `intrinsicsOf` maps poses to cameras). */
+export function createLinearisation(cameraCount: number, pointCount: number, obs: BundleObservations, fixed: Uint8Array,
+  intrinsicsOf: Int32Array = new Int32Array(cameraCount), prior: IntrinsicsPrior | null = null): Linearisation {
   const n = obs.camera.length;
   const pointStart = new Int32Array(pointCount + 1);
   for (let o = 0; o < n; o++) pointStart[obs.point[o] + 1]++;
@@ -55,20 +74,45 @@ export function createLinearisation(cameraCount: number, pointCount: number, obs
   const cursor = pointStart.slice(0, pointCount);
   const pointObs = new Int32Array(n);
   for (let o = 0; o < n; o++) pointObs[cursor[obs.point[o]]++] = o;
-  const r = 6 * cameraCount + 2;
+  const g = cameraCount && Math.max(...intrinsicsOf) + 1, r = 6 * cameraCount + 2 * g;
   return {
-    cameraCount, pointCount, reducedSize: r, fixed, pointStart, pointObs, obsCamera: obs.camera,
+    cameraCount, pointCount, reducedSize: r, intrinsicsCount: g, intrinsicsOf, prior, fixed, pointStart, pointObs, obsCamera: obs.camera,
     residuals: new Float64Array(2 * n), weight: new Float64Array(n), jc: new Float64Array(12 * n), ji: new Float64Array(4 * n),
     jp: new Float64Array(6 * n), w: new Float64Array(24 * n), ucc: new Float64Array(36 * cameraCount), uci: new Float64Array(12 * cameraCount),
-    uii: new Float64Array(4), gc: new Float64Array(r), gp: new Float64Array(3 * pointCount), v: new Float64Array(9 * pointCount), cost: 0,
+    uii: new Float64Array(4 * g), gc: new Float64Array(r), gp: new Float64Array(3 * pointCount), v: new Float64Array(9 * pointCount), cost: 0,
   };
 }
 
-/** ½ Σ ρ(‖r_o‖²) of a state (residuals written to `res`, 2 per observation). */
-export function bundleCost(s: BundleState, obs: BundleObservations, loss: RobustLoss, res: Float64Array): number {
+/** ½ Σ ρ(‖r_o‖²) (+ the prior's ½ Σ r²) of a state (residuals written to `res`, 2 per observation). */
+export function bundleCost(s: BundleState, obs: BundleObservations, loss: RobustLoss, res: Float64Array, prior: IntrinsicsPrior | null = null): number {
   let cost = 0;
   for (let o = 0; o < obs.camera.length; o++) cost += loss.rho(observationResidual(s, obs, o, res));
+  return cost / 2 + (prior ? priorCost(s, prior) : 0);
+}
+
+/** The prior's residuals of camera g: [(f − f₀) / (σ_f f₀), k₁ / σ_k₁]. */
+function priorResiduals(s: BundleState, prior: IntrinsicsPrior, g: number): [number, number] {
+  return [(s.intrinsics[4 * g] - prior.f0[g]) / (prior.sigmaF * prior.f0[g]), s.intrinsics[4 * g + 3] / prior.sigmaK1];
+}
+
+function priorCost(s: BundleState, prior: IntrinsicsPrior): number {
+  let cost = 0;
+  for (let g = 0; g < prior.f0.length; g++) {
+    const [rf, rk] = priorResiduals(s, prior, g);
+    cost += rf * rf + rk * rk;
+  }
   return cost / 2;
+}
+
+/** Adds the prior's gradient and (diagonal) Gauss–Newton block to g and U; fixed unknowns skipped. */
+function addPrior(s: BundleState, lin: Linearisation): number {
+  const prior = lin.prior!, ir = 6 * lin.cameraCount;
+  for (let g = 0; g < prior.f0.length; g++) {
+    const [rf, rk] = priorResiduals(s, prior, g), jf = 1 / (prior.sigmaF * prior.f0[g]), jk = 1 / prior.sigmaK1;
+    if (!lin.fixed[ir + 2 * g]) { lin.gc[ir + 2 * g] += jf * rf; lin.uii[4 * g] += jf * jf; }
+    if (!lin.fixed[ir + 2 * g + 1]) { lin.gc[ir + 2 * g + 1] += jk * rk; lin.uii[4 * g + 3] += jk * jk; }
+  }
+  return priorCost(s, prior);
 }
 
 /**
@@ -77,7 +121,6 @@ export function bundleCost(s: BundleState, obs: BundleObservations, loss: Robust
  */
 export function linearise(s: BundleState, obs: BundleObservations, loss: RobustLoss, lin: Linearisation): void {
   const { jc, ji, jp, w, weight, residuals: res, ucc, uci, uii, gc, gp, v, fixed } = lin;
-  const nc = lin.cameraCount, ir = 6 * nc;
   ucc.fill(0); uci.fill(0); uii.fill(0); gc.fill(0); gp.fill(0); v.fill(0);
   const jacobian = { jc, ji, jp };
   const ja = new Float64Array(16);
@@ -86,11 +129,11 @@ export function linearise(s: BundleState, obs: BundleObservations, loss: RobustL
     const s2 = observationResidual(s, obs, o, res, jacobian);
     cost += loss.rho(s2);
     const wt = (weight[o] = loss.weight(s2));
-    const c = obs.camera[o], j = obs.point[o];
+    const c = obs.camera[o], j = obs.point[o], ii = intrinsicsIndex(lin, c), gi = 4 * lin.intrinsicsOf[c];
     // Ja = [Jc | Ji], 2 × 8, fixed columns zeroed.
     for (let row = 0; row < 2; row++) {
       for (let k = 0; k < 6; k++) ja[8 * row + k] = fixed[6 * c + k] ? 0 : jc[12 * o + 6 * row + k];
-      for (let k = 0; k < 2; k++) ja[8 * row + 6 + k] = fixed[ir + k] ? 0 : ji[4 * o + 2 * row + k];
+      for (let k = 0; k < 2; k++) ja[8 * row + 6 + k] = fixed[ii + k] ? 0 : ji[4 * o + 2 * row + k];
     }
     for (let row = 0; row < 2; row++) for (let k = 0; k < 6; k++) jc[12 * o + 6 * row + k] = ja[8 * row + k];
     for (let row = 0; row < 2; row++) for (let k = 0; k < 2; k++) ji[4 * o + 2 * row + k] = ja[8 * row + 6 + k];
@@ -98,12 +141,12 @@ export function linearise(s: BundleState, obs: BundleObservations, loss: RobustL
     for (let a = 0; a < 8; a++) {
       const ja0 = ja[a] * wt, ja1 = ja[8 + a] * wt;
       const g = ja[a] * r0 + ja[8 + a] * r1;
-      if (a < 6) gc[6 * c + a] += g; else gc[ir + a - 6] += g;
+      if (a < 6) gc[6 * c + a] += g; else gc[ii + a - 6] += g;
       for (let b = 0; b < 8; b++) {
         const value = ja0 * ja[b] + ja1 * ja[8 + b];
         if (a < 6 && b < 6) ucc[36 * c + 6 * a + b] += value;
         else if (a < 6) uci[12 * c + 2 * a + b - 6] += value;
-        else if (b >= 6) uii[2 * (a - 6) + b - 6] += value;
+        else if (b >= 6) uii[gi + 2 * (a - 6) + b - 6] += value;
       }
       for (let k = 0; k < 3; k++) w[24 * o + 3 * a + k] = ja0 * jp[6 * o + k] + ja1 * jp[6 * o + 3 + k];
     }
@@ -113,7 +156,7 @@ export function linearise(s: BundleState, obs: BundleObservations, loss: RobustL
       for (let b = 0; b < 3; b++) v[9 * j + 3 * a + b] += wt * (p0 * jp[6 * o + b] + p1 * jp[6 * o + 3 + b]);
     }
   }
-  lin.cost = cost / 2;
+  lin.cost = cost / 2 + (lin.prior ? addPrior(s, lin) : 0);
 }
 
 /** Options of `solveDamped`. */
@@ -199,8 +242,10 @@ const clampDiag = (d: number): number => Math.min(1e32, Math.max(1e-6, d));
 function reducedDiagonal(lin: Linearisation): Float64Array {
   const d = new Float64Array(lin.reducedSize);
   for (let c = 0; c < lin.cameraCount; c++) for (let a = 0; a < 6; a++) d[6 * c + a] = lin.ucc[36 * c + 7 * a];
-  d[6 * lin.cameraCount] = lin.uii[0];
-  d[6 * lin.cameraCount + 1] = lin.uii[3];
+  for (let g = 0; g < lin.intrinsicsCount; g++) {
+    d[6 * lin.cameraCount + 2 * g] = lin.uii[4 * g];
+    d[6 * lin.cameraCount + 2 * g + 1] = lin.uii[4 * g + 3];
+  }
   return d;
 }
 

@@ -4,7 +4,7 @@
  * for conjugate gradients, with its diagonal for the Jacobi preconditioner.
  */
 import type { Linearisation } from './normalEquations.ts';
-import { addWy, cameraOf, forEachPoint, mulVinv, reducedIndex, subtractWtX } from './blockOps.ts';
+import { addWy, cameraOf, forEachPoint, intrinsicsIndex, mulVinv, reducedIndex, subtractWtX } from './blockOps.ts';
 
 /**
  * S, `reducedSize²` values row-major: U (block-arrow) + diag(dr) (+ 1 on fixed unknowns) minus, for
@@ -14,15 +14,18 @@ export function denseReducedMatrix(lin: Linearisation, dr: Float64Array, vinv: F
   const nr = lin.reducedSize, nc = lin.cameraCount, ir = 6 * nc;
   const s = new Float64Array(nr * nr);
   for (let c = 0; c < nc; c++) {
+    const ii = intrinsicsIndex(lin, c);
     for (let a = 0; a < 6; a++) {
       for (let b = 0; b < 6; b++) s[(6 * c + a) * nr + 6 * c + b] = lin.ucc[36 * c + 6 * a + b];
       for (let b = 0; b < 2; b++) {
-        s[(6 * c + a) * nr + ir + b] = lin.uci[12 * c + 2 * a + b];
-        s[(ir + b) * nr + 6 * c + a] = lin.uci[12 * c + 2 * a + b];
+        s[(6 * c + a) * nr + ii + b] = lin.uci[12 * c + 2 * a + b];
+        s[(ii + b) * nr + 6 * c + a] = lin.uci[12 * c + 2 * a + b];
       }
     }
   }
-  for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) s[(ir + a) * nr + ir + b] = lin.uii[2 * a + b];
+  for (let g = 0; g < lin.intrinsicsCount; g++) {
+    for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) s[(ir + 2 * g + a) * nr + ir + 2 * g + b] = lin.uii[4 * g + 2 * a + b];
+  }
   for (let k = 0; k < nr; k++) s[k * nr + k] += dr[k] + (lin.fixed[k] ? 1 : 0);
   let longest = 0;
   forEachPoint(lin, (_j, start, end) => { longest = Math.max(longest, end - start); });
@@ -57,17 +60,20 @@ export function applyReduced(lin: Linearisation, dr: Float64Array, vinv: Float64
   const nc = lin.cameraCount, ir = 6 * nc, nr = lin.reducedSize;
   for (let k = 0; k < nr; k++) out[k] = (dr[k] + (lin.fixed[k] ? 1 : 0)) * x[k];
   for (let c = 0; c < nc; c++) {
+    const ii = intrinsicsIndex(lin, c);
     for (let a = 0; a < 6; a++) {
       let sum = 0;
       for (let b = 0; b < 6; b++) sum += lin.ucc[36 * c + 6 * a + b] * x[6 * c + b];
       for (let b = 0; b < 2; b++) {
-        sum += lin.uci[12 * c + 2 * a + b] * x[ir + b];
-        out[ir + b] += lin.uci[12 * c + 2 * a + b] * x[6 * c + a];
+        sum += lin.uci[12 * c + 2 * a + b] * x[ii + b];
+        out[ii + b] += lin.uci[12 * c + 2 * a + b] * x[6 * c + a];
       }
       out[6 * c + a] += sum;
     }
   }
-  for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) out[ir + a] += lin.uii[2 * a + b] * x[ir + b];
+  for (let g = 0, q = ir; g < lin.intrinsicsCount; g++, q += 2) {
+    for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) out[q + a] += lin.uii[4 * g + 2 * a + b] * x[q + b];
+  }
   const t = new Float64Array(3), y = new Float64Array(3);
   forEachPoint(lin, (j, start, end) => {
     t.fill(0);
@@ -79,23 +85,28 @@ export function applyReduced(lin: Linearisation, dr: Float64Array, vinv: Float64
 
 /** diag(S) without damping: diag(U) (+ 1 on fixed unknowns) − the diagonal of Σ_j W_j V_j⁻¹ W_jᵀ. */
 export function schurDiagonal(lin: Linearisation, diagU: Float64Array, vinv: Float64Array): Float64Array {
-  const ir = 6 * lin.cameraCount;
   const d = Float64Array.from(diagU);
   for (let k = 0; k < lin.reducedSize; k++) if (lin.fixed[k]) d[k] += 1;
-  const sum = new Float64Array(6), y = new Float64Array(3);
+  // Per point, Σ of its observations' intrinsics rows of W, summed per intrinsics (6 values each).
+  const sum = new Float64Array(6 * lin.intrinsicsCount), touched: number[] = [], y = new Float64Array(3);
   const quad = (w: Float64Array, b: number, j: number): number => {
     mulVinv(vinv, j, w, b, y);
     return w[b] * y[0] + w[b + 1] * y[1] + w[b + 2] * y[2];
   };
   forEachPoint(lin, (j, start, end) => {
-    sum.fill(0);
     for (let e = start; e < end; e++) {
-      const o = lin.pointObs[e], camera = cameraOf(lin, o);
+      const o = lin.pointObs[e], camera = cameraOf(lin, o), g = lin.intrinsicsOf[camera];
       for (let a = 0; a < 6; a++) d[6 * camera + a] -= quad(lin.w, 24 * o + 3 * a, j);
-      for (let k = 0; k < 6; k++) sum[k] += lin.w[24 * o + 18 + k];
+      if (!touched.includes(g)) touched.push(g);
+      for (let k = 0; k < 6; k++) sum[6 * g + k] += lin.w[24 * o + 18 + k];
     }
-    d[ir] -= quad(sum, 0, j);
-    d[ir + 1] -= quad(sum, 3, j);
+    for (const g of touched) {
+      const q = 6 * lin.cameraCount + 2 * g;
+      d[q] -= quad(sum, 6 * g, j);
+      d[q + 1] -= quad(sum, 6 * g + 3, j);
+      sum.fill(0, 6 * g, 6 * g + 6);
+    }
+    touched.length = 0;
   });
   return d;
 }

@@ -6,7 +6,7 @@
  * pixel = (f d u + cx, f d v + cy); residual = pixel − observed.
  */
 
-/** Bundle-adjustment parameters: n cameras' poses, m points, one shared camera. */
+/** Bundle-adjustment parameters: n cameras' poses, m points, g SIMPLE_RADIAL cameras (one shared, or one per image). */
 export interface BundleState {
   /** camFromWorld rotations, `9 * n` values (row-major per camera). */
   rotations: Float64Array;
@@ -14,8 +14,10 @@ export interface BundleState {
   translations: Float64Array;
   /** World points, `3 * m` values. */
   points: Float64Array;
-  /** The shared SIMPLE_RADIAL camera: f (px), cx, cy (px), k1 (per normalised radius²). */
+  /** SIMPLE_RADIAL cameras, 4 values each: f (px), cx, cy (px), k1 (per normalised radius²); one (shared) unless `intrinsicsOf` is given. */
   intrinsics: Float64Array;
+  /** Per pose, which of the intrinsics it uses (`n` values); absent: all use the first (one shared camera). */
+  intrinsicsOf?: Int32Array;
 }
 
 /** The observations: observation o sees point point[o] in camera camera[o] at pixel[2o], pixel[2o + 1]. */
@@ -28,7 +30,7 @@ export interface BundleObservations {
 /**
  * Residual of observation o, written to res[2o … 2o + 1]; returns its squared norm. With `jac`, also
  * the Jacobian blocks of o (row-major, 2 rows each): camera jc[12o …] (6 columns: angle-axis
- * increment ω of R ← exp([ω]ₓ) R, then t), intrinsics ji[4o …] (2 columns: f, k1), point jp[6o …].
+ * increment ω of R ← exp([ω]ₓ) R, then t), intrinsics ji[4o …] (2 columns: f, k1 of the pose's camera), point jp[6o …].
  *
  * Derivatives (chain rule): ∂pixel/∂(u, v) = f [[d + 2k₁u², 2k₁uv], [2k₁uv, d + 2k₁v²]];
  * ∂(u, v)/∂p = [[1/z, 0, −u/z], [0, 1/z, −v/z]]; ∂p/∂ω = −[R X]ₓ (at ω = 0), ∂p/∂t = I, ∂p/∂X = R;
@@ -45,10 +47,11 @@ export function observationResidual(s: BundleState, obs: BundleObservations, o: 
   const z = q2 + T[3 * c + 2];
   const iz = 1 / z;
   const u = (q0 + T[3 * c]) * iz, v = (q1 + T[3 * c + 1]) * iz;
-  const f = s.intrinsics[0], k1 = s.intrinsics[3];
+  const g = s.intrinsicsOf ? 4 * s.intrinsicsOf[c] : 0;
+  const f = s.intrinsics[g], k1 = s.intrinsics[g + 3];
   const r2 = u * u + v * v, d = 1 + k1 * r2;
-  const ex = f * d * u + s.intrinsics[1] - obs.pixel[2 * o];
-  const ey = f * d * v + s.intrinsics[2] - obs.pixel[2 * o + 1];
+  const ex = f * d * u + s.intrinsics[g + 1] - obs.pixel[2 * o];
+  const ey = f * d * v + s.intrinsics[g + 2] - obs.pixel[2 * o + 1];
   res[2 * o] = ex;
   res[2 * o + 1] = ey;
   if (!jac) return ex * ex + ey * ey;

@@ -6,7 +6,7 @@
 import { quaternionFromRotation } from '../../math/quaternion.ts';
 import type { MapperResult } from './mapperResult.ts';
 
-/** The model: one camera, the registered images, the points. */
+/** The model: one shared camera (or one per registered image), the registered images, the points. */
 export interface ColmapModelData {
   cameras: { id: number; model: string; width: number; height: number; params: number[] }[];
   images: { id: number; qvec: number[]; tvec: number[]; cameraId: number; name: string; xy: Float64Array; point3DIds: Int32Array }[];
@@ -15,18 +15,15 @@ export interface ColmapModelData {
 
 /**
  * Converts a reconstruction to COLMAP's model: image id = input index + 1, point id = index + 1,
- * every keypoint of a registered image listed as a 2D point (POINT3D_ID −1 when it observes none).
+ * camera id 1 (shared) or, with per-image cameras, camera id = image id; every keypoint of a registered image listed as a 2D point (POINT3D_ID −1 when it observes none).
  *
  * @param result - `incrementalMapper`'s output.
  * @param keypoints - each input image's keypoints (`count × 4`, x and y first, (0, 0) the centre of the top-left pixel).
  * @param names - each input image's file name.
- * @example await writeColmapModel(out, colmapModelOf(rec, features.map((f) => f.keypoints), names));
+ * @param rgb - `3 × points.count` colour bytes (`pointColours`); mid-gray when omitted.
+ * @example await writeColmapModel(out, colmapModelOf(rec, features.map((f) => f.keypoints), names, pointColours(rec.points, keypoints, photos)));
  */
-export function colmapModelOf(result: MapperResult, keypoints: readonly Float32Array[], names: readonly string[]): ColmapModelData {
-  const c = result.camera, params = c.params.slice();
-  const [cxAt, cyAt] = c.model === 'PINHOLE' ? [2, 3] : [1, 2];
-  params[cxAt] += 0.5;
-  params[cyAt] += 0.5;
+export function colmapModelOf(result: MapperResult, keypoints: readonly Float32Array[], names: readonly string[], rgb?: Uint8Array): ColmapModelData {
   const ids = keypoints.map((k) => new Int32Array(k.length / 4).fill(-1));
   const { points } = result;
   const outPoints: ColmapModelData['points'] = [];
@@ -37,12 +34,24 @@ export function colmapModelOf(result: MapperResult, keypoints: readonly Float32A
       track[t + 1] = points.feature[o];
       ids[points.image[o]][points.feature[o]] = p + 1;
     }
-    outPoints.push({ id: p + 1, xyz: Array.from(points.xyz.subarray(3 * p, 3 * p + 3)), rgb: [128, 128, 128], error: points.error[p], track });
+    outPoints.push({ id: p + 1, xyz: Array.from(points.xyz.subarray(3 * p, 3 * p + 3)), rgb: rgb ? Array.from(rgb.subarray(3 * p, 3 * p + 3)) : [128, 128, 128], error: points.error[p], track });
   }
   const images = result.images.filter((im) => im.registered).map((im) => {
     const k = keypoints[im.index], xy = new Float64Array(k.length / 2);
     for (let f = 0; f < k.length / 4; f++) [xy[2 * f], xy[2 * f + 1]] = [k[4 * f] + 0.5, k[4 * f + 1] + 0.5];
-    return { id: im.index + 1, qvec: quaternionFromRotation(im.pose!.R), tvec: Array.from(im.pose!.t), cameraId: 1, name: names[im.index], xy, point3DIds: ids[im.index] };
+    return { id: im.index + 1, qvec: quaternionFromRotation(im.pose!.R), tvec: Array.from(im.pose!.t), cameraId: result.cameras ? im.index + 1 : 1, name: names[im.index], xy, point3DIds: ids[im.index] };
   });
-  return { cameras: [{ id: 1, model: c.model, width: c.width, height: c.height, params }], images, points: outPoints };
+  const cameras = result.cameras
+    ? result.images.filter((im) => im.registered).map((im) => colmapCamera(im.index + 1, result.cameras![im.index]))
+    : [colmapCamera(1, result.camera)];
+  return { cameras, images, points: outPoints };
+}
+
+/** A camera in COLMAP's pixel convention (principal point shifted by +0.5). */
+function colmapCamera(id: number, c: MapperResult['camera']): ColmapModelData['cameras'][number] {
+  const params = c.params.slice();
+  const [cxAt, cyAt] = c.model === 'PINHOLE' ? [2, 3] : [1, 2];
+  params[cxAt] += 0.5;
+  params[cyAt] += 0.5;
+  return { id, model: c.model, width: c.width, height: c.height, params };
 }

@@ -19,6 +19,8 @@ export interface MapperImage {
   height: number;
   /** `count × 4` (x, y, σ, θ), pixels, (0, 0) the centre of the top-left pixel (`SiftFeatures.keypoints`). */
   keypoints: Float32Array;
+  /** With per-image cameras: the starting focal length, pixels (from EXIF; default 1.2 × max(w, h)). */
+  focalLength?: number;
 }
 
 /** Options of `incrementalMapper` (pixel thresholds are for the images as given). */
@@ -26,6 +28,10 @@ export interface MapperOptions {
   /** 'simple-radial' (default): one shared camera, f guessed as 1.2 × max(w, h) (or from K) and
    *  refined with k1 by bundle adjustment; 'pinhole': K known and held. */
   cameraModel?: 'simple-radial' | 'pinhole';
+  /** 'shared' (default): one camera for all images, which must share a size; 'per-image': each
+   *  image its own SIMPLE_RADIAL camera from its `focalLength`, f and k1 refined apart under a weak
+   *  prior (internet photos: many cameras and zooms; Snavely et al. 2006, §4.2). Not with 'pinhole'. */
+  cameras?: 'shared' | 'per-image';
   /** Intrinsics, 3 × 3 row-major; required for 'pinhole', the starting guess for 'simple-radial'. */
   K?: ArrayLike<number>;
   /** E's RANSAC threshold for the initial pair, pixels (default 2). */
@@ -69,12 +75,13 @@ export type { MapperResult } from './mapperResult.ts';
  *    and tracks retriangulated.
  * 7. Repeat 4–6 until no image registers; a final bundle adjustment, filter and adjustment.
  *
- * @param images - each image's size and keypoints; all the same size (one shared camera).
+ * @param images - each image's size and keypoints; all the same size with a shared camera.
  * @param pairs - verified pairs (e.g. `matchImagePairs(...).pairs`), feature indices into keypoints.
  * @param options - see `MapperOptions`.
  * @returns the reconstruction (cameras, points with tracks, per-image status) and its summary, or a
  *   result with `success: false` and the reason when no initial pair gives a pose.
- * @throws Error (assertion) when images differ in size or 'pinhole' has no K.
+ * @throws Error (assertion) when images differ in size with a shared camera, 'pinhole' has no K, or
+ *   'per-image' is asked with 'pinhole'.
  * @example
  * const rec = incrementalMapper(features.map((f) => ({ width, height, keypoints: f.keypoints })), matching.pairs, { cameraModel: 'pinhole', K });
  * if (rec.success) console.log(rec.summary.registered, rec.summary.meanReprojectionError);
@@ -86,16 +93,19 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
   const t0 = performance.now();
   assert(images.length >= 2, `incrementalMapper: expected at least 2 images but received ${images.length}`);
   const { width, height } = images[0];
-  assert(images.every((im) => im.width === width && im.height === height), 'incrementalMapper: every image has the size of the first (one shared camera)');
+  const perImage = options.cameras === 'per-image';
+  assert(perImage || images.every((im) => im.width === width && im.height === height), 'incrementalMapper: every image has the size of the first (one shared camera)');
   const model = options.cameraModel ?? 'simple-radial';
   assert(model !== 'pinhole' || options.K, "incrementalMapper: cameraModel 'pinhole' needs K");
+  assert(!perImage || model === 'simple-radial', "incrementalMapper: per-image cameras are 'simple-radial'");
   const K = options.K ?? [1.2 * Math.max(width, height), 0, (width - 1) / 2, 0, 1.2 * Math.max(width, height), (height - 1) / 2, 0, 0, 1];
-  const camera: SimpleRadial = { f: K[0], cx: K[2], cy: K[5], k1: 0 };
+  const camera: SimpleRadial | SimpleRadial[] = perImage ? images.map(perImageCamera) : { f: K[0], cx: K[2], cy: K[5], k1: 0 };
   const th: PointThresholds = { maxReprojectionError: options.maxReprojectionError ?? 4, minTriangulationAngle: options.minTriangulationAngle ?? 1.5 };
   const seed = options.seed ?? 1, refine = model === 'simple-radial';
   const pairs = mergeColocatedFeatures(images.map((im) => im.keypoints), 4, givenPairs);
   const tracks = buildTracks(images.map((im) => im.keypoints.length / 4), pairs);
-  const state = createMapState(tracks, images.map((im) => toVirtualPinhole(im.keypoints, 4, K)), camera);
+  const pixels = images.map((im) => (perImage ? Float64Array.from({ length: im.keypoints.length / 2 }, (_, k) => im.keypoints[4 * (k >> 1) + (k & 1)]) : toVirtualPinhole(im.keypoints, 4, K)));
+  const state = createMapState(tracks, pixels, camera);
   const ms = { tracks: performance.now() - t0, initialPair: 0, registration: 0, triangulation: 0, bundle: 0, filter: 0 };
   const timed = <T>(stage: keyof typeof ms, f: () => T): T => {
     const s = performance.now();
@@ -103,10 +113,10 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
   };
   const init = timed('initialPair', () => chooseInitialPair(state, pairs, {
     candidates: 12, minInliers: 100, minMedianAngle: options.initMinMedianAngle ?? 8, threshold: options.twoViewThreshold ?? 2,
-    maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed,
+    maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed, rankBy: perImage ? 'connectivity' : 'inliers',
   }));
   const reasons: string[] = images.map(() => 'no verified pair with a registered image');
-  if (!init) return mapperResult(state, model, K, reasons, null, ms, t0, 'no image pair gives a relative pose with enough triangulated points', { width, height });
+  if (!init) return mapperResult(state, model, K, reasons, null, ms, t0, 'no image pair gives a relative pose with enough triangulated points', { width, height }, images);
   const identity: CameraPose = { R: Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), t: new Float64Array(3) };
   register(state, init.i, identity);
   register(state, init.j, init.pose);
@@ -124,7 +134,7 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
   for (;;) {
     const next = nextImage(state, failed);
     if (!next || next.count < (options.minRegistrationInliers ?? 30)) break;
-    const r = timed('registration', () => registerImage(next.pixels, next.points, state.K, {
+    const r = timed('registration', () => registerImage(next.pixels, next.points, state.Ks[next.image], {
       threshold: options.registrationThreshold ?? 6, minInliers: options.minRegistrationInliers ?? 30, seed: seed + next.image,
     }));
     if (!r.success) {
@@ -151,9 +161,14 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
     const c = countCorrespondences(state, im);
     if (c > 0) reasons[im] = `only ${c} 2D–3D correspondences (needs ${options.minRegistrationInliers ?? 30})`;
   }
-  const result = mapperResult(state, model, K, reasons, init, ms, t0, null, { width, height });
+  const result = mapperResult(state, model, K, reasons, init, ms, t0, null, { width, height }, images);
   result.registrations = registrations;
   return result;
+}
+
+/** An image's own starting camera: f from EXIF or 1.2 × its longer side (Snavely et al. 2006, §4.1), principal point at the centre, k1 = 0. */
+function perImageCamera(im: MapperImage): SimpleRadial {
+  return { f: im.focalLength ?? 1.2 * Math.max(im.width, im.height), cx: (im.width - 1) / 2, cy: (im.height - 1) / 2, k1: 0 };
 }
 
 function register(state: MapState, im: number, pose: CameraPose): void {

@@ -25,6 +25,11 @@ export interface InitialPairOptions {
   maxReprojectionError: number;
   minTriangulationAngle: number;
   seed: number;
+  /** How candidates are ranked: 'inliers' (default) the pair's own, or 'connectivity' the verified
+   *  inliers both images have with all others (COLMAP's initial image: the most correspondences), so
+   *  the map starts where the collection overlaps most — for internet photos, where the pair with
+   *  the most matches is often two zoomed shots that see little of what the others see. */
+  rankBy?: 'inliers' | 'connectivity';
 }
 
 /** The chosen pair with its relative pose and evidence, or null when no pair gives a pose. */
@@ -54,14 +59,18 @@ export interface InitialPair {
  * D. Nistér, "An efficient solution to the five-point relative pose problem", PAMI 2004.
  */
 export function chooseInitialPair(state: MapState, pairs: readonly VerifiedPair[], o: InitialPairOptions): InitialPair | null {
-  const ranked = pairs.filter((p) => p.inliers && p.inlierCount >= 15).sort((a, b) => b.inlierCount - a.inlierCount);
+  const correspondences = new Float64Array(state.poses.length);
+  for (const p of pairs) if (p.inliers && p.inlierCount >= 15) [correspondences[p.i], correspondences[p.j]] = [correspondences[p.i] + p.inlierCount, correspondences[p.j] + p.inlierCount];
+  const key = o.rankBy === 'connectivity' ? (p: VerifiedPair) => Math.min(correspondences[p.i], correspondences[p.j]) : (p: VerifiedPair) => p.inlierCount;
+  const ranked = pairs.filter((p) => p.inliers && p.inlierCount >= 15).sort((a, b) => key(b) - key(a));
   const strong = ranked.filter((p) => p.inlierCount >= o.minInliers);
   const candidates = (strong.length > 0 ? strong : ranked).slice(0, o.candidates);
   let best: InitialPair | null = null, bestScore = 0;
   for (const p of candidates) {
     const r = solvePair(state, p, o);
     if (!r) continue;
-    const score = r.triangulated * Math.min(1, r.medianAngle / o.minMedianAngle);
+    // By connectivity (COLMAP's order), a pair that triangulates enough counts by its images' connections.
+    const score = (o.rankBy === 'connectivity' ? (r.triangulated >= 50 ? key(p) : 0) : r.triangulated) * Math.min(1, r.medianAngle / o.minMedianAngle);
     if (score > bestScore) [best, bestScore] = [{ ...r, tried: candidates.length }, score];
   }
   return best;
@@ -76,7 +85,7 @@ function solvePair(state: MapState, p: VerifiedPair, o: InitialPairOptions): Omi
     x1.set(state.pinhole[p.i].subarray(2 * a, 2 * a + 2), 2 * k);
     x2.set(state.pinhole[p.j].subarray(2 * b, 2 * b + 2), 2 * k);
   });
-  const data = { count: idx.length, x1, x2 }, intrinsics = { K1: state.K, K2: state.K };
+  const data = { count: idx.length, x1, x2 }, intrinsics = { K1: state.Ks[p.i], K2: state.Ks[p.j] };
   const report = ransac(createEssential5(intrinsics), data, { threshold: o.threshold, seed: o.seed, minInliers: 15 });
   if (!report.success) return null;
   const rel = poseFromEssential(report.model, normaliseByIntrinsics(data, intrinsics), report.inliers);
@@ -88,8 +97,8 @@ function solvePair(state: MapState, p: VerifiedPair, o: InitialPairOptions): Omi
   for (let k = 0; k < data.count; k++) {
     if (!rel.inFront[k]) continue;
     const r = triangulatePoint([
-      { K: state.K, pose: identity, x: x1[2 * k], y: x1[2 * k + 1] },
-      { K: state.K, pose, x: x2[2 * k], y: x2[2 * k + 1] },
+      { K: state.Ks[p.i], pose: identity, x: x1[2 * k], y: x1[2 * k + 1] },
+      { K: state.Ks[p.j], pose, x: x2[2 * k], y: x2[2 * k + 1] },
     ], options);
     if (r.success) angles.push(r.angleDegrees);
   }

@@ -1,11 +1,15 @@
 /**
  * Bundle adjustment of the mapper's state: the registered cameras (in registration order, so the
- * initial pair holds the gauge), the points with their active observations and the shared camera,
- * through `bundleAdjust`; the results written back.
+ * initial pair holds the gauge), the points with their active observations and the shared camera (or
+ * each registered image's own camera, under a weak prior on f and k1), through `bundleAdjust`; the
+ * results written back.
  */
 import { cauchyLoss } from '../../math/robustLoss.ts';
 import { bundleAdjust, type BundleReport } from '../bundle/bundleAdjust.ts';
-import { type MapState, setCamera } from './mapState.ts';
+import { type MapState, setCamera, setImageCamera } from './mapState.ts';
+
+/** Per-image cameras' prior (Snavely et al. 2006, §4.2): f within ~25 % of its EXIF value or guess, k1 near 0. */
+const PER_IMAGE_PRIOR = { sigmaF: 0.25, sigmaK1: 0.1 };
 
 /** Options of `adjustMapState`. */
 export interface MapBundleOptions {
@@ -42,13 +46,18 @@ export function adjustMapState(state: MapState, options: MapBundleOptions): Bund
   trackOf.forEach((k, j) => points.set(state.point.subarray(3 * k, 3 * k + 3), 3 * j));
   const report = bundleAdjust(
     {
-      poses: state.order.map((im) => state.poses[im]!), points, camera: { ...state.camera },
+      poses: state.order.map((im) => state.poses[im]!), points, camera: { ...state.cameras[state.order[0]] },
+      cameras: state.perImageCameras ? state.order.map((im) => ({ ...state.cameras[im] })) : undefined,
       observations: { camera: Int32Array.from(cam), point: Int32Array.from(pt), pixel: Float64Array.from(px) },
     },
-    { loss: cauchyLoss(1), refineFocalLength: options.refineFocalLength, refineK1: options.refineK1, maxIterations: options.maxIterations },
+    {
+      loss: cauchyLoss(1), refineFocalLength: options.refineFocalLength, refineK1: options.refineK1, maxIterations: options.maxIterations,
+      intrinsicsPrior: state.perImageCameras ? { ...PER_IMAGE_PRIOR, f0: state.order.map((im) => state.priorFocalLengths[im]) } : undefined,
+    },
   );
   state.order.forEach((im, c) => (state.poses[im] = report.poses[c]));
   trackOf.forEach((k, j) => state.point.set(report.points.subarray(3 * j, 3 * j + 3), 3 * k));
-  setCamera(state, report.camera);
+  if (report.cameras) state.order.forEach((im, c) => setImageCamera(state, im, report.cameras![c]));
+  else setCamera(state, report.camera);
   return report;
 }

@@ -20,12 +20,17 @@ export interface PointThresholds {
 /** The mapper's state (mutable; one per reconstruction). */
 export interface MapState {
   tracks: Tracks;
-  /** Per image, its keypoints in the shared camera's pixels (distorted), `2 * features`. */
+  /** Per image, its keypoints in its camera's pixels (distorted), `2 * features`. */
   pixels: Float64Array[];
   /** Per image, the same undistorted by the current k1 (pinhole pixels). */
   pinhole: Float64Array[];
-  camera: SimpleRadial;
-  K: Float64Array;
+  /** Per image, its camera and that camera's K: one shared camera (the same values for all), or one each. */
+  cameras: SimpleRadial[];
+  Ks: Float64Array[];
+  /** True when each image has its own camera (bundle adjustment refines them apart). */
+  perImageCameras: boolean;
+  /** Per image, the focal length its camera started from (EXIF or guess), which the per-image prior holds it near. */
+  priorFocalLengths: Float64Array;
   /** Per image, its camFromWorld pose once registered. */
   poses: (CameraPose | null)[];
   /** Registered images in registration order (bundle adjustment's camera order). */
@@ -37,10 +42,13 @@ export interface MapState {
   active: Uint8Array;
 }
 
-/** A fresh state: nothing registered. */
-export function createMapState(tracks: Tracks, pixels: Float64Array[], camera: SimpleRadial): MapState {
+/** A fresh state: nothing registered; `camera` one shared camera, or an array of one per image. */
+export function createMapState(tracks: Tracks, pixels: Float64Array[], camera: SimpleRadial | readonly SimpleRadial[]): MapState {
+  const perImageCameras = Array.isArray(camera);
+  const cameras = pixels.map((_, im) => ({ ...(perImageCameras ? (camera as readonly SimpleRadial[])[im] : (camera as SimpleRadial)) }));
   return {
-    tracks, pixels, pinhole: pixels.map((p) => undistortPixels(p, camera)), camera, K: pinholeK(camera),
+    tracks, pixels, pinhole: pixels.map((p, im) => undistortPixels(p, cameras[im])), cameras, Ks: cameras.map(pinholeK), perImageCameras,
+    priorFocalLengths: Float64Array.from(cameras, (c) => c.f),
     poses: pixels.map(() => null), order: [], point: new Float64Array(3 * tracks.count), hasPoint: new Uint8Array(tracks.count),
     active: new Uint8Array(tracks.image.length),
   };
@@ -48,10 +56,20 @@ export function createMapState(tracks: Tracks, pixels: Float64Array[], camera: S
 
 /** Sets the shared camera (after bundle adjustment) and re-undistorts the keypoints. */
 export function setCamera(state: MapState, camera: SimpleRadial): void {
-  const k1Changed = camera.k1 !== state.camera.k1 || camera.f !== state.camera.f;
-  state.camera = { ...camera };
-  state.K = pinholeK(camera);
+  const k1Changed = camera.k1 !== state.cameras[0].k1 || camera.f !== state.cameras[0].f;
+  state.cameras = state.cameras.map(() => ({ ...camera }));
+  const K = pinholeK(camera);
+  state.Ks = state.cameras.map(() => K);
   if (k1Changed) state.pinhole = state.pixels.map((p) => undistortPixels(p, camera));
+}
+
+/** Sets image im's own camera (per-image cameras, after bundle adjustment) and re-undistorts its keypoints. */
+export function setImageCamera(state: MapState, im: number, camera: SimpleRadial): void {
+  const old = state.cameras[im];
+  if (camera.k1 === old.k1 && camera.f === old.f && camera.cx === old.cx && camera.cy === old.cy) return;
+  state.cameras[im] = { ...camera };
+  state.Ks[im] = pinholeK(camera);
+  state.pinhole[im] = undistortPixels(state.pixels[im], camera);
 }
 
 const scratch = new Float64Array(2);
@@ -60,14 +78,14 @@ const scratch = new Float64Array(2);
 export function observationError(state: MapState, o: number, X: ArrayLike<number>, xOffset = 0): number {
   const im = state.tracks.image[o], f = state.tracks.feature[o], pose = state.poses[im];
   if (!pose) return Infinity;
-  const depth = projectPoint(state.K, pose, X[xOffset], X[xOffset + 1], X[xOffset + 2], scratch);
+  const depth = projectPoint(state.Ks[im], pose, X[xOffset], X[xOffset + 1], X[xOffset + 2], scratch);
   if (!(depth > 0)) return Infinity;
   return Math.hypot(scratch[0] - state.pinhole[im][2 * f], scratch[1] - state.pinhole[im][2 * f + 1]);
 }
 
 function view(state: MapState, o: number): TriangulationView {
   const im = state.tracks.image[o], f = state.tracks.feature[o];
-  return { K: state.K, pose: state.poses[im]!, x: state.pinhole[im][2 * f], y: state.pinhole[im][2 * f + 1] };
+  return { K: state.Ks[im], pose: state.poses[im]!, x: state.pinhole[im][2 * f], y: state.pinhole[im][2 * f + 1] };
 }
 
 /**

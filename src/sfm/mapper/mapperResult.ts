@@ -55,6 +55,8 @@ export interface MapperResult {
   success: boolean;
   reason: string | null;
   camera: MapperCamera;
+  /** With per-image cameras: each input image's camera (refined when it registered), else null. */
+  cameras: MapperCamera[] | null;
   images: MapperImageStatus[];
   points: MapperPoints;
   initialPair: InitialPair | null;
@@ -69,13 +71,13 @@ function distortedError(state: MapState, o: number, k: number): number {
   const X = state.point, x = X[3 * k], y = X[3 * k + 1], z = X[3 * k + 2];
   const cz = R[6] * x + R[7] * y + R[8] * z + t[2];
   const u = (R[0] * x + R[1] * y + R[2] * z + t[0]) / cz, v = (R[3] * x + R[4] * y + R[5] * z + t[1]) / cz;
-  const { f: fl, cx, cy, k1 } = state.camera, d = 1 + k1 * (u * u + v * v);
+  const { f: fl, cx, cy, k1 } = state.cameras[im], d = 1 + k1 * (u * u + v * v);
   return Math.hypot(fl * d * u + cx - state.pixels[im][2 * f], fl * d * v + cy - state.pixels[im][2 * f + 1]);
 }
 
 /** The result from the final state. */
 export function mapperResult(state: MapState, model: 'simple-radial' | 'pinhole', K: ArrayLike<number>, reasons: string[], init: InitialPair | null,
-  ms: Omit<MapperSummary['ms'], 'total'>, t0: number, failure: string | null, size: { width: number; height: number }): MapperResult {
+  ms: Omit<MapperSummary['ms'], 'total'>, t0: number, failure: string | null, size: { width: number; height: number }, sizes?: readonly { width: number; height: number }[]): MapperResult {
   const offsets = [0], image: number[] = [], feature: number[] = [], xyz: number[] = [], error: number[] = [];
   const perImage = new Int32Array(state.poses.length);
   let sum = 0;
@@ -95,14 +97,16 @@ export function mapperResult(state: MapState, model: 'simple-radial' | 'pinhole'
     error.push(e / n);
     sum += e;
   }
-  const c = state.camera;
+  const c = state.cameras[0];
   const camera: MapperCamera = model === 'pinhole'
     ? { model: 'PINHOLE', ...size, params: [K[0], K[4], K[2], K[5]] }
     : { model: 'SIMPLE_RADIAL', ...size, params: [c.f, c.cx, c.cy, c.k1] };
+  const cameras: MapperCamera[] | null = state.perImageCameras
+    ? state.cameras.map((ci, im) => ({ model: 'SIMPLE_RADIAL', ...(sizes?.[im] ?? size), params: [ci.f, ci.cx, ci.cy, ci.k1] })) : null;
   const points = error.length, observations = image.length;
   const registered = state.order.length;
   return {
-    success: failure === null, reason: failure, camera,
+    success: failure === null, reason: failure, camera, cameras,
     images: state.poses.map((pose, index) => ({ index, registered: pose !== null, pose, reason: pose ? null : reasons[index], observations: perImage[index] })),
     points: { count: points, xyz: Float64Array.from(xyz), error: Float64Array.from(error), offsets: Int32Array.from(offsets), image: Int32Array.from(image), feature: Int32Array.from(feature) },
     initialPair: init, registrations: [],

@@ -4,7 +4,7 @@ import { errorLine } from '../api.ts';
 import { el, labelled, replace, type errorSlot } from '../dom.ts';
 import type { JobProgress } from '../jobProgress.ts';
 
-export type TabId = 'search' | 'complete' | 'locate' | 'colorize' | 'classify' | 'attack' | 'browse';
+export type TabId = 'search' | 'complete' | 'locate' | 'colorize' | 'classify' | 'attack' | 'reconstruct' | 'browse';
 
 export interface Tab {
   id: TabId;
