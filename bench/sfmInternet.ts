@@ -142,6 +142,7 @@ for (const n of sizes) {
     try {
       colmapRow(n);
     } catch (e) {
+      rows.push(`| ${n} | COLMAP 3.8 | exhaustive | ${(n * (n - 1)) / 2} | — | 0/${n} | — | — | — | — | — | — | — | — |`);
       notes.push(`COLMAP at ${n} photos failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     writeTable(prep);
