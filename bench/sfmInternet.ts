@@ -50,7 +50,10 @@ for (let k = order.length - 1; k > 0; k--) {
   [order[k], order[j]] = [order[j], order[k]];
 }
 
-const rows: string[] = [], notes: string[] = [];
+const rows: string[] = [];
+const notes: string[] = [
+  'Reading the rotation columns: "rotation median" is measured after the similarity that aligns the camera centres; with a few registered cameras whose centres lie nearly on a line or close together that alignment leaves a rotation about the line free, so it can be off by up to 180° while the cameras agree with the reference — the relative rotation (no alignment) is the figure to trust there.',
+];
 const st = (x: { seconds: number; cpuSeconds: number }) => `${x.seconds.toFixed(0)} / ${x.cpuSeconds.toFixed(0)}`;
 const pct = (v: number) => `${(100 * v).toFixed(2)}`;
 const errors = (e: EvalSfmReport | null) => (e ? `${pct(e.relativePosition.mean)} | ${pct(e.relativePosition.median)} | ${e.rotation.median.toFixed(2)} | ${e.relativeRotation.median.toFixed(2)}` : '— | — | — | —');
@@ -142,6 +145,7 @@ for (const n of sizes) {
     try {
       colmapRow(n);
     } catch (e) {
+      rows.push(`| ${n} | COLMAP 3.8 | exhaustive | ${(n * (n - 1)) / 2} | — | 0/${n} | — | — | — | — | — | — | — | — |`);
       notes.push(`COLMAP at ${n} photos failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     writeTable(prep);
