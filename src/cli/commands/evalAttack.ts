@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { evalAttack, EvalAttackOptions, type EvalAttackReport } from '../../actions/evalAttack.ts';
 import { DejaError, unknownName } from '../../core/errors.ts';
@@ -57,7 +58,7 @@ export function evalAttackMarkdown(r: EvalAttackReport): string {
   const pct = (v: number | null) => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
   const num = (v: number | null, d = 4) => (v === null ? '–' : v.toFixed(d));
   const lines = [
-    `${r.model}: ${r.photos} test photos (the first ${r.limitPerClass} of each class of ${r.test.join(', ')}${r.testFromCard ? ", the card's split" : ''}); ` +
+    `${r.model}: ${r.photos} test photos (the first ${r.limitPerClass} of each class of ${r.test.map(relativeToHere).join(', ')}${r.testFromCard ? ", the card's split" : ''}); ` +
       `attacked the ${r.correct} it classifies correctly (clean accuracy ${pct(r.cleanAccuracy)}), untargeted, judged as 8-bit images`,
     '',
     `| method | ε / pixels | success | mean wrong-class confidence | mean L∞ | mean L∞ ×255 | mean L2 | mean pixels changed | success under ${r.draws} random transforms | runs per photo | seconds |`,
@@ -68,7 +69,12 @@ export function evalAttackMarkdown(r: EvalAttackReport): string {
     '',
     'Confidence and norms are means over the successful adversarial examples (norms of x′ − x in pixel units of [0, 1], over the crop the model sees); success under random transforms is over every attacked photo: the share of its transformed views (rotation ±15°, scale 0.9–1.1, shift ±10 %, brightness ±0.1, JPEG 60–95 half the time) the model misclassifies.',
   ];
-  if (r.skipped.length) lines.push('', `${r.skipped.length} test photos skipped (first: ${r.skipped[0].path}: ${r.skipped[0].reason})`);
+  if (r.skipped.length) lines.push('', `${r.skipped.length} test photos skipped (first: ${relativeToHere(r.skipped[0].path)}: ${r.skipped[0].reason})`);
   lines.push('', `total ${r.seconds.toFixed(1)} s (batch ${r.run.batch}, ${r.run.threads} thread${r.run.threads > 1 ? 's' : ''}, ${r.run.provider}; steps ${r.run.steps}, eot samples ${r.run.samples}, one-pixel population ${r.run.population} × ${r.run.iterations})`);
   return lines.join('\n');
+}
+
+/** A path as seen from the working directory, so tables written into the repository name no machine's folders. */
+function relativeToHere(p: string): string {
+  return path.isAbsolute(p) ? path.relative(process.cwd(), p) || '.' : p;
 }
