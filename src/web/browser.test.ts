@@ -5,42 +5,26 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
-import { hasSharedData, repoRoot, sharedData, tmpDir } from '../../test/helpers.ts';
+import { sharedData, tmpDir } from '../../test/helpers.ts';
+import { CHROMIUM, DESKTOP, PHONE, artifacts, browserSkipReason, buildPageIfStale, launchChromium, recordProblems, webRoot } from '../../test/browserKit.ts';
 import { buildServeCollection } from '../../test/serveFixture.ts';
 import { cifarColour, sceneColour, writeFixtureFiles, writeFixtureManifest } from '../../test/classifierFixture.ts';
 import { createServer } from '../server/app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = path.join(repoRoot, 'src/web');
-const webRoot = path.join(repoRoot, 'dist/web');
-const artifacts = path.join(repoRoot, 'test-artifacts/web');
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-
 // Without chromium the tests are skipped locally, but CI must have it (it installs it with apt).
-const skip = !hasSharedData ? 'needs ../shared/data' : !fs.existsSync(CHROMIUM) && !process.env.CI ? `needs chromium at ${CHROMIUM} (apt install chromium)` : false;
+const skip = browserSkipReason([{ path: sharedData, what: '../shared/data' }]);
 
 let dir: string;
 let photos: string[];
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
-
-/** Builds the page unless dist/web/index.html is newer than every source of the page. */
-function buildPageIfStale(): void {
-  const sources = fs.readdirSync(webDir, { recursive: true, encoding: 'utf8' }).filter((f) => !f.endsWith('.test.ts'));
-  const newest = Math.max(...sources.map((f) => fs.statSync(path.join(webDir, f)).mtimeMs));
-  const built = path.join(webRoot, 'index.html');
-  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest) return;
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
-}
 
 before(async () => {
   if (skip) return;
@@ -54,12 +38,7 @@ before(async () => {
   app = await createServer({ collection: path.join(dir, 'collection'), webRoot, manifest });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  fs.mkdirSync(artifacts, { recursive: true });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -75,16 +54,9 @@ after(async () => {
 async function openTab(tab: string, options = DESKTOP): Promise<{ page: Page; requests: string[]; done: (name: string, expected?: RegExp) => Promise<void> }> {
   const context = await browser.newContext(options);
   const page = await context.newPage();
-  const problems: string[] = [];
+  const problems = recordProblems(page);
   const requests: string[] = [];
   page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
-  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('requestfailed', (r) => {
-    // The page closes a job's event stream itself on the final event, which may abort it just before the server ends it.
-    if (r.url().endsWith('/events') && r.failure()?.errorText === 'net::ERR_ABORTED') return;
-    problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
   await page.goto(`${base}/#${tab}`);
   await page.getByTestId('header-counts').filter({ hasText: 'photos' }).waitFor();
   return {

@@ -6,40 +6,25 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
+import type { Browser, BrowserContextOptions } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { repoRoot, sharedData, tmpDir } from '../../test/helpers.ts';
+import { sharedData, tmpDir } from '../../test/helpers.ts';
+import { DESKTOP, PHONE, artifacts, browserSkipReason, buildPageIfStale, launchChromium, recordProblems, webRoot } from '../../test/browserKit.ts';
 import { createServer } from '../server/app.ts';
 import { Collection } from '../store/collection.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = path.join(repoRoot, 'src/web');
-const webRoot = path.join(repoRoot, 'dist/web');
-const artifacts = path.join(repoRoot, 'test-artifacts/web');
 const scene = path.join(sharedData, 'strecha-mvs/fountain-P11/images');
 const views = ['0003.jpg', '0004.jpg', '0005.jpg', '0006.jpg', '0007.jpg'].map((v) => path.join(scene, v));
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
-const skip = !fs.existsSync(scene) ? 'needs ../shared/data/strecha-mvs' : !fs.existsSync(CHROMIUM) && !process.env.CI ? `needs chromium at ${CHROMIUM} (apt install chromium)` : false;
+const skip = browserSkipReason([{ path: scene, what: '../shared/data/strecha-mvs' }]);
 
 let dir: string;
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
-
-/** Builds the page unless dist/web/index.html is newer than every source of the page (as browser.test.ts). */
-function buildPageIfStale(): void {
-  const sources = fs.readdirSync(webDir, { recursive: true, encoding: 'utf8' }).filter((f) => !f.endsWith('.test.ts'));
-  const newest = Math.max(...sources.map((f) => fs.statSync(path.join(webDir, f)).mtimeMs));
-  const built = path.join(webRoot, 'index.html');
-  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest) return;
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
-}
 
 before(async () => {
   if (skip) return;
@@ -50,13 +35,7 @@ before(async () => {
   app = await createServer({ collection: path.join(dir, 'collection'), webRoot });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  // Headless chromium has no GPU here: WebGL through ANGLE's SwiftShader (software) backend.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  fs.mkdirSync(artifacts, { recursive: true });
+  browser = await launchChromium({ webgl: true });
 });
 
 after(async () => {
@@ -69,13 +48,7 @@ after(async () => {
 async function reconstructIn(options: BrowserContextOptions, screenshot: string): Promise<{ problems: string[]; overflow: number }> {
   const context = await browser.newContext(options);
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('requestfailed', (r) => {
-    if (r.url().endsWith('/events') && r.failure()?.errorText === 'net::ERR_ABORTED') return;
-    problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
+  const problems = recordProblems(page);
   await page.goto(`${base}/#reconstruct`);
   await page.getByTestId('panel-reconstruct').waitFor();
   await page.getByTestId('reconstruct-files').setInputFiles(views);
