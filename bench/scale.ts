@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { buildScaleCorpus } from './scaleCorpus.ts';
 import { listSources } from '../src/io/sources.ts';
+import { Collection } from '../src/store/collection.ts';
 import { linePlotSvg, writePlot } from '../src/io/plot.ts';
 import { machineLine, today } from './machine.ts';
 
@@ -98,10 +99,15 @@ function runJson(args: string[]): Promise<{ out: unknown; peakRssMiB: number }> 
   });
 }
 
-/** Photos already in the collection (from the stages recorded so far: the collection only grows). */
+/** Photos already in the collection (a killed run may have added some past the last recorded stage). */
 function countPhotos(dir: string): number {
   if (!fs.existsSync(path.join(dir, 'deja.sqlite'))) return 0;
-  return [...previous, ...stages].reduce((m, s) => Math.max(m, s.photos), 0);
+  const c = Collection.open(dir, { readOnly: true });
+  try {
+    return c.count();
+  } finally {
+    c.close();
+  }
 }
 
 function folderBytes(dir: string): number {
