@@ -112,6 +112,8 @@ export async function preparePhotos(options: PrepareOptions & { folder: string }
 export interface PrepareOptions {
   maxSize: number;
   maxFeatures?: number;
+  /** SIFT contrast threshold (default SIFT's, 0.04). */
+  siftContrast?: number;
   threads?: number;
 }
 
@@ -132,7 +134,8 @@ export async function preparePhotoSources(sources: readonly PhotoSource[], where
   }
   done = timer();
   progress.start(decoded.length, 'SIFT');
-  const features = await siftFeaturesBatch(decoded.map((p) => p.image), options.maxFeatures ? { maxFeatures: options.maxFeatures } : {}, options.threads);
+  const sift = { ...(options.maxFeatures ? { maxFeatures: options.maxFeatures } : {}), ...(options.siftContrast !== undefined ? { contrastThreshold: options.siftContrast } : {}) };
+  const features = await siftFeaturesBatch(decoded.map((p) => p.image), sift, options.threads);
   progress.tick(decoded.length);
   progress.stop();
   const featureTime = done();

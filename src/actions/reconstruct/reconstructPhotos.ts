@@ -34,6 +34,7 @@ export const ReconstructPhotoOptions = z.object({
   cameras: z.enum(['auto', 'shared', 'per-image']).default('auto')
     .describe("'shared': one camera for all photos (one size); 'per-image': each photo its own SIMPLE_RADIAL camera, f from EXIF (else 1.2 × the longer side), refined apart under a weak prior (Snavely et al. 2006, §4); 'auto': per-image when sizes, EXIF cameras or focal lengths differ, else shared."),
   maxFeatures: z.number().int().min(100).max(100000).optional().describe('Keep at most this many SIFT features per photo (the strongest); default: all.'),
+  siftContrast: z.number().min(0).max(1).default(0.04).describe('SIFT contrast threshold, divided by the 3 scales per octave as OpenCV does (0.04, Lowe §4); COLMAP’s peak threshold is 0.02 (about twice the features, for internet photos).'),
   matcher: z.enum(['exhaustive', 'vocab']).default('exhaustive').describe('Every pair (small sets), or each photo’s nearest by a vocabulary tree (Nistér & Stewénius 2006).'),
   retrievalK: z.number().int().min(1).max(200).default(8).describe('With vocab: pairs retrieved per photo.'),
   maxSize: z.number().int().min(64).max(20000).default(1024).describe('Longer side the photos are shrunk to before SIFT, pixels (never enlarged).'),

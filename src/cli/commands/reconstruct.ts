@@ -13,6 +13,7 @@ export function register(program: Command): void {
     .option('--K <K.txt>', 'intrinsics of the photos at their stored size, 3 × 3 (needed with pinhole)')
     .addOption(schemaOption(ReconstructOptions, 'cameras', '--cameras <setup>', 'shared (one camera), per-image (f from EXIF, refined per photo) or auto (per-image when sizes or EXIF differ)'))
     .addOption(schemaOption(ReconstructOptions, 'maxFeatures', '--max-features <n>', 'SIFT features kept per photo (the strongest)'))
+    .addOption(schemaOption(ReconstructOptions, 'siftContrast', '--sift-contrast <t>', 'SIFT contrast threshold (0.04 as OpenCV; 0.02 as COLMAP finds about twice the features)'))
     .addOption(schemaOption(ReconstructOptions, 'matcher', '--matcher <matcher>', 'exhaustive (every pair) or vocab (vocabulary-tree retrieval)'))
     .addOption(schemaOption(ReconstructOptions, 'retrievalK', '--retrieval-k <n>', 'with vocab: pairs retrieved per photo'))
     .addOption(schemaOption(ReconstructOptions, 'maxSize', '--max-size <px>', 'longer side photos are shrunk to before SIFT'))
@@ -22,7 +23,7 @@ export function register(program: Command): void {
     .addOption(jsonOption())
     .action(async (folder: string, opts) => {
       const r = await reconstruct(
-        { folder, out: opts.out, cameraModel: opts.cameraModel, K: opts.K, cameras: opts.cameras, maxFeatures: opts.maxFeatures, matcher: opts.matcher, retrievalK: opts.retrievalK, maxSize: opts.maxSize, threads: opts.threads, seed: opts.seed },
+        { folder, out: opts.out, cameraModel: opts.cameraModel, K: opts.K, cameras: opts.cameras, maxFeatures: opts.maxFeatures, siftContrast: opts.siftContrast, matcher: opts.matcher, retrievalK: opts.retrievalK, maxSize: opts.maxSize, threads: opts.threads, seed: opts.seed },
         progressFor(opts),
       );
       if (opts.json) return printJson(r);

@@ -7,8 +7,8 @@ import { assert } from '../../core/errors.ts';
 import type { CameraPose } from './cameraPose.ts';
 import { chooseInitialPair } from './initialPair.ts';
 import { adjustMapState } from './mapBundle.ts';
-import { createMapState, extendAndTriangulate, filterPoints, type MapState, type PointThresholds, pointCounts, retriangulate } from './mapState.ts';
-import { registerImage } from './registerImage.ts';
+import { createMapState, extendAndTriangulate, filterPoints, type MapState, type PointThresholds, pointCounts, retriangulate, setImageCamera } from './mapState.ts';
+import { registerImage, registerImageFocalSearch } from './registerImage.ts';
 import { type SimpleRadial, toVirtualPinhole } from './sharedCamera.ts';
 import { buildTracks, mergeColocatedFeatures, type VerifiedPair } from './tracks.ts';
 import { mapperResult, type MapperResult } from './mapperResult.ts';
@@ -19,7 +19,8 @@ export interface MapperImage {
   height: number;
   /** `count × 4` (x, y, σ, θ), pixels, (0, 0) the centre of the top-left pixel (`SiftFeatures.keypoints`). */
   keypoints: Float32Array;
-  /** With per-image cameras: the starting focal length, pixels (from EXIF; default 1.2 × max(w, h)). */
+  /** With per-image cameras: the starting focal length, pixels (from EXIF; default 1.2 × max(w, h), a
+   *  guess, which registration then searches around: `registerImageFocalSearch`). */
   focalLength?: number;
 }
 
@@ -114,6 +115,9 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
   const init = timed('initialPair', () => chooseInitialPair(state, pairs, {
     candidates: 12, minInliers: 100, minMedianAngle: options.initMinMedianAngle ?? 8, threshold: options.twoViewThreshold ?? 2,
     maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed, rankBy: perImage ? 'connectivity' : 'inliers',
+    // COLMAP starts from images whose focal length is known (`FindFirstInitialImage`): a pair of guesses
+    // gives a distorted two-view geometry that the weak focal prior cannot undo.
+    focalKnown: perImage ? images.map((im) => im.focalLength !== undefined) : undefined,
   }));
   const reasons: string[] = images.map(() => 'no verified pair with a registered image');
   if (!init) return mapperResult(state, model, K, reasons, null, ms, t0, 'no image pair gives a relative pose with enough triangulated points', { width, height }, images);
@@ -134,12 +138,21 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
   for (;;) {
     const next = nextImage(state, failed);
     if (!next || next.count < (options.minRegistrationInliers ?? 30)) break;
-    const r = timed('registration', () => registerImage(next.pixels, next.points, state.Ks[next.image], {
-      threshold: options.registrationThreshold ?? 6, minInliers: options.minRegistrationInliers ?? 30, seed: seed + next.image,
-    }));
+    const registration = { threshold: options.registrationThreshold ?? 6, minInliers: options.minRegistrationInliers ?? 30, seed: seed + next.image };
+    // A per-image camera without an EXIF focal length: its focal length is searched with the pose.
+    const searchFocal = perImage && images[next.image].focalLength === undefined;
+    const r = timed('registration', () => {
+      if (!searchFocal) return registerImage(next.pixels, next.points, state.Ks[next.image], registration);
+      const found = registerImageFocalSearch(next.pixels, next.points, state.Ks[next.image], registration);
+      if (found.report.success) {
+        setImageCamera(state, next.image, { ...state.cameras[next.image], f: found.focalLength });
+        state.priorFocalLengths[next.image] = found.focalLength;
+      }
+      return found.report;
+    });
     if (!r.success) {
       failed.add(next.image);
-      reasons[next.image] = `P3P-RANSAC found no pose with ${options.minRegistrationInliers ?? 30} inliers among ${next.count} 2D–3D correspondences`;
+      reasons[next.image] = `P3P-RANSAC found no pose with ${options.minRegistrationInliers ?? 30} inliers among ${next.count} 2D–3D correspondences${searchFocal ? ' at any focal length from ×0.5 to ×12 of the guess' : ''}`;
       continue;
     }
     failed.clear();

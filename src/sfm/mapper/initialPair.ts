@@ -30,6 +30,9 @@ export interface InitialPairOptions {
    *  the map starts where the collection overlaps most — for internet photos, where the pair with
    *  the most matches is often two zoomed shots that see little of what the others see. */
   rankBy?: 'inliers' | 'connectivity';
+  /** Per image, whether its focal length is known (EXIF or K): pairs of two such images are tried first,
+   *  then pairs with one (COLMAP's `FindFirstInitialImage` prefers images with a prior focal length). */
+  focalKnown?: readonly boolean[];
 }
 
 /** The chosen pair with its relative pose and evidence, or null when no pair gives a pose. */
@@ -62,7 +65,8 @@ export function chooseInitialPair(state: MapState, pairs: readonly VerifiedPair[
   const correspondences = new Float64Array(state.poses.length);
   for (const p of pairs) if (p.inliers && p.inlierCount >= 15) [correspondences[p.i], correspondences[p.j]] = [correspondences[p.i] + p.inlierCount, correspondences[p.j] + p.inlierCount];
   const key = o.rankBy === 'connectivity' ? (p: VerifiedPair) => Math.min(correspondences[p.i], correspondences[p.j]) : (p: VerifiedPair) => p.inlierCount;
-  const ranked = pairs.filter((p) => p.inliers && p.inlierCount >= 15).sort((a, b) => key(b) - key(a));
+  const known = (p: VerifiedPair) => (o.focalKnown ? Number(o.focalKnown[p.i]) + Number(o.focalKnown[p.j]) : 0);
+  const ranked = pairs.filter((p) => p.inliers && p.inlierCount >= 15).sort((a, b) => known(b) - known(a) || key(b) - key(a));
   const strong = ranked.filter((p) => p.inlierCount >= o.minInliers);
   const candidates = (strong.length > 0 ? strong : ranked).slice(0, o.candidates);
   let best: InitialPair | null = null, bestScore = 0;
