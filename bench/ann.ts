@@ -9,7 +9,8 @@
  *
  *   npm run bench:ann -- [--sizes 10000,100000,1000000] [--hnsw-max 1000000] [--cifar-queries 10000]
  *                        [--faiss-cifar-queries 200] [--ef 32,64,128] [--gt-queries 1000]
- *                        [--real <collection dir>:<encoder spec>] [--no-faiss] [--out bench/ann.md]
+ *                        [--real <collection dir>:<encoder spec>] [--real-source "<how it was made>"]
+ *                        [--no-faiss] [--out bench/ann.md]
  *
  * `--hnsw-max n`: sizes above n run only the exact-search and BLAS-floor parts (the HNSW builds are the
  * slow part). FAISS and numpy link the system libblas.so.3: install libopenblas0-pthread first (Debian),
@@ -39,6 +40,8 @@ const { values } = parseArgs({
     'gt-queries': { type: 'string', default: '1000' },
     'hnsw-max': { type: 'string', default: '1000000' },
     real: { type: 'string', default: '' },
+    /** How the --real collection was made, printed in the table notes (e.g. the deja index command). */
+    'real-source': { type: 'string', default: '' },
     'no-faiss': { type: 'boolean', default: false },
     out: { type: 'string', default: path.resolve(import.meta.dirname, 'ann.md') },
   },
@@ -316,7 +319,7 @@ length, so cosine only, measured against exact cosine search), efConstruction ${
 file (what a loaded index holds in memory), the part of it that is not the vector (graph links, key, level),
 and the resident-memory growth of the build. Recall@10 and batched ms/query at ef = ${efs.join(' / ')}, searched on
 the saved file memory-mapped (\`loadIndex(path, { view: true })\`).${real ? ` "${real.spec}" rows: the real descriptors of
-${real.memory.photos.toLocaleString('en')} photos (collection \`${realName}\`), every 4th photo as a query against the rest.` : ''}
+${real.memory.photos.toLocaleString('en')} photos (collection \`${realName}\`${values['real-source'] ? `, made with \`${values['real-source']}\`` : ''}), every 4th photo as a query against the rest.` : ''}
 
 | data | n | dim | spec | metric | build s | file B/vector | graph B/vector | RSS B/vector | recall@10 | batched ms/query |
 |---|---|---|---|---|---|---|---|---|---|---|
