@@ -16,20 +16,25 @@ const data = Float32Array.from({ length: n * dim }, (_, i) => rng.normal() + (i 
 const labels = Int32Array.from({ length: n }, (_, i) => 10 * i + 1);
 const queries = data.subarray(0, 30 * dim);
 
-// FAISS-style table: spec → class, canonical spec, isTrained before train.
-const table: [string, Function, string, boolean][] = [
+// FAISS-style table: spec → class, canonical spec, isTrained before train, metrics it takes.
+const table: [string, Function, string, boolean, ('l2' | 'cosine')[]?][] = [
   ['Flat', FlatIndex, 'Flat', true],
   ['HNSW32', HnswIndex, 'HNSW32', true],
   ['HNSW16_ef200', HnswIndex, 'HNSW16_ef200', true],
   ['HNSW8_efc40_ef32', HnswIndex, 'HNSW8_efc40_ef32', true],
   ['HNSW32_efc128_ef64', HnswIndex, 'HNSW32', true],
+  ['HNSW32_SQfp16', HnswIndex, 'HNSW32_SQfp16', true],
+  ['HNSW16_SQfp16_efc64_ef200', HnswIndex, 'HNSW16_SQfp16_efc64_ef200', true],
+  ['HNSW32_SQ8', HnswIndex, 'HNSW32_SQ8', true, ['cosine']],
+  ['HNSW32_SQ8_ef128', HnswIndex, 'HNSW32_SQ8_ef128', true, ['cosine']],
+  ['PCA16,HNSW16_SQfp16', PcaIndex, 'PCA16,HNSW16_SQfp16', false],
   ['PCA8,Flat', PcaIndex, 'PCA8,Flat', false],
   ['PCA16,HNSW32', PcaIndex, 'PCA16,HNSW32', false],
   ['PCA16,PCA8,HNSW16', PcaIndex, 'PCA16,PCA8,HNSW16', false],
 ];
 
-for (const [spec, cls, canonical, trained] of table) {
-  for (const metric of ['l2', 'cosine'] as const) {
+for (const [spec, cls, canonical, trained, metrics] of table) {
+  for (const metric of metrics ?? (['l2', 'cosine'] as const)) {
     test(`createIndex("${spec}", ${metric}) builds a ${cls.name} that finds each vector itself and reloads identically`, () => {
       const index = createIndex(spec, dim, metric);
       assert.ok(index instanceof cls);
@@ -73,13 +78,18 @@ const bad: [string, string][] = [
   ['HNSW32_ef0', 'BAD_ARGUMENT'],
   ['PCA0,Flat', 'BAD_ARGUMENT'],
   ['PCA25,Flat', 'BAD_ARGUMENT'],
+  ['HNSW32_SQ4', 'UNKNOWN_NAME'],
+  ['HNSW32_ef64_SQ8', 'UNKNOWN_NAME'],
+  ['HNSW32_sqfp16', 'UNKNOWN_NAME'],
+  ['HNSW32_SQ8', 'BAD_ARGUMENT'], // int8 storage is unit-length (cosine only); these tests use l2
 ];
 
 for (const [spec, code] of bad) {
   test(`createIndex("${spec}") fails with ${code}`, () => {
     assert.throws(() => createIndex(spec, dim, 'l2'), (e: Error & { code?: string }) => {
       assert.equal(e.code, code);
-      if (code === 'UNKNOWN_NAME') assert.match(e.message, /must be one of \[Flat, HNSW<M>\[_efc<n>\]\[_ef<n>\], PCA<d>,<inner>\]/);
+      if (code === 'UNKNOWN_NAME') assert.match(e.message, /must be one of \[Flat, HNSW<M>\[_SQfp16\|_SQ8\]\[_efc<n>\]\[_ef<n>\], PCA<d>,<inner>\]/);
+      assert.doesNotMatch(e.message, /\n/);
       return true;
     });
   });

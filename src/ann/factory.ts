@@ -1,21 +1,26 @@
 import { DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
 import { FlatIndex } from './flat.ts';
-import { HNSW_DEFAULTS, HnswIndex, type HnswParams } from './hnsw.ts';
+import { HNSW_DEFAULTS, HnswIndex, type HnswParams, type HnswScalar } from './hnsw.ts';
 import { readIndexMeta, type IndexMeta } from './indexMeta.ts';
 import { PcaIndex } from './pca.ts';
 import type { VectorIndex } from './vectorIndex.ts';
 
 /** The spec forms `createIndex` understands, as shown in error messages. */
-export const INDEX_SPEC_FORMS = ['Flat', 'HNSW<M>[_efc<n>][_ef<n>]', 'PCA<d>,<inner>'] as const;
+export const INDEX_SPEC_FORMS = ['Flat', 'HNSW<M>[_SQfp16|_SQ8][_efc<n>][_ef<n>]', 'PCA<d>,<inner>'] as const;
+
+/** Storage suffixes of `HNSW<M>` (FAISS `IndexHNSWSQ` names): half floats, or int8 (cosine only). */
+const SCALAR_OF_SUFFIX: Readonly<Record<string, HnswScalar>> = Object.freeze({ SQfp16: 'f16', SQ8: 'i8' });
 
 /** One parsed element of an index spec chain. */
 export type IndexSpecPart = { kind: 'Flat' } | { kind: 'HNSW'; params: HnswParams } | { kind: 'PCA'; outDim: number };
 
 /**
  * Parses a FAISS-style index spec into its chain of parts, outermost first.
- * Forms: `Flat` (exact), `HNSW<M>` with optional `_efc<efConstruction>` and `_ef<efSearch>` (e.g.
- * `HNSW32`, `HNSW16_ef128`, `HNSW48_efc200_ef96`), and `PCA<d>,<inner>` (e.g. `PCA128,HNSW32`).
+ * Forms: `Flat` (exact), `HNSW<M>` with an optional storage suffix (`_SQfp16`: vectors held as
+ * float16, half the memory; `_SQ8`: int8, a quarter, cosine metric only), then optional
+ * `_efc<efConstruction>` and `_ef<efSearch>` (e.g. `HNSW32`, `HNSW32_SQfp16`, `HNSW16_ef128`,
+ * `HNSW48_SQ8_efc200_ef96`), and `PCA<d>,<inner>` (e.g. `PCA128,HNSW32`, `PCA256,HNSW32_SQfp16`).
  * A chain is any number of PCA steps ending in Flat or HNSW.
  *
  * @throws DejaError UNKNOWN_NAME listing the valid forms when the spec does not parse.
@@ -34,23 +39,22 @@ function parsePart(token: string, spec: string): IndexSpecPart {
   if (token === 'Flat') return { kind: 'Flat' };
   const pca = /^PCA(\d+)$/.exec(token);
   if (pca) return { kind: 'PCA', outDim: Number(pca[1]) };
-  const hnsw = /^HNSW(\d+)(?:_efc(\d+))?(?:_ef(\d+))?$/.exec(token);
+  const hnsw = /^HNSW(\d+)(?:_(SQfp16|SQ8))?(?:_efc(\d+))?(?:_ef(\d+))?$/.exec(token);
   if (hnsw) {
-    return {
-      kind: 'HNSW',
-      params: {
-        m: Number(hnsw[1]),
-        efConstruction: hnsw[2] === undefined ? HNSW_DEFAULTS.efConstruction : Number(hnsw[2]),
-        efSearch: hnsw[3] === undefined ? HNSW_DEFAULTS.efSearch : Number(hnsw[3]),
-      },
+    const params: HnswParams = {
+      m: Number(hnsw[1]),
+      efConstruction: hnsw[3] === undefined ? HNSW_DEFAULTS.efConstruction : Number(hnsw[3]),
+      efSearch: hnsw[4] === undefined ? HNSW_DEFAULTS.efSearch : Number(hnsw[4]),
     };
+    if (hnsw[2] !== undefined) params.scalar = SCALAR_OF_SUFFIX[hnsw[2]];
+    return { kind: 'HNSW', params };
   }
   throw unknownSpec(spec);
 }
 
 function unknownSpec(spec: string): DejaError {
   return new DejaError('UNKNOWN_NAME', `unknown index spec "${spec}": must be one of [${INDEX_SPEC_FORMS.join(', ')}]`, {
-    hint: 'e.g. --index Flat, --index HNSW32 or --index PCA128,HNSW32',
+    hint: 'e.g. --index Flat, --index HNSW32, --index HNSW32_SQfp16 (half the memory) or --index PCA128,HNSW32',
   });
 }
 
@@ -61,7 +65,7 @@ function unknownSpec(spec: string): DejaError {
  * @param dim - dimension of the vectors the index takes (≥ 1).
  * @param metric - `l2` (squared distances) or `cosine` (1 − similarity).
  * @throws DejaError UNKNOWN_NAME for an unparsable spec; BAD_ARGUMENT for out-of-range numbers
- *   (HNSW M < 2 or > 256, ef < 1, PCA d not in 1 … dim).
+ *   (HNSW M < 2 or > 256, ef < 1, PCA d not in 1 … dim) and for `_SQ8` with the l2 metric.
  * @example
  * const index = createIndex('PCA128,HNSW32', 3072, 'l2');
  * index.train(sample, 20_000);
@@ -109,19 +113,28 @@ function build(parts: IndexSpecPart[], dim: number, metric: Metric, spec: string
  * @example
  * const index = loadIndex('collection/index/gist.hnsw');
  */
-export function loadIndex(path: string): VectorIndex {
-  return loadIndexWithMeta(path, readIndexMeta(path));
+export function loadIndex(path: string, options: LoadIndexOptions = {}): VectorIndex {
+  return loadIndexWithMeta(path, readIndexMeta(path), options);
+}
+
+/** How `loadIndex` opens a saved index. */
+export interface LoadIndexOptions {
+  /**
+   * Memory-map HNSW graphs read-only (usearch `view`) instead of reading them into the heap: for
+   * search-only use; `add` and `remove` on such an index are refused. Other kinds are read as usual.
+   */
+  view?: boolean;
 }
 
 /** `loadIndex` with the sidecar already read and checked (`readIndexMeta`). */
-export function loadIndexWithMeta(path: string, meta: IndexMeta): VectorIndex {
+export function loadIndexWithMeta(path: string, meta: IndexMeta, options: LoadIndexOptions = {}): VectorIndex {
   const [head] = parseIndexSpec(meta.spec);
   switch (head.kind) {
     case 'Flat':
       return FlatIndex.load(path, meta);
     case 'HNSW':
-      return HnswIndex.load(path, meta, head.params);
+      return HnswIndex.load(path, meta, head.params, options);
     case 'PCA':
-      return PcaIndex.load(path, meta, head.outDim, loadIndexWithMeta);
+      return PcaIndex.load(path, meta, head.outDim, (p, m) => loadIndexWithMeta(p, m, options));
   }
 }

@@ -259,7 +259,8 @@ function toShared(a: Float32Array): Float32Array {
   return s;
 }
 
-function checkShapes(data: Float32Array, n: number, dim: number, queries: Float32Array, nq: number, k: number): void {
+/** Checks the shapes of an exact k-NN call: k a positive integer, data and queries long enough. @throws DejaError BAD_ARGUMENT for a bad k. */
+export function checkShapes(data: Float32Array, n: number, dim: number, queries: Float32Array, nq: number, k: number): void {
   if (!Number.isInteger(k) || k < 1) {
     throw new DejaError('BAD_ARGUMENT', `Expected a positive integer for k but received ${k}`, {
       hint: 'ask for at least one neighbour',

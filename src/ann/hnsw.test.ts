@@ -90,3 +90,79 @@ test('HNSW on an empty index pads every slot with label -1', () => {
   const nn = index.search(new Float32Array(8).fill(1), 2, 3);
   assert.deepEqual([...nn.labels], [-1, -1, -1, -1, -1, -1]);
 });
+
+for (const [scalar, metric, suffix] of [['f16', 'l2', '_SQfp16'], ['f16', 'cosine', '_SQfp16'], ['i8', 'cosine', '_SQ8']] as const) {
+  test(`HNSW32${suffix} (${metric}) keeps recall@10 >= 0.9 against exact search and saves a smaller file than float32`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deja-hnsw-sq-'));
+    try {
+      const full = new HnswIndex(dim, metric, { m: 32, ...HNSW_DEFAULTS });
+      const quant = new HnswIndex(dim, metric, { m: 32, ...HNSW_DEFAULTS, scalar });
+      assert.equal(quant.spec, `HNSW32${suffix}`);
+      full.add(base, ids);
+      quant.add(base, ids);
+      const want = exactKnn(base, n, dim, queries, nq, 10, metric);
+      const got = quant.search(queries, nq, 10);
+      const recall = recallAt(got, want);
+      assert.ok(recall >= 0.9 && recall <= 1, `recall@10 ${recall}`);
+      // Distances stay those of the metric, within the storage's rounding.
+      const tol = scalar === 'f16' ? 2e-3 : 3e-2;
+      for (let q = 0; q < nq; q++) {
+        if (got.labels[q * 10] !== want.labels[q * 10]) continue;
+        const d = want.distances[q * 10];
+        assert.ok(Math.abs(got.distances[q * 10] - d) <= tol * Math.max(1, d), `query ${q}: ${got.distances[q * 10]} vs ${d}`);
+      }
+      const fullFile = path.join(dir, 'full.usearch');
+      const quantFile = path.join(dir, 'quant.usearch');
+      full.save(fullFile);
+      quant.save(quantFile);
+      // The vectors shrink from 4 bytes a value to 2 (f16) or 1 (i8); the graph stays.
+      const saved = fs.statSync(fullFile).size - fs.statSync(quantFile).size;
+      const expected = n * dim * (4 - (scalar === 'f16' ? 2 : 1));
+      assert.ok(Math.abs(saved - expected) <= 0.02 * expected, `saved ${saved} bytes, expected about ${expected}`);
+      const meta = readIndexMeta(quantFile);
+      assert.equal(meta.spec, `HNSW32${suffix}`);
+      const loaded = HnswIndex.load(quantFile, meta, quant.params);
+      assert.deepEqual(loaded.search(queries, nq, 10), got);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('HNSW32_SQ8 with the l2 metric is refused with a one-line message naming the alternatives', () => {
+  assert.throws(() => new HnswIndex(dim, 'l2', { m: 32, ...HNSW_DEFAULTS, scalar: 'i8' }), (e: Error & { code?: string; hint?: string }) => {
+    assert.equal(e.code, 'BAD_ARGUMENT');
+    assert.match(e.message, /cosine metric for HNSW32_SQ8 but received l2/);
+    assert.match(e.hint ?? '', /_SQfp16/);
+    return true;
+  });
+});
+
+test('a viewed (memory-mapped) HNSW index answers like the loaded one, refuses adds, and survives its file being replaced', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deja-hnsw-view-'));
+  try {
+    const file = path.join(dir, 'photos.usearch');
+    const index = new HnswIndex(dim, 'l2', { m: 16, ...HNSW_DEFAULTS, scalar: 'f16' });
+    index.add(base, ids);
+    index.save(file);
+    const meta = readIndexMeta(file);
+    const viewed = HnswIndex.load(file, meta, index.params, { view: true });
+    assert.ok(viewed.isView);
+    assert.equal(viewed.size, n);
+    const want = index.search(queries, nq, 10);
+    assert.deepEqual(viewed.search(queries, nq, 10), want);
+    assert.throws(() => viewed.add(base.subarray(0, dim), Int32Array.of(n + 1)), /read-only/);
+    // A new save renames another file into place; the view keeps reading the inode it mapped.
+    const other = new HnswIndex(dim, 'l2', { m: 16, ...HNSW_DEFAULTS, scalar: 'f16' });
+    other.add(base.subarray(0, 100 * dim), ids.subarray(0, 100));
+    other.save(file);
+    assert.deepEqual(viewed.search(queries, nq, 10), want);
+    // A corrupt file is refused before it is mapped.
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 5] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    assert.throws(() => HnswIndex.load(file, readIndexMeta(file), index.params, { view: true }), { code: 'IO_ERROR' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

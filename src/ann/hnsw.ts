@@ -7,6 +7,7 @@ import { saveIndexFiles, withVerifiedIndexFile, type IndexMeta, type IndexSource
 import type { Neighbours, VectorIndex } from './vectorIndex.ts';
 
 const { Index, MetricKind, ScalarKind } = usearch;
+const SCALAR_KIND = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 } as const;
 
 /** HNSW build and search parameters (Malkov & Yashunin 2018, §4: M, efConstruction, ef). */
 export interface HnswParams {
@@ -16,17 +17,33 @@ export interface HnswParams {
   efConstruction: number;
   /** Candidate list size while searching (ef); raises recall at the cost of latency; at least k is used. */
   efSearch: number;
+  /**
+   * How the graph stores its vectors (spec suffix, FAISS `IndexHNSWSQ` style): `f32` (none, 4 bytes a
+   * value), `f16` (`_SQfp16`, 2 bytes) or `i8` (`_SQ8`, 1 byte; usearch scales each vector to unit length
+   * first, so only with the cosine metric). Defaults to `f32`.
+   */
+  scalar?: HnswScalar;
 }
+
+/** Storage of the vectors inside an HNSW graph: see `HnswParams.scalar`. */
+export type HnswScalar = 'f32' | 'f16' | 'i8';
+
+/** Spec suffix of each quantised storage (none for f32). */
+export const HNSW_SCALAR_SUFFIX: Readonly<Record<HnswScalar, string>> = Object.freeze({ f32: '', f16: '_SQfp16', i8: '_SQ8' });
+
+/** Bytes a stored value takes, per scalar kind. */
+export const HNSW_SCALAR_BYTES: Readonly<Record<HnswScalar, number>> = Object.freeze({ f32: 4, f16: 2, i8: 1 });
 
 /** usearch's defaults, which reach recall@10 ≥ 0.95 on clustered descriptor-like data at M = 32. */
 export const HNSW_DEFAULTS = { efConstruction: 128, efSearch: 64 } as const;
 
 /**
- * Spec string of an HNSW index: `HNSW<M>`, then `_efc<n>` and `_ef<n>` only where they differ from
- * `HNSW_DEFAULTS` (e.g. `HNSW32`, `HNSW16_ef200`, `HNSW48_efc400_ef128`).
+ * Spec string of an HNSW index: `HNSW<M>`, the storage suffix (`_SQfp16`, `_SQ8`) when quantised, then
+ * `_efc<n>` and `_ef<n>` only where they differ from `HNSW_DEFAULTS` (e.g. `HNSW32`, `HNSW32_SQfp16`,
+ * `HNSW16_ef200`, `HNSW48_SQ8_efc400_ef128`).
  */
 export function hnswSpec(p: HnswParams): string {
-  let spec = `HNSW${p.m}`;
+  let spec = `HNSW${p.m}${HNSW_SCALAR_SUFFIX[p.scalar ?? 'f32']}`;
   if (p.efConstruction !== HNSW_DEFAULTS.efConstruction) spec += `_efc${p.efConstruction}`;
   if (p.efSearch !== HNSW_DEFAULTS.efSearch) spec += `_ef${p.efSearch}`;
   return spec;
@@ -53,10 +70,18 @@ export class HnswIndex implements VectorIndex {
   readonly isTrained = true;
   readonly params: HnswParams;
   private readonly native: InstanceType<typeof Index>;
+  /** True when the graph is a read-only memory map of a saved file (`load(..., { view: true })`). */
+  private viewed = false;
 
   constructor(dim: number, metric: Metric, params: HnswParams) {
     assert(Number.isInteger(dim) && dim >= 1, `HnswIndex: dim ${dim} >= 1`);
     assert(params.m >= 2 && params.efConstruction >= 1 && params.efSearch >= 1, 'HnswIndex: M >= 2, ef >= 1');
+    const scalar = params.scalar ?? 'f32';
+    if (scalar === 'i8' && metric !== 'cosine') {
+      throw new DejaError('BAD_ARGUMENT', `Expected the cosine metric for HNSW${params.m}_SQ8 but received ${metric}`, {
+        hint: 'usearch scales int8 vectors to unit length, which only cosine allows; for l2 use _SQfp16 (e.g. HNSW32_SQfp16) or PCA<d>,HNSW32_SQfp16',
+      });
+    }
     this.dim = dim;
     this.metric = metric;
     this.params = params;
@@ -64,7 +89,7 @@ export class HnswIndex implements VectorIndex {
     this.native = new Index({
       dimensions: dim,
       metric: metric === 'l2' ? MetricKind.L2sq : MetricKind.Cos,
-      quantization: ScalarKind.F32,
+      quantization: SCALAR_KIND[scalar],
       connectivity: params.m,
       expansion_add: params.efConstruction,
       expansion_search: params.efSearch,
@@ -79,7 +104,13 @@ export class HnswIndex implements VectorIndex {
   /** HNSW needs no training. */
   train(_vectors: Float32Array, _n: number): void {}
 
+  /** True when the graph is a read-only memory map (see `load`): `add` and `remove` are refused. */
+  get isView(): boolean {
+    return this.viewed;
+  }
+
   add(vectors: Float32Array, labels: Int32Array): void {
+    assert(!this.viewed, 'HnswIndex.add: a viewed (memory-mapped) index is read-only; load it instead');
     if (labels.length === 0) return;
     const keys = toKeys(labels);
     const present = this.native.contains(keys) as boolean[];
@@ -112,6 +143,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   remove(labels: Int32Array): void {
+    assert(!this.viewed, 'HnswIndex.remove: a viewed (memory-mapped) index is read-only; load it instead');
     if (labels.length > 0) this.native.remove(toKeys(labels));
   }
 
@@ -124,13 +156,20 @@ export class HnswIndex implements VectorIndex {
    * The file's size and SHA-256 are checked against the sidecar first: usearch's loader trusts its
    * input, and a torn or corrupt file crashes the process (double free, segfault) instead of throwing.
    *
+   * With `view`, the file is memory-mapped read-only (usearch `Index.view`) instead of read into the
+   * heap: pages are read as searches touch them, so opening costs no resident memory, and `add` and
+   * `remove` are refused. The mapping holds the verified file's inode, so a later save that renames a
+   * new file into place does not change what the view reads.
+   *
    * @throws DejaError NOT_FOUND when the usearch file is missing; IO_ERROR when it does not match the sidecar.
    */
-  static load(path: string, meta: IndexMeta, params: HnswParams): HnswIndex {
+  static load(path: string, meta: IndexMeta, params: HnswParams, options: { view?: boolean } = {}): HnswIndex {
     return withVerifiedIndexFile(path, meta, (verified) => {
       const index = new HnswIndex(meta.dim, meta.metric, params);
       try {
-        index.native.load(verified);
+        if (options.view) index.native.view(verified);
+        else index.native.load(verified);
+        index.viewed = options.view === true;
       } catch (e) {
         throw new DejaError('IO_ERROR', `cannot read HNSW index: ${(e as Error).message}`, { file: path, hint: 'rebuild the index', cause: e });
       }

@@ -32,6 +32,18 @@ export class OnnxModel {
   private session?: Promise<ort.InferenceSession>;
   readonly threads: number;
   readonly provider: ExecutionProvider;
+  /** The model's bytes when it was built in memory (`OnnxModel.fromBytes`), instead of read from `file`. */
+  private bytes?: Uint8Array;
+
+  /**
+   * A model built in memory (e.g. by `onnxModelBytes`): `name` stands for the file in messages.
+   * @example const gemm = OnnxModel.fromBytes('knn-gemm-128', onnxModelBytes(graph), { threads: 2 });
+   */
+  static fromBytes(name: string, bytes: Uint8Array, options: SessionOptions = {}): OnnxModel {
+    const model = new OnnxModel(name, options);
+    model.bytes = bytes;
+    return model;
+  }
 
   constructor(
     readonly file: string,
@@ -46,7 +58,7 @@ export class OnnxModel {
 
   private open(): Promise<ort.InferenceSession> {
     if (!this.session) {
-      if (!fs.existsSync(this.file))
+      if (!this.bytes && !fs.existsSync(this.file))
         throw new DejaError('NOT_FOUND', 'ONNX model file not found', { file: this.file, hint: 'pass --model with the path of an .onnx file' });
       const options: ort.InferenceSession.SessionOptions = {
         intraOpNumThreads: this.threads,
@@ -54,7 +66,8 @@ export class OnnxModel {
         graphOptimizationLevel: 'all',
         executionProviders: [this.provider],
       };
-      this.session = ort.InferenceSession.create(this.file, options).catch((e) => {
+      const created = this.bytes ? ort.InferenceSession.create(this.bytes, options) : ort.InferenceSession.create(this.file, options);
+      this.session = created.catch((e) => {
         this.session = undefined;
         const cuda = this.provider === 'cuda';
         throw new DejaError('MODEL_ERROR', `cannot load ONNX model${cuda ? ' on cuda' : ''}: ${firstLine(e)}`, {

@@ -49,7 +49,7 @@ export const Info = z.object({
   labelled: z.number().int().min(0),
   labels: z.array(z.object({ label: z.string(), count: z.number().int() })).describe('most frequent first'),
   encoders: z
-    .array(z.object({ spec: z.string(), name: z.string(), version: z.number().int(), dim: z.number().int(), dtype: z.enum(['float32', 'float16']), rows: z.number().int() }))
+    .array(z.object({ spec: z.string(), name: z.string(), version: z.number().int(), dim: z.number().int(), dtype: z.enum(['float32', 'float16', 'int8']), rows: z.number().int() }))
     .describe('the descriptors stored, one entry per encoder spec'),
   diskBytes: z.number().min(0),
 });

@@ -109,3 +109,29 @@ test('float16 descriptor files round-trip to within half precision', () => {
 test('opening a folder with no collection says how to make one', () => {
   assert.throws(() => Collection.open(tmpDir()), (e: unknown) => e instanceof DejaError && e.code === 'NOT_FOUND' && /deja index/.test(e.hint ?? ''));
 });
+
+test('opening a collection reads no descriptor file; the first descriptorMatrix reads only that encoder’s rows', () => {
+  const dir = tmpDir();
+  const c = Collection.open(dir, { create: true });
+  c.ensureEncoder({ ...enc, spec: 'a', dim: 64 });
+  c.ensureEncoder({ ...enc, spec: 'b', dim: 64 }, 'int8');
+  const v = Float32Array.from({ length: 64 }, (_, i) => i / 64);
+  c.commitBatch({ photos: [0, 1, 2, 3].map((i) => ({ photo: photo(i), descriptors: new Map([['a', v], ['b', v]]) })) });
+  c.close();
+  const readSync = fs.readSync;
+  let bytesRead = 0;
+  (fs as { readSync: unknown }).readSync = (...args: Parameters<typeof fs.readSync>) => {
+    const got = readSync(...args);
+    bytesRead += got;
+    return got;
+  };
+  try {
+    const r = Collection.open(dir);
+    assert.equal(bytesRead, 0);
+    assert.equal(r.descriptorMatrix('b').n, 4);
+    assert.equal(bytesRead, 4 * (64 + 4)); // the int8 file only: 4 rows of a scale and 64 bytes
+    r.close();
+  } finally {
+    (fs as { readSync: unknown }).readSync = readSync;
+  }
+});

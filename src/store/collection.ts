@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { DejaError, assert, isDejaError } from '../core/errors.ts';
 import crypto from 'node:crypto';
 import { migrate, schemaIsCurrent } from './schema.ts';
-import { DescriptorFile, type Dtype } from './descriptorFile.ts';
+import { checkDtype, DescriptorFile, DTYPE_EXTENSION, rowBytesOf, type Dtype } from './descriptorFile.ts';
 import { WriterLease } from './writerLease.ts';
 import { commonDescriptorRows, type CommonDescriptors } from './commonDescriptors.ts';
 import { fileSystemError } from '../core/fileSystemError.ts';
@@ -304,7 +304,7 @@ export class Collection {
     const encoders = this.db.prepare('SELECT spec, dim, dtype, file FROM encoders').all() as (EncoderFile & { spec: string })[];
     for (const e of encoders) {
       const last = (this.db.prepare('SELECT MAX(row) AS m FROM descriptors WHERE spec = ?').get(e.spec) as { m: number | null }).m;
-      const need = (last === null ? 0 : last + 1) * e.dim * (e.dtype === 'float16' ? 2 : 4);
+      const need = (last === null ? 0 : last + 1) * rowBytesOf(e.dim, e.dtype);
       let have = 0;
       try {
         have = fs.statSync(path.join(this.dir, 'descriptors', e.file)).size;
@@ -346,9 +346,11 @@ export class Collection {
 
   /**
    * Registers an encoder (or checks that the stored descriptors were made by the same version and dim).
-   * @throws DejaError ENCODER_MISMATCH with the command that rebuilds them
+   * `dtype` applies to a new encoder only: an existing one keeps the precision its file was made with.
+   * @throws DejaError ENCODER_MISMATCH with the command that rebuilds them; BAD_ARGUMENT for an unknown dtype
    */
   ensureEncoder(encoder: { spec: string; name: string; version: number; dim: number }, dtype: Dtype = 'float32'): void {
+    checkDtype(dtype);
     const row = this.db.prepare('SELECT version, dim, dtype FROM encoders WHERE spec = ?').get(encoder.spec) as
       | { version: number; dim: number; dtype: Dtype }
       | undefined;
@@ -460,6 +462,7 @@ export class Collection {
   private openFile(spec: string, e: EncoderFile): DescriptorFile {
     let f = this.files.get(e.file);
     if (!f) {
+      checkDtype(e.dtype); // a newer Deja's precision is refused, not misread
       const full = path.join(this.dir, 'descriptors', e.file);
       if (this.lease) {
         // The writer truncates to one past the last committed row: anything after is a crashed batch.
@@ -826,5 +829,5 @@ function folderBytes(dir: string): number {
  */
 function newFileName(spec: string, dtype: Dtype): string {
   const safe = spec.replace(/[^a-zA-Z0-9._-]+/g, '_').slice(0, 60);
-  return `${safe}-${crypto.randomBytes(4).toString('hex')}${dtype === 'float16' ? '.f16' : '.f32'}`;
+  return `${safe}-${crypto.randomBytes(4).toString('hex')}${DTYPE_EXTENSION[dtype]}`;
 }

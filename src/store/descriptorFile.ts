@@ -1,7 +1,32 @@
 import fs from 'node:fs';
-import { assert } from '../core/errors.ts';
+import { assert, DejaError } from '../core/errors.ts';
 
-export type Dtype = 'float32' | 'float16';
+/** Storage precisions of a descriptor file, as recorded in the `encoders` table's `dtype` column. */
+export const DTYPES = ['float32', 'float16', 'int8'] as const;
+export type Dtype = (typeof DTYPES)[number];
+
+/**
+ * Checks a storage precision named by a user or read from a collection.
+ * @throws DejaError BAD_ARGUMENT naming the valid dtypes.
+ */
+export function checkDtype(dtype: string): Dtype {
+  if ((DTYPES as readonly string[]).includes(dtype)) return dtype as Dtype;
+  throw new DejaError('BAD_ARGUMENT', `unknown descriptor dtype "${dtype}": must be one of [${DTYPES.join(', ')}]`, {
+    hint: 'float16 halves the disk, int8 quarters it (e.g. deja index --dtype int8)',
+  });
+}
+
+/**
+ * Bytes one row of `dim` values takes on disk: 4 a value for float32, 2 for float16, and for int8 one
+ * a value plus a leading float32 scale per row (symmetric quantisation, x ≈ scale · q with q in
+ * −127 … 127 and scale = max |x| / 127), so rows never clip whatever their range.
+ */
+export function rowBytesOf(dim: number, dtype: Dtype): number {
+  return dtype === 'int8' ? 4 + dim : dim * (dtype === 'float16' ? 2 : 4);
+}
+
+/** File name extension of each dtype's descriptor files. */
+export const DTYPE_EXTENSION: Readonly<Record<Dtype, string>> = Object.freeze({ float32: '.f32', float16: '.f16', int8: '.i8' });
 
 /**
  * An append-only matrix file of descriptors: row-major, no header (the header lives in SQLite's
@@ -32,7 +57,7 @@ export class DescriptorFile {
   }
 
   get rowBytes(): number {
-    return this.dim * (this.dtype === 'float16' ? 2 : 4);
+    return rowBytesOf(this.dim, this.dtype);
   }
 
   get rows(): number {
@@ -44,14 +69,19 @@ export class DescriptorFile {
     assert(this.mode === 'write', `descriptor file ${this.file} was opened for reading`);
     assert(vectors.length % this.dim === 0, 'append a whole number of rows');
     const first = this.rows;
-    const bytes = this.dtype === 'float16' ? toFloat16Bytes(vectors) : new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
+    const bytes =
+      this.dtype === 'float16'
+        ? toFloat16Bytes(vectors)
+        : this.dtype === 'int8'
+          ? toInt8Rows(vectors, this.dim)
+          : new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
     let off = 0;
     while (off < bytes.length) off += fs.writeSync(this.fd, bytes, off, bytes.length - off, first * this.rowBytes + off);
     fs.fdatasyncSync(this.fd);
     return first;
   }
 
-  /** All rows as one float32 matrix (float16 files are widened). No per-row objects. */
+  /** All rows as one float32 matrix (float16 files are widened, int8 ones dequantised). No per-row objects. */
   readAll(rows = this.rows): Float32Array {
     return this.readRows(0, rows);
   }
@@ -67,6 +97,7 @@ export class DescriptorFile {
       off += got;
     }
     if (this.dtype === 'float32') return new Float32Array(buf.buffer, 0, count * this.dim);
+    if (this.dtype === 'int8') return fromInt8Rows(buf, this.dim);
     return fromFloat16Bytes(buf);
   }
 
@@ -137,5 +168,42 @@ function fromFloat16Bytes(buf: Uint8Array): Float32Array {
   const h = new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
   const out = new Float32Array(h.length);
   for (let i = 0; i < h.length; i++) out[i] = halfTable[h[i]];
+  return out;
+}
+
+/**
+ * Rows of `dim` values as int8 rows, each a little-endian float32 scale then `dim` signed bytes:
+ * q = round(x / scale), scale = max |x| / 127 (0 for an all-zero row). The error per value is at most
+ * scale / 2, i.e. 1/254 of the row's largest magnitude.
+ */
+export function toInt8Rows(v: Float32Array, dim: number): Uint8Array {
+  const rows = v.length / dim;
+  const out = new Uint8Array(rows * (4 + dim));
+  const view = new DataView(out.buffer);
+  const q = new Int8Array(out.buffer);
+  for (let r = 0; r < rows; r++) {
+    let max = 0;
+    for (let t = 0; t < dim; t++) max = Math.max(max, Math.abs(v[r * dim + t]));
+    const scale = max / 127;
+    const o = r * (4 + dim);
+    view.setFloat32(o, scale, true);
+    // Rounding with the float32 scale as stored, so dequantising multiplies by exactly this value.
+    const inv = scale > 0 ? 1 / Math.fround(scale) : 0;
+    for (let t = 0; t < dim; t++) q[o + 4 + t] = Math.max(-127, Math.min(127, Math.round(v[r * dim + t] * inv)));
+  }
+  return out;
+}
+
+/** The inverse of `toInt8Rows`: float32 rows, x = scale · q. */
+export function fromInt8Rows(buf: Uint8Array, dim: number): Float32Array {
+  const rows = buf.byteLength / (4 + dim);
+  const out = new Float32Array(rows * dim);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const q = new Int8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  for (let r = 0; r < rows; r++) {
+    const o = r * (4 + dim);
+    const scale = view.getFloat32(o, true);
+    for (let t = 0; t < dim; t++) out[r * dim + t] = scale * q[o + 4 + t];
+  }
   return out;
 }

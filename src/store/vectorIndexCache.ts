@@ -71,7 +71,8 @@ function savedIndex(indexFile: string, matrix: DescriptorMatrix, empty: VectorIn
     try {
       meta = readIndexMeta(indexFile);
       if (!describesRows(meta, matrix, empty)) return undefined;
-      return { index: loadIndexWithMeta(indexFile, meta), rows: meta.count };
+      // An index that already holds every row is only searched: memory-map it instead of reading it.
+      return { index: loadIndexWithMeta(indexFile, meta, { view: meta.count === matrix.n }), rows: meta.count };
     } catch (e) {
       if (!isDejaError(e)) throw e;
       if (attempt === 0 && meta && sidecarChanged(indexFile, meta)) continue;

@@ -15,7 +15,8 @@ export function register(program: Command): void {
     .addOption(schemaOption(IngestOptions, 'labelColumn', '--label-column <name>', 'column of the --labels CSV that holds the label (e.g. country)'))
     .addOption(schemaOption(IngestOptions, 'geoCsv', '--geo <csv>', 'CSV of file,latitude,longitude[,time] for photos without EXIF GPS'))
     .addOption(schemaOption(IngestOptions, 'geoOverridesExif', '--geo-overrides-exif', 'let --geo replace positions from EXIF GPS (kept by default)'))
-    .option('--float16', 'store new descriptors as float16 (half the disk)')
+    .addOption(schemaOption(IngestOptions, 'dtype', '--dtype <dtype>', 'storage precision of new descriptor files: float32, float16 (half the disk) or int8 (a quarter)'))
+    .option('--float16', 'same as --dtype float16')
     .addOption(schemaOption(IngestOptions, 'threads', '--threads <n>', 'worker threads (default: all cores)'))
     .addOption(schemaOption(IngestOptions, 'pixelLimit', '--pixel-limit <n>', 'refuse images with more pixels than this'))
     .addOption(schemaOption(IngestOptions, 'rebuild', '--rebuild <specs>', 'recompute these encoders’ descriptors (comma-separated); photos that cannot be recomputed keep their old ones'))
@@ -36,7 +37,7 @@ export function register(program: Command): void {
             labelColumn: opts.labelColumn,
             geoCsv: opts.geo,
             geoOverridesExif: opts.geoOverridesExif,
-            dtype: opts.float16 ? 'float16' : undefined,
+            dtype: opts.float16 ? 'float16' : opts.dtype,
             threads: opts.threads,
             pixelLimit: opts.pixelLimit,
             rebuild: opts.rebuild,

@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .addOption(schemaOption(SearchFileOptions, 'k', '-k, --k <n>', 'number of neighbours'))
     .addOption(schemaOption(SearchFileOptions, 'exact', '--exact', 'exact brute-force search instead of the HNSW index'))
     .addOption(schemaOption(SearchFileOptions, 'mirror', '--no-mirror', 'do not also match the mirrored query'))
-    .addOption(schemaOption(SearchFileOptions, 'index', '--index <spec>', 'approximate index spec, e.g. HNSW32 or PCA128,HNSW32'))
+    .addOption(schemaOption(SearchFileOptions, 'index', '--index <spec>', 'approximate index spec, e.g. HNSW32, HNSW32_SQfp16 (half the memory) or PCA128,HNSW32'))
     .addOption(schemaOption(SearchFileOptions, 'sheet', '--sheet <file>', 'write a contact sheet (query + neighbours with distances)'))
     .addOption(excludeSelfOption())
     .addOption(jsonOption())
