@@ -7,7 +7,7 @@
  * query. Writes bench/scale.md and a log-log plot of cost against size.
  *
  *   npm run bench:scale -- [--sizes 10000,100000,1000000] [--work /tmp/deja-scale] [--out bench/scale.md]
- *     [--encoders "gist-gray(size=64),lab-hist"] [--indexes "HNSW32;PCA128,HNSW32"] [--queries 200]
+ *     [--encoders "gist-gray(size=64),lab-hist"] [--indexes "HNSW32;HNSW32_SQfp16;PCA128,HNSW32_SQfp16"] [--queries 200]
  *
  * It is a stress test of the engine, not of retrieval quality: most photos are variants of others.
  */
@@ -30,7 +30,7 @@ const { values } = parseArgs({
     work: { type: 'string', default: '/tmp/deja-scale' },
     out: { type: 'string', default: path.join(repo, 'bench/scale.md') },
     encoders: { type: 'string', default: 'gist-gray(size=64),lab-hist' },
-    indexes: { type: 'string', default: 'HNSW32;PCA128,HNSW32' },
+    indexes: { type: 'string', default: 'HNSW32;HNSW32_SQfp16;PCA128,HNSW32_SQfp16' },
     queries: { type: 'string', default: '200' },
   },
 });
