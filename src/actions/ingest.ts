@@ -4,14 +4,15 @@ import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { formatDuration, silentProgress, type Progress } from '../core/progress.ts';
-import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.ts';
-import { deserializeError, type SerializedError } from '../core/workerTask.ts';
+import { defaultThreads } from '../core/workerPool.ts';
 import { PHOTO_EXTENSIONS, listSourcePaths, listSources, type SourceItem } from '../io/sources.ts';
 import { readGeoCsv } from '../io/geoCsv.ts';
 import { DEFAULT_PIXEL_LIMIT } from '../io/decode.ts';
 import { createEncoderResolved } from '../encoders/factory.ts';
-import type { EncodeTask } from './encode/encodeWorker.ts';
 import type { EncodedPhoto } from './encode/encodePhoto.ts';
+import { threadPhotoEncoder, type PhotoEncoder } from './encode/photoEncoder.ts';
+import { openQueueEncoder } from './ingest/queueEncoder.ts';
+import { collectionQueueName } from './shared/collectionQueueName.ts';
 import type { Collection, NewPhoto } from '../store/collection.ts';
 import { applyGeoCsv, applyLabelsCsv, readLabelsCsv, runPhotos } from './ingest/csvMetadata.ts';
 import type { CsvRowProblem } from './ingest/csvRowMatch.ts';
@@ -51,6 +52,15 @@ export const IngestOptions = z.object({
   rebuild: z.array(z.string()).default([]),
   /** Stop after this many new photos (for sampling a big source). */
   limit: z.number().int().positive().max(2 ** 31).optional(),
+  /**
+   * Redis URL (`redis://host:6379`): encode on `deja worker` processes through a BullMQ queue instead of
+   * local threads. This process stays the collection's one writer.
+   */
+  queue: z.string().min(1).optional(),
+  /** With `queue`: jobs in flight at most (their photos' bytes are held here until encoded). */
+  queueInFlight: z.number().int().positive().max(10_000).default(64),
+  /** With `queue`: how often a job waited on is looked up in Redis, ms (finds results whose event a Redis restart lost). */
+  queuePollMs: z.number().int().min(100).max(600_000).default(5000),
 });
 export type IngestOptions = z.input<typeof IngestOptions>;
 
@@ -123,15 +133,13 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     photosPerSecond: 0,
   };
 
-  const threads = options.threads ?? defaultThreads();
-  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, './encode/encodeWorker'), threads);
+  const encoder: PhotoEncoder = options.queue
+    ? await openQueueEncoder(options.queue, collectionQueueName(collection)!, options.queueInFlight, { pollMs: options.queuePollMs })
+    : threadPhotoEncoder(options.threads ?? defaultThreads());
   const inFlight = new Set<Promise<void>>();
   const pendingHashes = new Map<string, string[]>(); // hash → alias paths waiting for the photo's id
   const batcher = new Batcher(collection, report, pendingHashes);
-  const encode = (bytes: Buffer, name: string, specs: string[] = options.encoders) =>
-    pool.run({ bytes: new Uint8Array(bytes), name, specs, pixelLimit: options.pixelLimit }).catch((e: SerializedError | Error) => {
-      throw 'message' in e && !(e instanceof Error) ? deserializeError(e) : e;
-    });
+  const encode = (bytes: Buffer, name: string, specs: string[] = options.encoders) => encoder.encode(bytes, name, specs, options.pixelLimit);
 
   let dispatched = 0;
   let listed = 0; // source items looked at so far
@@ -154,7 +162,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     // A changed photo is encoded again by every encoder the collection holds, not only this run's.
     const allSpecs = [...new Set([...options.encoders, ...collection.encoders().map((e) => e.spec)])];
     progress.start(total, 'indexing');
-    const firstBatch = Math.max(8, threads * 3 + 1);
+    const firstBatch = Math.max(8, encoder.capacity + 1);
     for await (const item of listSources(sources)) {
       if (options.limit !== undefined && dispatched >= options.limit) break;
       listed++;
@@ -238,7 +246,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
           }
         });
       inFlight.add(job);
-      if (inFlight.size >= threads * 3) await Promise.race(inFlight);
+      if (inFlight.size >= encoder.capacity) await Promise.race(inFlight);
       batcher.maybeFlush();
     }
     await Promise.all(inFlight);
@@ -247,7 +255,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     batcher.flush();
   } finally {
     progress.stop();
-    await pool.close();
+    await encoder.close();
   }
   if (geo || labels) await applyCsvMetadata(collection, found, labels, geo, options.geoOverridesExif, report);
   report.seconds = (Date.now() - started) / 1000;

@@ -1,0 +1,113 @@
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { checkRedis, displayUrl, redisOptions } from './redisConnection.ts';
+import { registerQueue } from './queueRegistry.ts';
+
+/** A job that failed for good: `reason` is what the worker threw (for a photo's fault, a serialised DejaError). */
+export class JobFailedError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'JobFailedError';
+  }
+}
+
+/** How the writer's side of a queue behaves. */
+export interface JobQueueSettings {
+  /** How often a job waited on is looked up in Redis, ms: finds results whose event was lost (a Redis restart) and re-adds jobs Redis lost. */
+  pollMs: number;
+  /** Tries per job for ordinary failures (a thrown error; a worker killed mid-job counts as a stall instead). */
+  attempts: number;
+  /** How long a finished job the writer never collected stays in Redis, seconds (a writer that died meanwhile picks it up on restart). */
+  keepSeconds: number;
+}
+
+export const DEFAULT_JOB_QUEUE_SETTINGS: JobQueueSettings = { pollMs: 5000, attempts: 3, keepSeconds: 7 * 24 * 3600 };
+
+/**
+ * The writer's side of a BullMQ queue: adds jobs under caller-chosen ids and awaits their results.
+ * Adding an id that is already there is a no-op, so a writer that restarts after a crash re-adds its
+ * jobs and collects the results of those that finished meanwhile instead of computing them again.
+ * A collected job is removed from Redis.
+ */
+export class JobQueue<D, R> {
+  private constructor(
+    readonly url: string,
+    readonly name: string,
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+    private readonly settings: JobQueueSettings,
+  ) {}
+
+  /**
+   * Connects to the queue `name` at `url` and registers it for workers.
+   * @throws DejaError UNREACHABLE when Redis does not answer
+   */
+  static async open<D, R>(url: string, name: string, settings: Partial<JobQueueSettings> = {}): Promise<JobQueue<D, R>> {
+    await checkRedis(url);
+    const connection = redisOptions(url);
+    const queue = new Queue(name, { connection });
+    const events = new QueueEvents(name, { connection });
+    // Connection errors while Redis restarts are retried by ioredis; without a listener they would throw.
+    queue.on('error', () => {});
+    events.on('error', () => {});
+    events.setMaxListeners(0); // one listener pair per job waited on
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    const client = new Redis(connection);
+    try {
+      await registerQueue(client, name);
+    } finally {
+      client.disconnect();
+    }
+    return new JobQueue<D, R>(url, name, queue, events, { ...DEFAULT_JOB_QUEUE_SETTINGS, ...settings });
+  }
+
+  /**
+   * Runs one job and returns its result.
+   * @param jobId the job's id: equal ids are one job (content-addressed work is done once)
+   * @throws JobFailedError when the job failed on every try, or for good (a worker's UnrecoverableError)
+   */
+  async run(jobId: string, data: D): Promise<R> {
+    let job = await this.add(jobId, data);
+    for (;;) {
+      try {
+        const result = (await job.waitUntilFinished(this.events, this.settings.pollMs)) as R;
+        await this.forget(jobId);
+        return result;
+      } catch {
+        // Timed out, failed, or its event lost: Redis says which.
+      }
+      const state = await this.queue.getJobState(jobId);
+      if (state === 'completed') {
+        const done = await this.queue.getJob(jobId);
+        if (done) {
+          await this.forget(jobId);
+          return done.returnvalue as R;
+        }
+      } else if (state === 'failed') {
+        const failed = await this.queue.getJob(jobId);
+        await this.forget(jobId);
+        throw new JobFailedError(jobId, failed?.failedReason ?? 'failed');
+      } else if (state === 'unknown') job = await this.add(jobId, data); // lost with a Redis that restarted without it
+    }
+  }
+
+  private add(jobId: string, data: D): Promise<Job> {
+    const keep = { age: this.settings.keepSeconds };
+    return this.queue.add('job', data, { jobId, attempts: this.settings.attempts, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: keep, removeOnFail: keep });
+  }
+
+  private async forget(jobId: string): Promise<void> {
+    await this.queue.remove(jobId).catch(() => {}); // a job another writer removed first is fine
+  }
+
+  toString(): string {
+    return `queue ${this.name} at ${displayUrl(this.url)}`;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.events.close(), this.queue.close()]);
+  }
+}
