@@ -54,6 +54,7 @@ export class JobQueue<D, R> {
     queue.on('error', () => {});
     events.on('error', () => {});
     events.setMaxListeners(0); // one listener pair per job waited on
+    queue.setMaxListeners(0); // and one 'closing' listener per job
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     const client = new Redis(connection);
     try {
