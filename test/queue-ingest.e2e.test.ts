@@ -16,7 +16,7 @@ let redis: TestRedis;
 let photos: string;
 let dir: string;
 let workers: WorkerProcess[] = [];
-const N = 30;
+const N = 24;
 const BAD = 'zz-random-bytes.jpg';
 
 before(async () => {
@@ -24,7 +24,7 @@ before(async () => {
   redis = await TestRedis.start();
   photos = photoFolder(N, { [BAD]: crypto.randomBytes(20_000) });
   dir = tmpDir('deja-queue-ingest-');
-  workers = [1, 2, 3].map(() => new WorkerProcess(redis.url, ['--concurrency', '2']));
+  workers = [1, 2].map(() => new WorkerProcess(redis.url, ['--concurrency', '2']));
 });
 
 after(async () => {
@@ -33,7 +33,7 @@ after(async () => {
   await redis.stop();
 });
 
-test('three workers give the same photos and bit-identical descriptors as a local ingest, and skip the undecodable file', { skip, timeout: 120_000 }, async () => {
+test('two workers give the same photos and bit-identical descriptors as a local ingest, and skip the undecodable file', { skip, timeout: 120_000 }, async () => {
   const local = Collection.open(path.join(dir, 'local'), { create: true });
     const localReport = await ingest(local, [photos], { threads: 1 });
     const queued = Collection.open(path.join(dir, 'queued'), { create: true });
@@ -68,13 +68,13 @@ test('deja index --queue --status prints the queue counts, and --json the same a
   const coll = path.join(dir, 'queued');
   const text = deja(['index', '--queue', redis.url, '--status', '-c', coll]);
   assert.equal(text.code, 0, text.stderr);
-  // The writer removes each job it collected: nothing is left, and the three workers are connected.
+  // The writer removes each job it collected: nothing is left, and both workers are connected.
   assert.match(text.stdout, /^queue deja-[0-9a-f]{16} at redis:\/\/127\.0\.0\.1:\d+: 0 waiting, 0 active, 0 completed \(not yet committed\), 0 failed, 0 delayed; \d+ worker connection\(s\)\n$/);
   const json = deja(['index', '--queue', redis.url, '--status', '--json', '-c', coll]);
   assert.equal(json.code, 0, json.stderr);
   const s = JSON.parse(json.stdout);
   assert.deepEqual({ waiting: s.waiting, active: s.active, completed: s.completed, failed: s.failed }, { waiting: 0, active: 0, completed: 0, failed: 0 });
-  assert.ok(s.workers >= 3, `${s.workers} worker connections`);
+  assert.ok(s.workers >= 2, `${s.workers} worker connections`);
   assert.match(s.name, /^deja-[0-9a-f]{16}$/);
 });
 
