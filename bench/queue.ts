@@ -2,7 +2,7 @@
  * Distributed ingest throughput: `deja index --queue` with 1, 2 and 4 `deja worker` processes on this
  * machine, against a local `deja index` (worker threads) of the same photos. Writes bench/queue.md.
  *
- *   npm run bench:queue -- [--photos 200] [--workers 1,2,4]
+ *   npm run bench:queue -- [--photos 200] [--workers 1,2,4] [--note 'shared with a training run']
  *
  * Needs /usr/bin/redis-server (the benchmark starts its own on a free port, in a temporary folder).
  */
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     photos: { type: 'string', default: '200' },
     workers: { type: 'string', default: '1,2,4' },
     out: { type: 'string', default: path.resolve(import.meta.dirname, 'queue.md') },
+    /** A sentence about the run's conditions (another job sharing the cores), printed under the table. */
+    note: { type: 'string', default: '' },
   },
 });
 const PHOTOS = Number(values.photos);
@@ -96,7 +98,7 @@ started beforehand. Reproduce: \`npm run bench:queue -- --photos ${PHOTOS} --wor
 | setup | seconds | photos/s |
 |---|---|---|
 ${rows.map((r) => `| ${r.setup} | ${r.seconds.toFixed(1)} | ${r.rate.toFixed(1)} |`).join('\n')}
-
+${values.note ? `\n${values.note}\n` : ''}
 On one machine the workers share its ${os.availableParallelism()} cores, so more workers than cores add nothing
 (best queued rate ${best.toFixed(1)} photos/s against ${localReport.photosPerSecond.toFixed(1)} locally); the queue's own
 cost is the gap between the local row and the queued rows at equal cores. Across machines each worker brings its own cores:

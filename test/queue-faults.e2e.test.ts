@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ingest } from '../src/actions/ingest.ts';
 import { silentProgress, type Progress } from '../src/core/progress.ts';
 import { Collection } from '../src/store/collection.ts';
+import { DejaError } from '../src/core/errors.ts';
 import { deja, tmpDir } from './helpers.ts';
 import { TestRedis, WorkerProcess, freePort, photoFolder, queueSkip, sleep, until } from './queueFixture.ts';
 
@@ -109,5 +110,24 @@ test('a worker started before its Redis logs one line, waits, and serves once Re
   } finally {
     await worker.stop();
     await late?.stop();
+  }
+});
+
+test('Redis gone for good mid-run stops the ingest with UNREACHABLE after the down limit; what was committed stays', { skip, timeout: 60_000 }, async () => {
+  const gone = await TestRedis.start();
+  try {
+    const c = Collection.open(path.join(dir, 'redis-gone'), { create: true });
+    // No worker: the jobs wait until Redis is killed under them.
+    const run = ingest(c, [photos], { encoders: ENCODERS, queue: gone.url, queueInFlight: 4, queuePollMs: 500, queueDownLimitMs: 2000 });
+    await sleep(1500);
+    await gone.kill();
+    const started = Date.now();
+    await assert.rejects(run, (e: unknown) => e instanceof DejaError && e.code === 'UNREACHABLE' && e.message.includes(gone.url));
+    assert.ok(Date.now() - started < 20_000, `gave up after ${Date.now() - started} ms`);
+    assert.equal(c.count(), 0);
+    assert.equal(c.skippedItems().length, 0, 'no photo is recorded as skipped for a lost Redis');
+    c.close();
+  } finally {
+    await gone.stop();
   }
 });

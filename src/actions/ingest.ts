@@ -61,6 +61,8 @@ export const IngestOptions = z.object({
   queueInFlight: z.number().int().positive().max(10_000).default(64),
   /** With `queue`: how often a job waited on is looked up in Redis, ms (finds results whose event a Redis restart lost). */
   queuePollMs: z.number().int().min(100).max(600_000).default(5000),
+  /** With `queue`: how long Redis may stay unreachable mid-run before the run stops with UNREACHABLE, ms (committed photos are kept; rerun to resume). */
+  queueDownLimitMs: z.number().int().min(1000).max(86_400_000).default(60_000),
 });
 export type IngestOptions = z.input<typeof IngestOptions>;
 
@@ -134,7 +136,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
   };
 
   const encoder: PhotoEncoder = options.queue
-    ? await openQueueEncoder(options.queue, collectionQueueName(collection)!, options.queueInFlight, { pollMs: options.queuePollMs })
+    ? await openQueueEncoder(options.queue, collectionQueueName(collection)!, options.queueInFlight, { pollMs: options.queuePollMs, downLimitMs: options.queueDownLimitMs })
     : threadPhotoEncoder(options.threads ?? defaultThreads());
   const inFlight = new Set<Promise<void>>();
   const pendingHashes = new Map<string, string[]>(); // hash → alias paths waiting for the photo's id
@@ -229,7 +231,8 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
           }
         })
         .catch((e) => {
-          if (!isDejaError(e)) throw e;
+          // A lost queue (Redis gone for good) stops the run like a bug does; a photo's own fault skips it.
+          if (!isDejaError(e) || e.code === 'UNREACHABLE') throw e;
           batcher.skip(item.path, e);
           for (const p of pendingHashes.get(hash) ?? []) batcher.skip(p, e);
           pendingHashes.delete(hash);
@@ -246,6 +249,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
           }
         });
       inFlight.add(job);
+      job.catch(() => {}); // a failure surfaces through the race or Promise.all below, once, not as an unhandled rejection
       if (inFlight.size >= encoder.capacity) await Promise.race(inFlight);
       batcher.maybeFlush();
     }

@@ -1,6 +1,6 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { checkRedis, displayUrl, redisOptions } from './redisConnection.ts';
+import { checkRedis, displayUrl, redisOptions, redisUnreachable } from './redisConnection.ts';
 import { registerQueue } from './queueRegistry.ts';
 
 /** A job that failed for good: `reason` is what the worker threw (for a photo's fault, a serialised DejaError). */
@@ -22,9 +22,11 @@ export interface JobQueueSettings {
   attempts: number;
   /** How long a finished job the writer never collected stays in Redis, seconds (a writer that died meanwhile picks it up on restart). */
   keepSeconds: number;
+  /** How long Redis may stay unreachable mid-run before the jobs waited on fail with UNREACHABLE, ms (a restart takes seconds). */
+  downLimitMs: number;
 }
 
-export const DEFAULT_JOB_QUEUE_SETTINGS: JobQueueSettings = { pollMs: 5000, attempts: 3, keepSeconds: 7 * 24 * 3600 };
+export const DEFAULT_JOB_QUEUE_SETTINGS: JobQueueSettings = { pollMs: 5000, attempts: 3, keepSeconds: 7 * 24 * 3600, downLimitMs: 60_000 };
 
 /**
  * The writer's side of a BullMQ queue: adds jobs under caller-chosen ids and awaits their results.
@@ -33,13 +35,19 @@ export const DEFAULT_JOB_QUEUE_SETTINGS: JobQueueSettings = { pollMs: 5000, atte
  * A collected job is removed from Redis.
  */
 export class JobQueue<D, R> {
+  /** When Redis was first seen unreachable in the current outage. */
+  private downSince: number | undefined;
+
   private constructor(
     readonly url: string,
     readonly name: string,
     private readonly queue: Queue,
     private readonly events: QueueEvents,
     private readonly settings: JobQueueSettings,
-  ) {}
+  ) {
+    // ioredis retries while Redis restarts; a connection error only starts the outage clock.
+    queue.on('error', () => void (this.downSince ??= Date.now()));
+  }
 
   /**
    * Connects to the queue `name` at `url` and registers it for workers.
@@ -51,7 +59,6 @@ export class JobQueue<D, R> {
     const queue = new Queue(name, { connection });
     const events = new QueueEvents(name, { connection });
     // Connection errors while Redis restarts are retried by ioredis; without a listener they would throw.
-    queue.on('error', () => {});
     events.on('error', () => {});
     events.setMaxListeners(0); // one listener pair per job waited on
     queue.setMaxListeners(0); // and one 'closing' listener per job
@@ -69,9 +76,10 @@ export class JobQueue<D, R> {
    * Runs one job and returns its result.
    * @param jobId the job's id: equal ids are one job (content-addressed work is done once)
    * @throws JobFailedError when the job failed on every try, or for good (a worker's UnrecoverableError)
+   * @throws DejaError UNREACHABLE when Redis stayed unreachable longer than `downLimitMs`
    */
   async run(jobId: string, data: D): Promise<R> {
-    let job = await this.add(jobId, data);
+    let job = await this.whileUp(this.add(jobId, data));
     for (;;) {
       try {
         const result = (await job.waitUntilFinished(this.events, this.settings.pollMs)) as R;
@@ -80,7 +88,7 @@ export class JobQueue<D, R> {
       } catch {
         // Timed out, failed, or its event lost: Redis says which.
       }
-      const state = await this.queue.getJobState(jobId);
+      const state = await this.whileUp(this.queue.getJobState(jobId));
       if (state === 'completed') {
         const done = await this.queue.getJob(jobId);
         if (done) {
@@ -91,7 +99,24 @@ export class JobQueue<D, R> {
         const failed = await this.queue.getJob(jobId);
         await this.forget(jobId);
         throw new JobFailedError(jobId, failed?.failedReason ?? 'failed');
-      } else if (state === 'unknown') job = await this.add(jobId, data); // lost with a Redis that restarted without it
+      } else if (state === 'unknown') job = await this.whileUp(this.add(jobId, data)); // lost with a Redis that restarted without it
+    }
+  }
+
+  /** Awaits a Redis command, which waits through a Redis restart; gives up once Redis has been unreachable for `downLimitMs`. */
+  private async whileUp<T>(command: Promise<T>): Promise<T> {
+    let settled: { value: T } | undefined;
+    const done = command.then((value) => void (settled = { value }));
+    for (;;) {
+      await Promise.race([done, new Promise((r) => setTimeout(r, 500))]);
+      if (settled) {
+        this.downSince = undefined;
+        return settled.value;
+      }
+      if (this.downSince !== undefined && Date.now() - this.downSince > this.settings.downLimitMs) {
+        done.catch(() => {});
+        throw redisUnreachable(this.url, new Error(`unreachable for over ${Math.round(this.settings.downLimitMs / 1000)} s mid-run`));
+      }
     }
   }
 
