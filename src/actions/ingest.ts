@@ -143,6 +143,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
   const batcher = new Batcher(collection, report, pendingHashes);
   const encode = (bytes: Buffer, name: string, specs: string[] = options.encoders) => encoder.encode(bytes, name, specs, options.pixelLimit);
 
+  let failure: { error: unknown } | undefined;
   let dispatched = 0;
   let listed = 0; // source items looked at so far
   let encodedDone = 0;
@@ -249,11 +250,14 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
           }
         });
       inFlight.add(job);
-      job.catch(() => {}); // a failure surfaces through the race or Promise.all below, once, not as an unhandled rejection
+      // A job that fails (a bug, a lost queue) stops the run: kept here, since it may settle and leave inFlight before any race sees it.
+      job.catch((e) => void (failure ??= { error: e }));
       if (inFlight.size >= encoder.capacity) await Promise.race(inFlight);
+      if (failure) throw failure.error;
       batcher.maybeFlush();
     }
     await Promise.all(inFlight);
+    if (failure) throw failure.error;
     batcher.flush();
     await backfill(collection, options.encoders, encoders.map((e) => e.spec), encode, batcher);
     batcher.flush();

@@ -22,7 +22,7 @@ export interface JobQueueSettings {
   attempts: number;
   /** How long a finished job the writer never collected stays in Redis, seconds (a writer that died meanwhile picks it up on restart). */
   keepSeconds: number;
-  /** How long Redis may stay unreachable mid-run before the jobs waited on fail with UNREACHABLE, ms (a restart takes seconds). */
+  /** How long a Redis command may stay unanswered (Redis unreachable) before the jobs waited on fail with UNREACHABLE, ms (a restart takes seconds). */
   downLimitMs: number;
 }
 
@@ -35,19 +35,13 @@ export const DEFAULT_JOB_QUEUE_SETTINGS: JobQueueSettings = { pollMs: 5000, atte
  * A collected job is removed from Redis.
  */
 export class JobQueue<D, R> {
-  /** When Redis was first seen unreachable in the current outage. */
-  private downSince: number | undefined;
-
   private constructor(
     readonly url: string,
     readonly name: string,
     private readonly queue: Queue,
     private readonly events: QueueEvents,
     private readonly settings: JobQueueSettings,
-  ) {
-    // ioredis retries while Redis restarts; a connection error only starts the outage clock.
-    queue.on('error', () => void (this.downSince ??= Date.now()));
-  }
+  ) {}
 
   /**
    * Connects to the queue `name` at `url` and registers it for workers.
@@ -59,6 +53,7 @@ export class JobQueue<D, R> {
     const queue = new Queue(name, { connection });
     const events = new QueueEvents(name, { connection });
     // Connection errors while Redis restarts are retried by ioredis; without a listener they would throw.
+    queue.on('error', () => {});
     events.on('error', () => {});
     events.setMaxListeners(0); // one listener pair per job waited on
     queue.setMaxListeners(0); // and one 'closing' listener per job
@@ -81,42 +76,45 @@ export class JobQueue<D, R> {
   async run(jobId: string, data: D): Promise<R> {
     let job = await this.whileUp(this.add(jobId, data));
     for (;;) {
-      try {
-        const result = (await job.waitUntilFinished(this.events, this.settings.pollMs)) as R;
-        await this.forget(jobId);
-        return result;
-      } catch {
-        // Timed out, failed, or its event lost: Redis says which.
+      // Settles within pollMs while Redis answers (its own timer), so a longer wait means Redis is gone.
+      const finished = job.waitUntilFinished(this.events, this.settings.pollMs).then((result: R) => ({ result }), () => undefined);
+      const outcome = await this.whileUp(finished, this.settings.pollMs);
+      if (outcome) {
+        await this.whileUp(this.forget(jobId));
+        return outcome.result;
       }
+      // Timed out, failed, or its event lost: Redis says which.
       const state = await this.whileUp(this.queue.getJobState(jobId));
       if (state === 'completed') {
-        const done = await this.queue.getJob(jobId);
+        const done = await this.whileUp(this.queue.getJob(jobId));
         if (done) {
-          await this.forget(jobId);
+          await this.whileUp(this.forget(jobId));
           return done.returnvalue as R;
         }
       } else if (state === 'failed') {
-        const failed = await this.queue.getJob(jobId);
-        await this.forget(jobId);
+        const failed = await this.whileUp(this.queue.getJob(jobId));
+        await this.whileUp(this.forget(jobId));
         throw new JobFailedError(jobId, failed?.failedReason ?? 'failed');
       } else if (state === 'unknown') job = await this.whileUp(this.add(jobId, data)); // lost with a Redis that restarted without it
     }
   }
 
-  /** Awaits a Redis command, which waits through a Redis restart; gives up once Redis has been unreachable for `downLimitMs`. */
-  private async whileUp<T>(command: Promise<T>): Promise<T> {
-    let settled: { value: T } | undefined;
-    const done = command.then((value) => void (settled = { value }));
-    for (;;) {
-      await Promise.race([done, new Promise((r) => setTimeout(r, 500))]);
-      if (settled) {
-        this.downSince = undefined;
-        return settled.value;
-      }
-      if (this.downSince !== undefined && Date.now() - this.downSince > this.settings.downLimitMs) {
-        done.catch(() => {});
-        throw redisUnreachable(this.url, new Error(`unreachable for over ${Math.round(this.settings.downLimitMs / 1000)} s mid-run`));
-      }
+  /**
+   * Awaits a Redis command. Commands wait through a Redis restart (ioredis reconnects and replays them);
+   * one unanswered for `downLimitMs` (plus `expectedMs`, the time it may take with Redis up) means Redis is gone.
+   * @throws DejaError UNREACHABLE
+   */
+  private async whileUp<T>(command: Promise<T>, expectedMs = 0): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = this.settings.downLimitMs + expectedMs;
+    const gone = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(redisUnreachable(this.url, new Error(`no answer for ${Math.round(limit / 1000)} s mid-run`))), limit);
+    });
+    command.catch(() => {}); // an answer after giving up is dropped
+    try {
+      return await Promise.race([command, gone]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -133,7 +131,13 @@ export class JobQueue<D, R> {
     return `queue ${this.name} at ${displayUrl(this.url)}`;
   }
 
+  /** Disconnects; gives a Redis that is gone a few seconds, then drops the connections. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    const closed = Promise.allSettled([this.events.close(), this.queue.close()]);
+    const late = await Promise.race([closed.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 3000).unref())]);
+    if (late) {
+      void this.events.disconnect();
+      void this.queue.disconnect();
+    }
   }
 }
