@@ -1,7 +1,7 @@
 /**
  * Import-rule lint: the layers of ARCHITECTURE.md, checked mechanically so the picture stays true.
  * A module may import from its own layer's folder, or from a lower layer; `onnxruntime-node` only from nn/,
- * `better-sqlite3` only from store/, `sharp` and `exifr` only from io/, `node:fs` only from io/ and
+ * `better-sqlite3` only from store/, `sharp` and `exifr` only from io/, `bullmq` and `ioredis` only from queue/, `node:fs` only from io/ and
  * store/ (plus the exceptions in FS_EXCEPTIONS, each with its reason). Encoders never import io/, the
  * CLI reaches the server only through `cli/commands/serve.ts → server/start.ts`, and actions never
  * import each other (only their helper folders, such as actions/shared/; exceptions in ACTION_EDGES).
@@ -18,6 +18,7 @@ const LAYER: Record<string, number> = {
   encoders: 5,
   ann: 5,
   store: 5,
+  queue: 5,
   decoders: 6,
   sfm: 6,
   actions: 7,
@@ -60,6 +61,8 @@ const ONLY_FROM: Record<string, string[]> = {
   'better-sqlite3': ['store'],
   sharp: ['io'],
   exifr: ['io'],
+  bullmq: ['queue'],
+  ioredis: ['queue'],
 };
 
 const root = path.resolve(import.meta.dirname, '..', 'src');

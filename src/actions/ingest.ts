@@ -4,14 +4,15 @@ import { z } from 'zod';
 import { DejaError, isDejaError } from '../core/errors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { formatDuration, silentProgress, type Progress } from '../core/progress.ts';
-import { WorkerPool, defaultThreads, workerModuleUrl } from '../core/workerPool.ts';
-import { deserializeError, type SerializedError } from '../core/workerTask.ts';
+import { defaultThreads } from '../core/workerPool.ts';
 import { PHOTO_EXTENSIONS, listSourcePaths, listSources, type SourceItem } from '../io/sources.ts';
 import { readGeoCsv } from '../io/geoCsv.ts';
 import { DEFAULT_PIXEL_LIMIT } from '../io/decode.ts';
 import { createEncoderResolved } from '../encoders/factory.ts';
-import type { EncodeTask } from './encode/encodeWorker.ts';
 import type { EncodedPhoto } from './encode/encodePhoto.ts';
+import { threadPhotoEncoder, type PhotoEncoder } from './encode/photoEncoder.ts';
+import { openQueueEncoder } from './ingest/queueEncoder.ts';
+import { collectionQueueName } from './shared/collectionQueueName.ts';
 import type { Collection, NewPhoto } from '../store/collection.ts';
 import { DTYPES, type Dtype } from '../store/descriptorFile.ts';
 import { applyGeoCsv, applyLabelsCsv, readLabelsCsv, runPhotos } from './ingest/csvMetadata.ts';
@@ -56,6 +57,17 @@ export const IngestOptions = z.object({
   rebuild: z.array(z.string()).default([]),
   /** Stop after this many new photos (for sampling a big source). */
   limit: z.number().int().positive().max(2 ** 31).optional(),
+  /**
+   * Redis URL (`redis://host:6379`): encode on `deja worker` processes through a BullMQ queue instead of
+   * local threads. This process stays the collection's one writer.
+   */
+  queue: z.string().min(1).optional(),
+  /** With `queue`: jobs in flight at most (their photos' bytes are held here until encoded). */
+  queueInFlight: z.number().int().positive().max(10_000).default(64),
+  /** With `queue`: how often a job waited on is looked up in Redis, ms (finds results whose event a Redis restart lost). */
+  queuePollMs: z.number().int().min(100).max(600_000).default(5000),
+  /** With `queue`: how long Redis may stay unreachable mid-run before the run stops with UNREACHABLE, ms (committed photos are kept; rerun to resume). */
+  queueDownLimitMs: z.number().int().min(1000).max(86_400_000).default(60_000),
 });
 export type IngestOptions = z.input<typeof IngestOptions>;
 
@@ -128,16 +140,15 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     photosPerSecond: 0,
   };
 
-  const threads = options.threads ?? defaultThreads();
-  const pool = new WorkerPool<EncodeTask, EncodedPhoto>(workerModuleUrl(import.meta.url, './encode/encodeWorker'), threads);
+  const encoder: PhotoEncoder = options.queue
+    ? await openQueueEncoder(options.queue, collectionQueueName(collection)!, options.queueInFlight, { pollMs: options.queuePollMs, downLimitMs: options.queueDownLimitMs })
+    : threadPhotoEncoder(options.threads ?? defaultThreads());
   const inFlight = new Set<Promise<void>>();
   const pendingHashes = new Map<string, string[]>(); // hash → alias paths waiting for the photo's id
   const batcher = new Batcher(collection, report, pendingHashes);
-  const encode = (bytes: Buffer, name: string, specs: string[] = options.encoders) =>
-    pool.run({ bytes: new Uint8Array(bytes), name, specs, pixelLimit: options.pixelLimit }).catch((e: SerializedError | Error) => {
-      throw 'message' in e && !(e instanceof Error) ? deserializeError(e) : e;
-    });
+  const encode = (bytes: Buffer, name: string, specs: string[] = options.encoders) => encoder.encode(bytes, name, specs, options.pixelLimit);
 
+  let failure: { error: unknown } | undefined;
   let dispatched = 0;
   let listed = 0; // source items looked at so far
   let encodedDone = 0;
@@ -159,7 +170,7 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
     // A changed photo is encoded again by every encoder the collection holds, not only this run's.
     const allSpecs = [...new Set([...options.encoders, ...collection.encoders().map((e) => e.spec)])];
     progress.start(total, 'indexing');
-    const firstBatch = Math.max(8, threads * 3 + 1);
+    const firstBatch = Math.max(8, encoder.capacity + 1);
     for await (const item of listSources(sources)) {
       if (options.limit !== undefined && dispatched >= options.limit) break;
       listed++;
@@ -226,7 +237,8 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
           }
         })
         .catch((e) => {
-          if (!isDejaError(e)) throw e;
+          // A lost queue (Redis gone for good) stops the run like a bug does; a photo's own fault skips it.
+          if (!isDejaError(e) || e.code === 'UNREACHABLE') throw e;
           batcher.skip(item.path, e);
           for (const p of pendingHashes.get(hash) ?? []) batcher.skip(p, e);
           pendingHashes.delete(hash);
@@ -243,16 +255,20 @@ export async function ingest(collection: Collection, sources: string[], rawOptio
           }
         });
       inFlight.add(job);
-      if (inFlight.size >= threads * 3) await Promise.race(inFlight);
+      // A job that fails (a bug, a lost queue) stops the run: kept here, since it may settle and leave inFlight before any race sees it.
+      job.catch((e) => void (failure ??= { error: e }));
+      if (inFlight.size >= encoder.capacity) await Promise.race(inFlight);
+      if (failure) throw failure.error;
       batcher.maybeFlush();
     }
     await Promise.all(inFlight);
+    if (failure) throw failure.error;
     batcher.flush();
     await backfill(collection, options.encoders, encoders.map((e) => e.spec), encode, batcher);
     batcher.flush();
   } finally {
     progress.stop();
-    await pool.close();
+    await encoder.close();
   }
   if (geo || labels) await applyCsvMetadata(collection, found, labels, geo, options.geoOverridesExif, report);
   report.seconds = (Date.now() - started) / 1000;

@@ -32,7 +32,11 @@ export type ErrorCode =
   /** A photo's bytes differ from those indexed (edited, replaced, or an archive re-packed). */
   | 'CHANGED'
   /** A request the server will not serve: a Host it does not answer to, or a cross-origin change. */
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  /** A service Deja needs (the Redis of a distributed ingest) cannot be reached. */
+  | 'UNREACHABLE'
+  /** A queue job that failed on every try for a reason other than its photo (a crashed or failing worker). */
+  | 'WORKER_FAILED';
 
 export class DejaError extends Error {
   readonly code: ErrorCode;

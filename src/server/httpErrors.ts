@@ -28,6 +28,8 @@ const STATUS: Record<ErrorCode, number> = {
   DISK_FULL: 507,
   CHANGED: 409,
   FORBIDDEN: 403,
+  UNREACHABLE: 503,
+  WORKER_FAILED: 500,
 };
 
 export interface ErrorBody {

@@ -17,6 +17,7 @@ import { register as models } from './models.ts';
 import { register as trainLinear } from './trainLinear.ts';
 import { register as attack } from './attack.ts';
 import { register as reconstruct } from './reconstruct.ts';
+import { register as worker } from './worker.ts';
 
 /** Every command, one line each. */
 export function registerCommands(program: Command): void {
@@ -38,4 +39,5 @@ export function registerCommands(program: Command): void {
   trainLinear(program);
   attack(program);
   reconstruct(program);
+  worker(program);
 }

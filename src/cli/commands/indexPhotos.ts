@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { IngestOptions, ingest, type IngestReport } from '../../actions/ingest.ts';
+import { queueStatus } from '../../actions/queueStatus.ts';
+import { DejaError } from '../../core/errors.ts';
 import { silentProgress, type Progress } from '../../core/progress.ts';
 import { assertSomeSourceExists } from '../../io/sources.ts';
 import { collectionDir, jsonOption, openCollection, printJson, progressFor, schemaOption, withCollection } from '../common.ts';
@@ -8,7 +10,7 @@ import { collectionDir, jsonOption, openCollection, printJson, progressFor, sche
 export function register(program: Command): void {
   withCollection(program.command('index'))
     .description('add photos to the collection: folders, files, .tar/.tar.gz archives or a list file (resumable)')
-    .argument('<sources...>', 'photo folders, files, archives or .txt list files')
+    .argument('[sources...]', 'photo folders, files, archives or .txt list files (required unless --status)')
     .addOption(schemaOption(IngestOptions, 'encoders', '-e, --encoders <specs>', 'comma-separated encoder specs (see `deja encoders`); the default serves every command'))
     .addOption(schemaOption(IngestOptions, 'labelFromFolder', '--label-from-folder', 'label each photo with its folder name'))
     .addOption(schemaOption(IngestOptions, 'labelsCsv', '--labels <csv>', 'CSV of file,label'))
@@ -21,9 +23,14 @@ export function register(program: Command): void {
     .addOption(schemaOption(IngestOptions, 'pixelLimit', '--pixel-limit <n>', 'refuse images with more pixels than this'))
     .addOption(schemaOption(IngestOptions, 'rebuild', '--rebuild <specs>', 'recompute these encoders’ descriptors (comma-separated); photos that cannot be recomputed keep their old ones'))
     .addOption(schemaOption(IngestOptions, 'limit', '--limit <n>', 'stop after this many new photos'))
+    .addOption(schemaOption(IngestOptions, 'queue', '--queue <url>', 'encode on `deja worker` processes through the BullMQ queue at this Redis URL (redis://host:6379)'))
+    .addOption(schemaOption(IngestOptions, 'queueInFlight', '--queue-in-flight <n>', 'with --queue: jobs in flight at most'))
+    .option('--status', 'with --queue: print the queue’s progress (jobs waiting, active, completed, failed; workers) and exit')
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
     .action(async (sources: string[], opts) => {
+      if (opts.status) return printQueueStatus(opts);
+      if (sources.length === 0) throw new DejaError('BAD_ARGUMENT', 'nothing to index', { hint: 'pass photo folders, files, .tar/.tar.gz archives or a list file — see `deja index --help`' });
       assertSomeSourceExists(sources); // before the collection folder is created
       const collection = openCollection(opts, true);
       try {
@@ -42,6 +49,8 @@ export function register(program: Command): void {
             pixelLimit: opts.pixelLimit,
             rebuild: opts.rebuild,
             limit: opts.limit,
+            queue: opts.queue,
+            queueInFlight: opts.queueInFlight,
           },
           ingestProgress(opts),
         );
@@ -67,6 +76,21 @@ export function register(program: Command): void {
         collection.close();
       }
     });
+}
+
+/** `deja index --queue <url> --status`: the collection's queue, read-only. */
+async function printQueueStatus(opts: { queue?: string; json?: boolean; collection?: string }): Promise<void> {
+  if (!opts.queue) throw new DejaError('BAD_ARGUMENT', '--status needs --queue <url>', { hint: 'e.g. `deja index --queue redis://localhost:6379 --status`' });
+  const collection = openCollection(opts);
+  try {
+    const s = await queueStatus(collection, { queue: opts.queue });
+    if (opts.json) return printJson({ collection: collectionDir(opts), ...s });
+    process.stdout.write(
+      `queue ${s.name} at ${s.url}: ${s.waiting} waiting, ${s.active} active, ${s.completed} completed (not yet committed), ${s.failed} failed, ${s.delayed} delayed; ${s.workers} worker connection(s)\n`,
+    );
+  } finally {
+    collection.close();
+  }
 }
 
 /** Progress as usual; with --json (and not --quiet) only the ETA line, on stderr. */
