@@ -139,12 +139,12 @@ async function queryPhotos(work: string): Promise<{ photo: string; mask: string;
 function markdown(stages: Stage[]): string {
   const f = (v: number | undefined | null, d = 1) => (v === undefined || v === null || !Number.isFinite(v) ? '–' : v.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d }));
   const lines = [
-    '# Scale benchmark: one collection grown to a million photos',
+    `# Scale benchmark: one collection grown to ${stages[stages.length - 1].photos.toLocaleString('en')} photos`,
     '',
     `Run ${today()} on ${machineLine()}. Command: \`npm run bench:scale -- --sizes ${sizes.join(',')}\`.`,
     '',
-    'A **stress test of the engine, not of retrieval quality**: the corpus is every real photo of `../shared/data` (77,7xx',
-    'after decoding: CIFAR-10, intel-scenes, OT8, world-streetview, BSDS500 and the geotagged trips, stored at a shorter',
+    `A **stress test of the engine, not of retrieval quality**: the corpus is every real photo of \`../shared/data\` (${shards[0].photos.toLocaleString('en')}`,
+    'that decode: CIFAR-10, intel-scenes, OT8, world-streetview, BSDS500 and the geotagged trips, stored at a shorter',
     'side of at most 160 px) plus seeded variants of them (a crop of 55–100 % of each side, a mirror flip half the',
     'time, a rescale to 48–128 px), shard by shard, until the size is reached (`bench/scaleCorpus.ts`). Photos are',
     `added through the real \`deja index\` CLI, in one collection grown stage by stage, with the encoders \`${encoders.join('`, `')}\``,
@@ -161,6 +161,8 @@ function markdown(stages: Stage[]): string {
     ),
     '',
     `## Search (${searchEncoder}, k = 10, single queries on one thread)`,
+    '',
+    'RSS growth is the resident memory added by building or loading the index (negative where the collector freed more).',
     '',
     '| photos | index | build s | index MiB | RSS growth MiB | recall@10 | p50 ms | p99 ms |',
     '|---|---|---|---|---|---|---|---|',
