@@ -66,7 +66,7 @@ for (const spec of specs) {
 // rate of decoding alone on the same photos with the same threads, measured in the same run.
 const ingestRows: string[] = [];
 const streetview = path.resolve(import.meta.dirname, '../../shared/data/world-streetview/images');
-const phone = await phonePhotos(path.resolve(import.meta.dirname, '../../shared/data/sceaux-castle'), 24);
+const phone = await phonePhotos(path.resolve(import.meta.dirname, '../../shared/data/sceaux-castle/images'), 24);
 const DEFAULTS = ['gist', 'tiny', 'lab-hist', 'tiny-gray'];
 const runs: { encoders: string[]; source: string; name: string; limit?: number }[] = [
   { encoders: DEFAULTS, source: values.source, name: sourceName(values.source), limit },
@@ -138,7 +138,7 @@ function sourceName(source: string): string {
 
 const md = `# Ingest benchmark
 
-Date: ${today()}. Machine: ${machineLine()}.
+Date: ${today()}. Machine: ${machineLine()}. Load average ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} when written (other jobs share the cores; compare rows within this file).
 Photos: the first ${bytes.length} of \`${path.relative(path.resolve(import.meta.dirname, '..'), values.source)}\`. Reproduce: \`npm run bench -- --photos ${limit}\`.
 
 ## Per-encoder cost (one thread, pixels already decoded)
