@@ -1,5 +1,6 @@
 import { assert } from '../core/errors.ts';
 import { fftPlan } from './fft.ts';
+import { I32, V128, compileOnce, f64const, get, memoryModule, set, simd, uleb, vector } from '../math/wasmEmitter.ts';
 
 /**
  * Batched complex FFTs in WebAssembly SIMD (f64x2), generated as bytes at load time like the k-NN dot kernel
@@ -185,40 +186,8 @@ export class SimdFftBatch {
   }
 }
 
-let cached: WebAssembly.Module | null | undefined;
+const compiledModule = compileOnce(moduleBytes);
 
-function compiledModule(): WebAssembly.Module | null {
-  if (cached === undefined) {
-    try {
-      cached = new WebAssembly.Module(moduleBytes());
-    } catch {
-      cached = null;
-    }
-  }
-  return cached;
-}
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const f64const = (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
-const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
-const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const ADD = 0xf0;
 const SUB = 0xf1;
 const MUL = 0xf2;
@@ -469,12 +438,5 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     ['g', 2, gatherFunction()],
     ['t', 3, transposeFunction()],
   ];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, vector([8, 5, 10, 6].map((k) => [0x60, ...vector(new Array(k).fill([I32])), 0]))),
-    ...section(2, vector([[...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vector(fns.map(([, type]) => uleb(type)))),
-    ...section(7, vector(fns.map(([label], t) => [...name(label), 0x00, ...uleb(t)]))),
-    ...section(10, vector(fns.map(([, , body]) => [...uleb(body.length), ...body]))),
-  ]);
+  return memoryModule([8, 5, 10, 6], fns.map(([label, type, body]) => ({ label, type, body })));
 }
