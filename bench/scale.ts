@@ -177,7 +177,7 @@ function markdown(stages: Stage[]): string {
     '',
     'Completion: a mirrored BSDS500 photo with an irregular mask, `deja complete` defaults with this encoder and k = 3;',
     'most of its time is context matching, seams and Poisson blending over the 200 scenes, the same at any size; above 50,000 scenes',
-    'its candidates come from an HNSW index with ef = 5,000, which this one completion also builds (included).',
+    'its candidates come from the HNSW32 graph of the search table, searched at ef = 5,000.',
     'Locate: world-streetview photo 0 against every geotagged photo (the world-streetview and trip photos and their variants).',
     '',
     '| photos | complete s | locate, first s | locate, again s | peak RSS MiB |',

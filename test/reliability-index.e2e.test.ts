@@ -157,6 +157,25 @@ test('a search builds, saves and then reuses an HNSW index whose sidecar records
   assert.equal(fs.statSync(indexFile()).mtimeMs, mtime, 'and not rewritten');
 });
 
+test('specs that differ only in HNSW\'s search breadth share one saved graph, each searched at its own ef', { skip }, () => {
+  const c = Collection.open(collectionDir);
+  try {
+    const m = c.descriptorMatrix('tiny');
+    upToDateIndex(c, m, 'HNSW32', 'l2');
+    const files = () => fs.readdirSync(path.join(collectionDir, 'indexes')).filter((f) => f.endsWith('.idx')).sort();
+    const before = files();
+    const wide = upToDateIndex(c, m, 'HNSW32_ef300', 'l2');
+    assert.deepEqual(files(), before, 'no second graph was built for ef 300');
+    assert.equal(wide.spec, 'HNSW32_ef300', 'the loaded graph searches at the asked ef');
+    const nn = wide.search(m.data.subarray(0, NQ * m.dim), NQ, K);
+    const exact = exactTopK(m);
+    const got = Array.from({ length: NQ }, (_, q) => Array.from(nn.labels.subarray(q * K, (q + 1) * K), (r) => m.photoIds[r]));
+    assert.ok(overlap(got.flat(), exact) >= 0.95, 'ef 300 finds the exact neighbours');
+  } finally {
+    c.close();
+  }
+});
+
 test('a search over a truncated HNSW file exits 0 with correct results and one warning, and the index is rebuilt', { skip }, () => {
   searchAgreesWithExact();
   fs.truncateSync(indexFile(), Math.floor(fs.statSync(indexFile()).size * 0.6));

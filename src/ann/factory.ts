@@ -124,6 +124,11 @@ export interface LoadIndexOptions {
    * search-only use; `add` and `remove` on such an index are refused. Other kinds are read as usual.
    */
   view?: boolean;
+  /**
+   * HNSW search breadth to use instead of the saved one: ef is a search-time setting (Malkov & Yashunin
+   * 2018, §4), so one saved graph serves every ef.
+   */
+  efSearch?: number;
 }
 
 /** `loadIndex` with the sidecar already read and checked (`readIndexMeta`). */
@@ -133,8 +138,22 @@ export function loadIndexWithMeta(path: string, meta: IndexMeta, options: LoadIn
     case 'Flat':
       return FlatIndex.load(path, meta);
     case 'HNSW':
-      return HnswIndex.load(path, meta, head.params, options);
+      return HnswIndex.load(path, meta, options.efSearch === undefined ? head.params : { ...head.params, efSearch: options.efSearch }, options);
     case 'PCA':
       return PcaIndex.load(path, meta, head.outDim, (p, m) => loadIndexWithMeta(p, m, options));
   }
+}
+
+/**
+ * The part of an index spec that decides what is built and saved: the spec without HNSW's search-time
+ * `_ef<n>` (e.g. `PCA128,HNSW32_ef5000` → `PCA128,HNSW32`), so indexes that differ only in ef share a file.
+ */
+export function builtIndexSpec(spec: string): string {
+  return spec.replace(/_ef\d+/g, '');
+}
+
+/** The HNSW search breadth a spec asks for, or undefined for a spec without an HNSW part. */
+export function specEfSearch(spec: string): number | undefined {
+  const last = parseIndexSpec(spec).at(-1);
+  return last?.kind === 'HNSW' ? last.params.efSearch : undefined;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isDejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
 import { rowsDigest } from '../ann/digest.ts';
-import { createIndex, loadIndexWithMeta } from '../ann/factory.ts';
+import { builtIndexSpec, createIndex, loadIndexWithMeta, specEfSearch } from '../ann/factory.ts';
 import { indexMetaPath, readIndexMeta, type IndexMeta, type IndexSource } from '../ann/indexMeta.ts';
 import type { VectorIndex } from '../ann/vectorIndex.ts';
 import type { Collection, DescriptorMatrix } from './collection.ts';
@@ -40,7 +40,8 @@ function indexFileFor(collection: Collection, encoderSpec: string, indexSpec: st
     warnOnce(`cannot create the index folder (${(e as Error).message}); the index is kept in memory only`);
     return undefined;
   }
-  return path.join(dir, `${safeName(encoderSpec)}.${safeName(indexSpec)}${metric === 'l2' ? '' : '.cosine'}.idx`);
+  // One file per built graph: specs differing only in HNSW's search breadth (ef) share it.
+  return path.join(dir, `${safeName(encoderSpec)}.${safeName(builtIndexSpec(indexSpec))}${metric === 'l2' ? '' : '.cosine'}.idx`);
 }
 
 function loadOrUpdate(indexFile: string | undefined, matrix: DescriptorMatrix, indexSpec: string, metric: Metric): VectorIndex {
@@ -72,7 +73,7 @@ function savedIndex(indexFile: string, matrix: DescriptorMatrix, empty: VectorIn
       meta = readIndexMeta(indexFile);
       if (!describesRows(meta, matrix, empty)) return undefined;
       // An index that already holds every row is only searched: memory-map it instead of reading it.
-      return { index: loadIndexWithMeta(indexFile, meta, { view: meta.count === matrix.n }), rows: meta.count };
+      return { index: loadIndexWithMeta(indexFile, meta, { view: meta.count === matrix.n, efSearch: specEfSearch(empty.spec) }), rows: meta.count };
     } catch (e) {
       if (!isDejaError(e)) throw e;
       if (attempt === 0 && meta && sidecarChanged(indexFile, meta)) continue;
@@ -86,7 +87,7 @@ function savedIndex(indexFile: string, matrix: DescriptorMatrix, empty: VectorIn
 function describesRows(meta: IndexMeta, matrix: DescriptorMatrix, empty: VectorIndex): boolean {
   const source = meta.source;
   if (!source || source.descriptors !== matrix.spec || source.rows !== meta.count || source.rows > matrix.n) return false;
-  if (meta.spec !== empty.spec || meta.dim !== matrix.dim || meta.metric !== empty.metric) return false;
+  if (builtIndexSpec(meta.spec) !== builtIndexSpec(empty.spec) || meta.dim !== matrix.dim || meta.metric !== empty.metric) return false;
   // Recomputed or reordered descriptors (deja index --rebuild) keep the row count but not the checksum.
   return rowsDigest(matrix.data, matrix.photoIds, source.rows, matrix.dim) === source.rowsSha256;
 }
