@@ -23,7 +23,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from deja_train.airbench import AirbenchNet, Lookahead, TestTimeAugmented, lr_factor  # noqa: E402
 from deja_train.augment import random_translations  # noqa: E402
-from deja_train.data import CIFAR10_MEAN, CIFAR10_STD, cifar10  # noqa: E402
+from deja_train.data import CIFAR10_JPEG_NOTE, CIFAR10_MEAN, CIFAR10_STD, cifar10  # noqa: E402
 from deja_train.export import normalise  # noqa: E402
 from deja_train.metrics import classification_metrics, predict  # noqa: E402
 from deja_train.paths import MODELS  # noqa: E402
@@ -148,7 +148,7 @@ def main() -> None:
         data="cifar10/train.tar.gz (50,000 images), never the test split",
         split="cifar10/test.tar.gz (10,000 images)",
         metrics={"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4), "epochs": run.epoch, "trainSeconds": round(train_seconds), "trainThreads": args.threads},
-        notes=f"airbench94-style network (whitened 2x2 first layer, widths {args.widths}, label smoothing 0.2, Lookahead, TTA level {args.tta}), trained from scratch on {'/'.join(devices)}. "
+        notes=f"airbench94-style network (whitened 2x2 first layer, widths {args.widths}, label smoothing 0.2, Lookahead, TTA level {args.tta}), trained from scratch on {'/'.join(devices)}. {CIFAR10_JPEG_NOTE} "
               f"Training took {train_seconds / 3600:.2f} h of wall time on {args.threads} threads; retraining on other hardware gives other bytes (and a new sha256).",
     )
     export_gradient_and_write_cards(shipped, card, out, x_test, y_test, args)

@@ -29,7 +29,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from deja_train.adversarial import add_adversarial_arguments, adversarial_from_args, adversarial_flags, adversarial_name, pgd_examples, robustness_metrics  # noqa: E402
 from deja_train.augment import random_translations  # noqa: E402
-from deja_train.data import CIFAR10_MEAN, CIFAR10_STD, cifar10  # noqa: E402
+from deja_train.data import CIFAR10_JPEG_NOTE, CIFAR10_MEAN, CIFAR10_STD, cifar10  # noqa: E402
 from deja_train.export import normalise  # noqa: E402
 from deja_train.metrics import classification_metrics, predict  # noqa: E402
 from deja_train.paths import MODELS  # noqa: E402
@@ -128,7 +128,7 @@ def main() -> None:
         metrics={"accuracy": round(m["accuracy"], 4), "ece": round(m["ece"], 4), "epochs": run.epoch, "trainSeconds": round(seconds), "trainThreads": args.threads,
                  **robustness_metrics(shipped, x_test, y_test, pgd, CIFAR10_MEAN, CIFAR10_STD)},
         notes=f"ResNet-{args.depth} (He et al. 2016 §4.2, option A shortcuts), the paper's schedule{'; ' + pgd.describe() if pgd else ''}; trained from scratch on {'/'.join(sorted({r['device'] for r in run.log}))} "
-              f"in {seconds / 3600:.2f} h. The paper reports 8.75 % test error for ResNet-20. Retraining on other hardware gives other bytes (and a new sha256).",
+              f"in {seconds / 3600:.2f} h. The paper reports 8.75 % test error for ResNet-20. {CIFAR10_JPEG_NOTE} Retraining on other hardware gives other bytes (and a new sha256).",
     )
     export_gradient_and_write_cards(shipped, card, out, x_test, y_test, args)
 

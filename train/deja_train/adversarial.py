@@ -111,7 +111,16 @@ def adversarial_flags(pgd: PgdTraining | None) -> str:
 
 def robustness_metrics(net: torch.nn.Module, x_test: torch.Tensor, y_test: torch.Tensor, pgd: PgdTraining | None, mean, std, n: int = 1000) -> dict:
     """The card's robustness figures of an adversarially trained model: accuracy under PGD-10 at its
-    training radius on the first `n` test images (none for a clean model: `deja eval attack` measures it)."""
+    training radius on `n` test images spread evenly over the split (none for a clean model: `deja eval
+    attack` measures it). Evenly, not the first n: the test tar is sorted by class, so its first 1,000
+    images are all one class."""
     if pgd is None:
         return {}
-    return {"pgd10Accuracy": round(pgd_accuracy(net, x_test[:n], y_test[:n], pgd.eps, 10, mean, std), 4), "pgdEps": round(pgd.eps, 6), "pgdImages": min(n, len(x_test))}
+    idx = evenly_spaced(len(x_test), n)
+    return {"pgd10Accuracy": round(pgd_accuracy(net, x_test[idx], y_test[idx], pgd.eps, 10, mean, std), 4), "pgdEps": round(pgd.eps, 6), "pgdImages": len(idx)}
+
+
+def evenly_spaced(total: int, n: int) -> torch.Tensor:
+    """min(n, total) indices spread evenly over range(total)."""
+    n = min(n, total)
+    return torch.div(torch.arange(n) * total, max(1, n), rounding_mode="floor")

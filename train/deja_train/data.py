@@ -117,4 +117,8 @@ def cifar10(split: str, limit_per_class: int = 0) -> LabelledImages:
 
 
 CIFAR10_MEAN = (0.4914, 0.4822, 0.4465)
+# What the cards say about the data: the shared set's quantisation tables are the IJG tables at
+# quality 75 (luminance DC 8 = 16/2) with 4:2:0 chroma, read with PIL's `Image.quantization`.
+CIFAR10_JPEG_NOTE = ("The shared CIFAR-10 is JPEG (IJG quality 75, 4:2:0 chroma, ~880 bytes an image), not the lossless "
+                     "original that the papers' figures were measured on, so train and test images both carry its artefacts.")
 CIFAR10_STD = (0.2470, 0.2435, 0.2616)
