@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { createEncoderResolved } from '../encoders/factory.ts';
-import { exactKnn } from '../ann/flat.ts';
+import { exactKnnParallel } from '../ann/flat.ts';
 import type { Collection } from '../store/collection.ts';
 import { upToDateIndex } from '../store/vectorIndexCache.ts';
 
@@ -37,7 +37,7 @@ export async function findDuplicates(collection: Collection, rawOptions: Duplica
   const k = Math.min(options.k, m.n);
   const nb =
     options.exact || m.n < 20000
-      ? exactKnn(m.data, m.n, m.dim, m.data, m.n, k, encoder.metric)
+      ? await exactKnnParallel(m.data, m.n, m.dim, m.data, m.n, k, encoder.metric)
       : upToDateIndex(collection, m, 'HNSW32', encoder.metric).search(m.data, m.n, k);
   const parent = Int32Array.from({ length: m.n }, (_, i) => i);
   const find = (i: number): number => {

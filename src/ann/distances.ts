@@ -1,4 +1,4 @@
-import { assert } from '../core/errors.ts';
+import { assert, DejaError } from '../core/errors.ts';
 import type { Metric } from '../core/metric.ts';
 
 /**
@@ -178,4 +178,16 @@ export class TopK {
 /** True when (d1, l1) ranks after (d2, l2): farther, or as far with a larger label. */
 function worse(d1: number, l1: number, d2: number, l2: number): boolean {
   return d1 > d2 || (d1 === d2 && l1 > l2);
+}
+
+/** Checks the shapes of an exact k-NN call: k a positive integer, data and queries long enough. @throws DejaError BAD_ARGUMENT for a bad k. */
+export function checkShapes(data: Float32Array, n: number, dim: number, queries: Float32Array, nq: number, k: number): void {
+  if (!Number.isInteger(k) || k < 1) {
+    throw new DejaError('BAD_ARGUMENT', `Expected a positive integer for k but received ${k}`, {
+      hint: 'ask for at least one neighbour',
+    });
+  }
+  assert(Number.isInteger(dim) && dim >= 1, `exactKnn: dim ${dim} >= 1`);
+  assert(data.length >= n * dim, `exactKnn: data holds ${data.length} values, expected n * dim = ${n * dim}`);
+  assert(queries.length >= nq * dim, `exactKnn: queries hold ${queries.length} values, expected nq * dim = ${nq * dim}`);
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Rng } from '../core/rng.ts';
 import type { Metric } from '../core/metric.ts';
-import { exactKnn, exactKnnParallel, FlatIndex, knnRange } from './flat.ts';
+import { exactKnn, exactKnnParallel, FlatIndex, GEMM_MIN_QUERIES, knnRange } from './flat.ts';
 import { rowSquaredNorms } from './distances.ts';
 import { readIndexMeta } from './indexMeta.ts';
 import type { Neighbours } from './vectorIndex.ts';
@@ -108,16 +108,35 @@ test('exactKnn rejects k = 0 with BAD_ARGUMENT', () => {
   assert.throws(() => exactKnn(new Float32Array(4), 2, 2, new Float32Array(2), 1, 0, 'l2'), { code: 'BAD_ARGUMENT' });
 });
 
-test('exactKnnParallel on two threads returns exactly what exactKnn returns', async () => {
+test('exactKnnParallel on two worker threads (kernel wasm) returns exactly what exactKnn returns', async () => {
   const rng = new Rng(5);
   const n = 2000, dim = 48, nq = 300, k = 10;
   const data = randomMatrix(n, dim, rng);
   const queries = randomMatrix(nq, dim, rng);
   const serial = exactKnn(data, n, dim, queries, nq, k, 'l2');
-  const parallel = await exactKnnParallel(data, n, dim, queries, nq, k, 'l2', { threads: 2 });
+  const parallel = await exactKnnParallel(data, n, dim, queries, nq, k, 'l2', { threads: 2, kernel: 'wasm' });
   assert.deepEqual(parallel.labels, serial.labels);
   assert.deepEqual(parallel.distances, serial.distances);
 });
+
+for (const metric of ['l2', 'cosine'] as const) {
+  test(`exactKnnParallel hands a batch of ${GEMM_MIN_QUERIES}+ queries to the GEMM and finds exactKnn's neighbours (${metric}), shared or plain arrays`, async () => {
+    const rng = new Rng(metric === 'l2' ? 11 : 12);
+    const n = 9000, dim = 40, k = 7; // two GEMM blocks of 8,192 rows
+    const data = randomMatrix(n, dim, rng);
+    const shared = new Float32Array(new SharedArrayBuffer(data.byteLength));
+    shared.set(data);
+    for (const nq of [GEMM_MIN_QUERIES, 150]) {
+      const queries = randomMatrix(nq, dim, rng);
+      const serial = exactKnn(data, n, dim, queries, nq, k, metric);
+      for (const base of [data, shared]) {
+        const viaGemm = await exactKnnParallel(base, n, dim, queries, nq, k, metric, { threads: 2 });
+        assertSameNeighbours(viaGemm, serial, 1e-5);
+      }
+      assert.deepEqual((await exactKnnParallel(data, n, dim, queries, nq, k, metric, { kernel: 'gemm' })).labels, (await exactKnnParallel(data, n, dim, queries, nq, k, metric)).labels);
+    }
+  });
+}
 
 test('FlatIndex returns caller labels, forgets removed vectors and survives save and load', () => {
   const rng = new Rng(9);

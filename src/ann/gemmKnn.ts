@@ -3,8 +3,7 @@ import type { Metric } from '../core/metric.ts';
 import { defaultThreads } from '../core/workerPool.ts';
 import { OnnxModel } from '../nn/onnxSession.ts';
 import { onnxModelBytes } from '../nn/onnxWriter.ts';
-import { TopK } from './distances.ts';
-import { checkShapes } from './flat.ts';
+import { checkShapes, TopK } from './distances.ts';
 import type { Neighbours } from './vectorIndex.ts';
 
 /** Base rows per GEMM: a 1,024-query chunk × 8,192 rows of scores is 32 MiB. */
@@ -69,8 +68,8 @@ export async function gemmKnn(
   const kTensor = { data: new Float32Array(1), dims: [1] };
   for (let d0 = 0; d0 < n; d0 += BASE_BLOCK) {
     const nb = Math.min(BASE_BLOCK, n - d0);
-    // onnxruntime takes no SharedArrayBuffer: one copy of the block, reused by every query chunk.
-    const rows = data.slice(d0 * dim, (d0 + nb) * dim);
+    // onnxruntime takes no SharedArrayBuffer: then one copy of the block, reused by every query chunk.
+    const rows = data.buffer instanceof SharedArrayBuffer ? data.slice(d0 * dim, (d0 + nb) * dim) : data.subarray(d0 * dim, (d0 + nb) * dim);
     kTensor.data[0] = Math.min(kept, nb);
     for (let q0 = 0; q0 < nq; q0 += QUERY_CHUNK) {
       const cq = Math.min(QUERY_CHUNK, nq - q0);
