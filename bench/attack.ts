@@ -1,54 +1,121 @@
 /**
  * `npm run bench:attack`: adversarial examples against the shipped CIFAR-10 classifiers (issue 13 §5),
- * through `deja eval attack` (src/actions/evalAttack.ts): FGSM, PGD and EOT at ε = 1 … 16/255 on the
- * first `--limit` test images of each class, and the one-pixel attack (Su et al.: differential
- * evolution, population 400, F = 0.5) at 1, 3 and 5 pixels on fewer (it costs up to 40,000 model runs a
- * photo). Every model of models/manifest.json with an input-gradient graph gets the gradient rows;
- * adversarially trained models (`-madry`) sit beside their clean twins. Writes bench/attack.md.
+ * through `deja eval attack` (src/actions/evalAttack.ts): FGSM and PGD at ε = 1 … 16/255 on the first
+ * `--limit` test images of each class, EOT (80 model runs a photo) on the first `--eot-limit`, and the
+ * one-pixel attack (Su et al.: differential evolution, population 400, F = 0.5) at 1, 3 and 5 pixels on
+ * the first `--one-pixel-limit` (up to 40,000 model runs a photo). Every model of models/manifest.json
+ * with an input-gradient graph gets the gradient rows; adversarially trained models (`-madry`) sit
+ * beside their clean twins in the summary table. Writes bench/attack.md, one section per model: a run
+ * with `--models` redoes those models and keeps the others' sections as their last run wrote them.
  *
- *   npm run bench:attack -- [--limit 100] [--one-pixel-limit 10] [--models cifar-airbench,cifar-resnet20]
+ *   npm run bench:attack -- [--limit 100] [--eot-limit 20] [--one-pixel-limit 10] [--models cifar-resnet20,cifar-resnet20-madry]
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { consoleProgress } from '../src/core/progress.ts';
-import { evalAttack } from '../src/actions/evalAttack.ts';
+import { evalAttack, type EvalAttackReport } from '../src/actions/evalAttack.ts';
 import { evalAttackMarkdown } from '../src/cli/commands/evalAttack.ts';
 import { readManifest } from '../src/nn/modelRegistry.ts';
 import { machineLine, today } from './machine.ts';
+import { keptSection, readSections } from './reportSections.ts';
 
 const { values } = parseArgs({
   options: {
     limit: { type: 'string', default: '100' },
+    'eot-limit': { type: 'string', default: '20' },
     'one-pixel-limit': { type: 'string', default: '10' },
     models: { type: 'string' },
     out: { type: 'string', default: path.resolve(import.meta.dirname, 'attack.md') },
   },
 });
+const out = values.out;
 const cards = readManifest().models.filter((m) => m.task === 'classification' && m.trained !== false && m.gradient && m.classes?.length === 10);
 const wanted = values.models ? new Set(values.models.split(',')) : null;
 const models = cards.filter((m) => !wanted || wanted.has(m.name)).map((m) => m.name);
-const t0 = performance.now();
-const md: string[] = [
-  '# Adversarial examples against the shipped CIFAR-10 classifiers',
-  '',
-  `\`npm run bench:attack -- --limit ${values.limit} --one-pixel-limit ${values['one-pixel-limit']}\` on ${today()}, ${machineLine()}.`,
-  'Only test images the model classifies correctly are attacked; success = the model then answers another class.',
-  'Anchors: FGSM at ε = 0.1 gave 87 % error on a CIFAR-10 maxout network (Goodfellow et al. 2015); one-pixel attacks',
-  'succeed on 68–72 % of CIFAR-10 images against the paper\'s networks (Su et al. 2019), 23 % in a Keras ResNet re-implementation.',
-  '',
-];
-if (!models.length) md.push('No CIFAR-10 classification model with an input-gradient graph is shipped yet (models/manifest.json).', '');
-for (const model of models) {
-  process.stderr.write(`${model}: fgsm, pgd, eot\n`);
-  const gradient = await evalAttack({ model, limit: Number(values.limit), methods: ['fgsm', 'pgd', 'eot'] }, consoleProgress());
-  md.push(`## ${model}`, '', evalAttackMarkdown(gradient), '');
-  fs.writeFileSync(values.out, md.join('\n')); // written as each part ends: the one-pixel part can take hours
-  process.stderr.write(`${model}: one-pixel\n`);
-  const onePixel = await evalAttack({ model, limit: Number(values['one-pixel-limit']), methods: ['one-pixel'] }, consoleProgress());
-  md.push(evalAttackMarkdown(onePixel), '');
-  fs.writeFileSync(values.out, md.join('\n'));
+const limits = { gradient: Number(values.limit), eot: Number(values['eot-limit']), onePixel: Number(values['one-pixel-limit']) };
+
+/** What the summary table needs of one attack run, kept in its section so later partial runs can rebuild the table. */
+interface SummaryRun {
+  photos: number;
+  cleanAccuracy: number;
+  rows: { method: string; strength: string; successRate: number }[];
 }
-md.push(`Run time: ${((performance.now() - t0) / 60_000).toFixed(1)} min.`, '');
-fs.writeFileSync(values.out, md.join('\n'));
-process.stderr.write(`wrote ${values.out}\n`);
+
+const fresh = new Map<string, string[]>();
+for (const model of models) {
+  const lines = [
+    `## ${model}`,
+    '',
+    `\`npm run bench:attack -- --models ${model} --limit ${limits.gradient} --eot-limit ${limits.eot} --one-pixel-limit ${limits.onePixel}\` on ${today()}, ${machineLine()}.`,
+    '',
+  ];
+  const summary: SummaryRun[] = [];
+  const parts: [string, number, string[]][] = [
+    ['fgsm, pgd', limits.gradient, ['fgsm', 'pgd']],
+    ['eot', limits.eot, ['eot']],
+    ['one-pixel', limits.onePixel, ['one-pixel']],
+  ];
+  for (const [label, limit, methods] of parts) {
+    if (limit <= 0) continue;
+    process.stderr.write(`${model}: ${label} on ${limit} photos of each class\n`);
+    const r = await evalAttack({ model, limit, methods: methods as never }, consoleProgress());
+    lines.push(evalAttackMarkdown(r), '');
+    summary.push(summaryRun(r));
+    fresh.set(model, [...lines, `<!-- data:${JSON.stringify(summary)} -->`, '']);
+    write(); // as each part ends: the one-pixel part can take hours
+  }
+}
+write();
+process.stderr.write(`wrote ${out}\n`);
+
+function summaryRun(r: EvalAttackReport): SummaryRun {
+  return { photos: r.photos, cleanAccuracy: r.cleanAccuracy, rows: r.rows.map((w) => ({ method: w.method, strength: w.epsText ?? `${w.pixels} px`, successRate: w.successRate })) };
+}
+
+/** The report: header, summary over every model's section (this run's or kept), then the sections. */
+function write(): void {
+  const old = readSections(out);
+  const names = [...new Set([...old.keys(), ...fresh.keys()])].filter((n) => n !== 'summary');
+  const sections = names.map((n) => keptSection(out, n, fresh.get(n) ?? null));
+  const md = [
+    '# Adversarial examples against the shipped CIFAR-10 classifiers',
+    '',
+    'Generated by `npm run bench:attack` (each model\'s section names its own command, date and machine).',
+    'Only test images the model classifies correctly are attacked; success = the model then answers another class.',
+    'Anchors: FGSM at ε = 0.1 gave 87 % error on a CIFAR-10 maxout network (Goodfellow et al. 2015); one-pixel attacks',
+    "succeed on 68–72 % of CIFAR-10 images against the paper's networks (Su et al. 2019), 23 % in a Keras ResNet re-implementation.",
+    '',
+    ...summaryTable(sections.join('')),
+    ...sections,
+  ];
+  fs.writeFileSync(out, md.join('\n'));
+}
+
+/** Clean accuracy and accuracy under attack (clean × (1 − success)) of every model, one row each. */
+function summaryTable(text: string): string[] {
+  const columns: [string, string][] = [['fgsm', '2/255'], ['fgsm', '8/255'], ['pgd', '2/255'], ['pgd', '8/255'], ['pgd', '16/255'], ['eot', '8/255'], ['one-pixel', '1 px'], ['one-pixel', '3 px'], ['one-pixel', '5 px']];
+  const rows: string[] = [];
+  for (const m of text.matchAll(/## (\S+)\n[\s\S]*?<!-- data:(.*) -->/g)) {
+    const runs = JSON.parse(m[2]) as SummaryRun[];
+    const first = runs[0];
+    const cell = (method: string, strength: string) => {
+      const run = runs.find((r) => r.rows.some((w) => w.method === method && w.strength === strength));
+      const w = run?.rows.find((x) => x.method === method && x.strength === strength);
+      return run && w ? `${(100 * run.cleanAccuracy * (1 - w.successRate)).toFixed(1)} % (${run.photos})` : '–';
+    };
+    rows.push(`| ${m[1]} | ${(100 * first.cleanAccuracy).toFixed(1)} % (${first.photos}) | ${columns.map(([a, b]) => cell(a, b)).join(' | ')} |`);
+  }
+  if (!rows.length) return ['No CIFAR-10 classification model with an input-gradient graph has been attacked yet (models/manifest.json).', ''];
+  return [
+    '## Accuracy under attack',
+    '',
+    'Accuracy on the test photos (their count in brackets: the first n of each class of the card\'s split) before and under each untargeted attack,',
+    'as clean accuracy × (1 − success rate). Adversarially trained models (`-madry`) sit beside their clean twins.',
+    '',
+    `| model | clean | ${columns.map(([a, b]) => `${a} ${b}`).join(' | ')} |`,
+    `|---|---:|${columns.map(() => '---:').join('|')}|`,
+    ...rows,
+    '',
+  ];
+}

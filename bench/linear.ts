@@ -33,6 +33,7 @@ import { LINEAR_LOSSES, type LinearLoss } from '../src/decoders/recognize/linear
 import { argmaxRows, softmaxRows } from '../src/decoders/recognize/networkClassifier.ts';
 import { expectedCalibration } from '../src/decoders/recognize/calibration.ts';
 import { balancedSample, classIndex, encodeItems, readItems, rows, type Item, type Matrix } from './labelledItems.ts';
+import { keptSection } from './reportSections.ts';
 import { machineLine, today } from './machine.ts';
 
 const data = path.resolve(import.meta.dirname, '../../shared/data');
@@ -349,12 +350,9 @@ async function scenes(): Promise<string[]> {
   ];
 }
 
-/** The section `name` of the existing report, kept when this run does not redo it. */
+/** The section `name` of the report: this run's, else the existing report's. */
 function section(name: string, fresh: string[] | null): string {
-  if (fresh) return `<!-- section:${name} -->\n${fresh.join('\n')}<!-- /section:${name} -->\n`;
-  const old = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : '';
-  const m = new RegExp(`<!-- section:${name} -->[\\s\\S]*?<!-- /section:${name} -->\\n`).exec(old);
-  return m ? m[0] : '';
+  return keptSection(mdFile, name, fresh);
 }
 
 /** The hand-written reading of the numbers, kept across reruns (re-read it against the new figures). */
