@@ -13,6 +13,8 @@ import { parseOptions } from '../core/parseOptions.ts';
 import { JobQueue } from './jobs.ts';
 import { collectionCache } from './collectionCache.ts';
 import { FifoGate } from './fifoGate.ts';
+import { Throttled } from './throttled.ts';
+import { checkQueueUrl, ingestProgress } from '../actions/queueStatus.ts';
 import { allowedHostNames, checkRequestHost } from './hostCheck.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RouteSpec, ServerContext } from './route.ts';
@@ -23,6 +25,8 @@ import { parseFields, readUploads } from './uploads.ts';
 const VERSION = packageVersion();
 const JobQuery = z.object({ wait: z.boolean().default(false) });
 const NoFields = z.object({});
+/** How old an ingest progress answer may be: every poller within it shares one Redis read. */
+const INGEST_READ_MS = 2000;
 
 /**
  * The HTTP server of `deja serve`: the JSON API over one collection (routes in ./routes, each a thin
@@ -33,10 +37,12 @@ const NoFields = z.object({});
 export async function createServer(rawOptions: ServeOptions): Promise<FastifyInstance> {
   const settings = parseOptions(ServeOptions, rawOptions);
   for (const spec of settings.indexes) parseIndexSpec(spec);
+  if (settings.queue) checkQueueUrl(settings.queue);
   const collection = Collection.open(path.resolve(settings.collection));
   const jobs = new JobQueue(settings, JobFiles.create());
+  const ingest = new Throttled(() => ingestProgress(collection, settings.queue), INGEST_READ_MS);
   // Two in flight: one decoding its upload (sharp's threads) while the other searches.
-  const ctx: ServerContext = { collection, settings, jobs, cached: collectionCache(collection), compute: new FifoGate(2) };
+  const ctx: ServerContext = { collection, settings, jobs, cached: collectionCache(collection), compute: new FifoGate(2), ingest };
 
   const app = Fastify({
     logger: settings.log,

@@ -54,6 +54,21 @@ export const Info = z.object({
   diskBytes: z.number().min(0),
 });
 
+/** `GET /api/ingest`: the distributed ingest's progress (`deja serve --queue`). */
+export const IngestProgress = z.object({
+  state: z.enum(['off', 'unused', 'unreachable', 'running', 'idle']).describe('off: the server has no --queue; unused: the collection never used one; unreachable: Redis does not answer; running: jobs wait or run; idle: none do'),
+  photos: z.number().int().min(0).describe("the collection's photos now"),
+  queue: z.string().nullable().describe("the collection's queue (what `deja worker --name` takes)"),
+  url: z.string().nullable().describe('the Redis URL, without its password'),
+  waiting: z.number().int().min(0),
+  active: z.number().int().min(0),
+  completed: z.number().int().min(0).describe('encoded, not yet committed by the writer'),
+  failed: z.number().int().min(0),
+  delayed: z.number().int().min(0).describe('waiting out a retry back-off'),
+  workers: z.number().int().min(0).describe('workers connected to the queue'),
+  message: z.string().nullable().describe('why Redis could not be read, and what to do'),
+});
+
 export const PhotoSummary = PhotoRef.extend({
   width: z.number().int(),
   height: z.number().int(),

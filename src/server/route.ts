@@ -5,6 +5,8 @@ import type { JobContext, JobQueue } from './jobs.ts';
 import type { CollectionCache } from './collectionCache.ts';
 import type { FifoGate } from './fifoGate.ts';
 import type { ServeSettings } from './serveOptions.ts';
+import type { Throttled } from './throttled.ts';
+import type { IngestProgress } from '../actions/queueStatus.ts';
 import type { FileField, Upload } from './uploads.ts';
 
 /** What a job's work can reach, in the job worker thread: its own handle on the collection, settings, caches. */
@@ -19,6 +21,8 @@ export interface ServerContext extends JobEnv {
   jobs: JobQueue;
   /** Direct compute (search, classify) passes through this gate, first come first served. */
   compute: FifoGate;
+  /** The distributed ingest's progress, read from Redis at most every 2 s whoever polls. */
+  ingest: Throttled<IngestProgress>;
 }
 
 /**

@@ -44,6 +44,11 @@ export const ServeOptions = z.object({
    * never files.
    */
   manifest: z.string().min(1).optional(),
+  /**
+   * Redis URL of the collection's distributed ingest (`deja index --queue`), whose progress
+   * `GET /api/ingest` and the page's header report. Set by whoever starts the server; clients never name a Redis.
+   */
+  queue: z.string().min(1).optional(),
   /** Log each request (pino, one JSON line each) to stderr. */
   log: z.boolean().default(false),
 });

@@ -4,7 +4,7 @@
  * the stream is unavailable or breaks.
  */
 import type {
-  ApiErrorBody, AttackResult, ClassifyResult, ColorizeResult, CompleteResult, GeoPhotos, Health, Info, Job, LocateResult,
+  ApiErrorBody, AttackResult, ClassifyResult, ColorizeResult, CompleteResult, GeoPhotos, Health, Info, IngestProgress, Job, LocateResult,
   LocateSequenceResult, ModelClassifyResult, ModelList, PhotoPage, ReconstructResult, SearchResult, ViewerScene,
 } from './apiTypes.ts';
 import type { MethodMenus } from '../actions/methods.ts';
@@ -86,6 +86,7 @@ const post = <T>(url: string, fields: FormFields) => request<T>(url, { method: '
 export const api = {
   health: () => request<Health>('/api/health'),
   info: () => request<Info>('/api/info'),
+  ingest: () => request<IngestProgress>('/api/ingest'),
   /** Each capability's methods, from the server's method registries (the menus of Complete and Colorize). */
   methods: () => request<MethodMenus>('/api/methods'),
   photos: (offset: number, limit: number) => request<PhotoPage>(`/api/photos?offset=${offset}&limit=${limit}`),

@@ -11,6 +11,8 @@ export type ApiErrorBody = z.infer<typeof S.ApiErrorBody>;
 export type Health = z.infer<typeof S.Health>;
 /** `GET /api/info`: the collection summary, plus the collection folder's name. */
 export type Info = z.infer<typeof S.Info>;
+/** `GET /api/ingest`: the distributed ingest's progress. */
+export type IngestProgress = z.infer<typeof S.IngestProgress>;
 export type PhotoSummary = z.infer<typeof S.PhotoSummary>;
 export type PhotoPage = z.infer<typeof S.PhotoPage>;
 export type GeoPhotos = z.infer<typeof S.GeoPhotos>;

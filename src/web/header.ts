@@ -2,7 +2,7 @@
  * The page header: the collection's name, how many photos it holds and what it can do with them
  * (from `/api/info`). The encoder list and the bytes on disk are in the API's /api/info, not here.
  */
-import type { Info } from './apiTypes.ts';
+import type { Info, IngestProgress } from './apiTypes.ts';
 import { el, replace } from './dom.ts';
 
 /** One task the page offers, and whether this collection can serve it (and if not, why). */
@@ -27,12 +27,29 @@ export function capabilities(info: Info): Capability[] {
   ];
 }
 
-export function header(): { node: HTMLElement; show(info: Info): void; fail(text: string): void } {
+/**
+ * The header's line about a distributed ingest (`deja serve --queue`), or null when there is nothing to
+ * say (no queue configured, or the collection never used one).
+ */
+export function ingestLine(p: IngestProgress): string | null {
+  const n = (v: number) => v.toLocaleString('en');
+  if (p.state === 'off' || p.state === 'unused') return null;
+  if (p.state === 'unreachable') return `ingest queue: ${p.message ?? 'Redis does not answer'}`;
+  const parts = [p.state === 'running' ? 'ingesting' : 'ingest idle', `${n(p.waiting + p.delayed)} waiting`, `${n(p.active)} encoding`];
+  if (p.completed) parts.push(`${n(p.completed)} to commit`);
+  if (p.failed) parts.push(`${n(p.failed)} failed`);
+  parts.push(p.workers === 1 ? '1 worker' : `${n(p.workers)} workers`);
+  if (p.state === 'running' && p.workers === 0) parts.push('start one with `deja worker --queue <url>`');
+  return parts.join(' · ');
+}
+
+export function header(): { node: HTMLElement; show(info: Info): void; showIngest(p: IngestProgress): void; fail(text: string): void } {
   const name = el('span', { class: 'collection', 'data-testid': 'header-collection' }, 'loading…');
   const counts = el('p', { class: 'counts', 'data-testid': 'header-counts' });
   const can = el('ul', { class: 'can', 'aria-label': 'What this collection can do', 'data-testid': 'header-can' });
   const docs = el('a', { class: 'api-link', href: '/openapi.json', target: '_blank', rel: 'noopener', 'data-testid': 'header-api' }, 'API');
-  const node = el('header', { class: 'top' }, el('h1', {}, el('span', { class: 'brand' }, 'Deja'), name), counts, can, docs);
+  const ingest = el('p', { class: 'ingest', 'data-testid': 'header-ingest', hidden: true });
+  const node = el('header', { class: 'top' }, el('h1', {}, el('span', { class: 'brand' }, 'Deja'), name), counts, ingest, can, docs);
   return {
     node,
     show(info) {
@@ -50,6 +67,13 @@ export function header(): { node: HTMLElement; show(info: Info): void; fail(text
           el('li', { class: c.ready ? 'ready' : 'missing', title: c.why, 'data-testid': 'header-capability', 'data-tab': c.tab, 'data-ready': String(c.ready) }, el('a', { href: `#${c.tab}` }, c.title)),
         ),
       );
+    },
+    showIngest(p) {
+      const line = ingestLine(p);
+      ingest.hidden = line === null;
+      ingest.dataset.state = p.state;
+      ingest.classList.toggle('error', p.state === 'unreachable');
+      replace(ingest, line ?? '');
     },
     fail(text) {
       name.textContent = 'no collection';

@@ -71,6 +71,28 @@ api.info().then(
   (info) => {
     top.show(info);
     fillEncoderMenus(info);
+    followIngest(info.photos);
   },
   (err) => top.fail(errorLine(err)),
 );
+
+/**
+ * Polls the distributed ingest's progress while the server has a queue (`deja serve --queue`): every 3 s
+ * while jobs run, every 15 s otherwise; the header's counts refresh whenever the photo count moves.
+ */
+function followIngest(photos: number): void {
+  const poll = () =>
+    api.ingest().then(
+      (p) => {
+        top.showIngest(p);
+        if (p.state === 'off') return;
+        if (p.photos !== photos) {
+          photos = p.photos;
+          api.info().then((info) => top.show(info), () => {});
+        }
+        setTimeout(poll, p.state === 'running' ? 3000 : 15000);
+      },
+      () => setTimeout(poll, 15000),
+    );
+  void poll();
+}

@@ -43,6 +43,7 @@ export function register(program: Command): void {
     .addOption(schemaOption(ServeOptions, 'maxReconstructPhotos', '--max-reconstruct-photos <n>', 'photos accepted in one reconstruction request'))
     .addOption(schemaOption(ServeOptions, 'webRoot', '--web <dir>', 'folder of the built web page (default: the package dist/web)'))
     .addOption(schemaOption(ServeOptions, 'manifest', '--manifest <file>', "manifest.json whose classification models clients may choose (default: the package's models/manifest.json)"))
+    .addOption(schemaOption(ServeOptions, 'queue', '--queue <url>', "Redis of the collection's distributed ingest (`deja index --queue`): its progress shows at /api/ingest and in the page header"))
     .addOption(schemaOption(ServeOptions, 'log', '--log', 'log every request as a JSON line on stderr'))
     .addOption(jsonOption())
     .action(async (opts) => {
@@ -61,6 +62,7 @@ export function register(program: Command): void {
         jobTimeoutMs: opts.jobTimeout * SECOND,
         maxQueuedJobs: opts.maxQueued,
         maxReconstructPhotos: opts.maxReconstructPhotos,
+        queue: opts.queue,
         log: opts.log,
       });
       if (opts.json) process.stdout.write(JSON.stringify({ url, collection: collectionDir(opts) }) + '\n');

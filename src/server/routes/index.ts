@@ -2,6 +2,7 @@
 import type { RouteSpec } from '../route.ts';
 import health from './health.ts';
 import info from './info.ts';
+import ingest from './ingest.ts';
 import methods from './methods.ts';
 import photos from './photos.ts';
 import photosGeo from './photosGeo.ts';
@@ -19,4 +20,4 @@ import duplicates from './duplicates.ts';
 import reconstruct from './reconstruct.ts';
 import { jobEvents, jobFile, jobStatus } from './jobs.ts';
 
-export const routes: RouteSpec[] = [health, info, methods, photos, photosGeo, thumbnail, original, search, classify, models, attack, locate, locateSequence, complete, colorize, duplicates, reconstruct, jobStatus, jobEvents, jobFile];
+export const routes: RouteSpec[] = [health, info, ingest, methods, photos, photosGeo, thumbnail, original, search, classify, models, attack, locate, locateSequence, complete, colorize, duplicates, reconstruct, jobStatus, jobEvents, jobFile];
