@@ -191,18 +191,18 @@ export interface ParallelKnnOptions {
   /** Worker threads (default: all cores, or DEJA_THREADS). */
   threads?: number;
   /**
-   * `auto` (default): `gemm` from 16 queries up, else `wasm`. `gemm`: `gemmKnn` (onnxruntime's GEMM
+   * `auto` (default): `gemm` from `GEMM_MIN_QUERIES` (64) queries up, else `wasm`. `gemm`: `gemmKnn` (onnxruntime's GEMM
    * and TopK). `wasm`: the WebAssembly SIMD kernel over worker threads, bit-identical to `exactKnn`.
    */
   kernel?: 'auto' | 'gemm' | 'wasm';
 }
 
 /**
- * Queries from which `exactKnnParallel` hands a batch to `gemmKnn`. Measured on 2 cores (10k × 512,
- * 100k × 256, 50k × 3072): from 16 queries the GEMM is 1.4–2.4× faster than the SIMD kernel over
- * worker threads, and 4–14× from 256; below 16 the two are within noise or the kernel wins.
+ * Queries from which `exactKnnParallel` hands a batch to `gemmKnn` (`npm run bench:knn-kernel`,
+ * bench/knn-kernel.md): on 2 cores the two kernels are within noise of each other from 1 to 64
+ * queries, and from 256 the GEMM is 8–19× faster (the SIMD kernel then also pays for its worker threads).
  */
-export const GEMM_MIN_QUERIES = 16;
+export const GEMM_MIN_QUERIES = 64;
 
 /**
  * Exact k-NN of a batch of queries on every core. From `GEMM_MIN_QUERIES` queries (kernel `auto`) the
@@ -330,7 +330,7 @@ export class FlatIndex implements VectorIndex {
     return relabel(nn, this.labels);
   }
 
-  /** Same as `search` on every core (`exactKnnParallel`: a GEMM from 16 queries, else worker threads). */
+  /** Same as `search` on every core (`exactKnnParallel`: a GEMM from 64 queries, else worker threads). */
   async searchParallel(queries: Float32Array, nq: number, k: number, options: ParallelKnnOptions = {}): Promise<Neighbours> {
     const nn = await exactKnnParallel(this.vectors, this.count, this.dim, queries, nq, k, this.metric, options);
     return relabel(nn, this.labels);
