@@ -54,6 +54,11 @@ test('four statue photos from two cameras get per-image cameras (auto), register
   assert.ok(r.summary.points > 150, `${r.summary.points} points`);
   assert.ok(r.summary.meanReprojectionError > 0.05 && r.summary.meanReprojectionError < 2, `${r.summary.meanReprojectionError} px`);
   assert.deepEqual(r.images.map((i) => i.focal?.source), ['exif-sensor', 'guess', 'guess', 'guess']);
+  // The guesses are not taken as known: a photo that registers after the initial pair sweeps its focal length.
+  const initial = r.stages.mapping.initialPair?.images ?? [];
+  const later = r.images.filter((im) => im.focal?.source === 'guess' && !initial.includes(im.name));
+  assert.ok(later.length > 0 && later.every((im) => im.focal!.swept !== null && Math.abs(im.camera!.params[0] - im.focal!.swept!) / im.focal!.swept! < 0.5),
+    JSON.stringify(r.images.map((im) => [im.name, im.focal, im.camera?.params[0]])));
   const cameras = fs.readFileSync(path.join(out, 'cameras.txt'), 'utf8').split('\n').filter((l) => /^\d/.test(l));
   assert.equal(cameras.length, 4);
   assert.ok(cameras.every((l) => / SIMPLE_RADIAL 682 1023 /.test(l)), cameras.join('\n'));

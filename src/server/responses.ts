@@ -322,7 +322,7 @@ export const ReconstructResult = z.object({
   images: z.array(z.object({
     name: z.string().describe("the uploaded file's name"), width: z.number().int(), height: z.number().int(), features: z.number().int(),
     registered: z.boolean(), reason: z.string().nullable().describe('why it did not register'), observations: z.number().int(),
-    focal: z.object({ start: z.number().describe('pixels'), source: z.string().describe('where the starting focal length came from (EXIF, or the guess)') }).nullable().describe('with per-image cameras'),
+    focal: z.object({ start: z.number().describe('pixels'), source: z.string().describe('where the starting focal length came from (EXIF, or the guess)'), swept: z.number().nullable().describe('for a guess: the focal length the registration sweep chose, pixels') }).nullable().describe('with per-image cameras'),
     camera: SfmCamera.nullable().describe('with per-image cameras: this photo’s refined camera'),
   })),
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),

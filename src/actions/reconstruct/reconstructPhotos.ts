@@ -47,8 +47,10 @@ export type ReconstructPhotoOptions = z.output<typeof ReconstructPhotoOptions>;
 export interface ReconstructionReport {
   images: {
     name: string; width: number; height: number; features: number; registered: boolean; reason: string | null; observations: number;
-    /** With per-image cameras: the starting focal length (pixels) and its source, and the refined camera. */
-    focal: { start: number; source: FocalSource } | null; camera: MapperCamera | null;
+    /** With per-image cameras: the starting focal length (pixels) and its source; for a guess, the focal
+     *  length that registration's sweep chose (null when the photo did not register, or started the map);
+     *  and the refined camera. */
+    focal: { start: number; source: FocalSource; swept: number | null } | null; camera: MapperCamera | null;
   }[];
   skipped: { path: string; reason: string }[];
   /** 'shared' or 'per-image', and why (see the `cameras` option). */
@@ -140,7 +142,10 @@ export async function reconstructPreparedPhotos(prepared: PreparedPhotos, o: Rec
   done = timer();
   progress.start(photos.length, 'mapping');
   let shown = 0;
-  const rec = incrementalMapper(photos.map((p, i) => ({ width: p.width, height: p.height, keypoints: features[i].keypoints, focalLength: focal[i]?.f })), matching.pairs, {
+  const rec = incrementalMapper(photos.map((p, i) => ({ width: p.width, height: p.height, keypoints: features[i].keypoints,
+    // A guessed focal length is left out, so that registration sweeps it (registerImageFocalSearch);
+    // passed as if known, the zoomed tourist shots never register.
+    focalLength: focal[i] && focal[i]!.source !== 'guess' ? focal[i]!.f : undefined })), matching.pairs, {
     cameraModel: o.cameraModel, cameras: cameraSetup.cameras, K, seed: o.seed, twoViewThreshold: Math.max(2, 4 * s), registrationThreshold: Math.max(6, 12 * s),
     progress: (registered) => {
       progress.tick(registered - shown);
@@ -156,11 +161,12 @@ export async function reconstructPreparedPhotos(prepared: PreparedPhotos, o: Rec
   const { ms, ...summary } = rec.summary;
   const reasons = unregisteredReasons(rec.images.map((im) => im.reason), rec.images.map((im) => im.registered), matching.pairs, names);
   const init = rec.initialPair;
+  const swept = new Map(rec.registrations.filter((g) => g.sweptFocalLength).map((g) => [g.image, g.sweptFocalLength!]));
   const report: ReconstructionReport = {
     images: photos.map((p, i) => ({
       name: p.name, width: p.width, height: p.height, features: features[i].count, registered: rec.images[i].registered,
       reason: reasons[i], observations: rec.images[i].observations,
-      focal: focal[i] && { start: focal[i]!.f, source: focal[i]!.source }, camera: rec.cameras?.[i] ?? null,
+      focal: focal[i] && { start: focal[i]!.f, source: focal[i]!.source, swept: swept.get(i) ?? null }, camera: rec.cameras?.[i] ?? null,
     })),
     skipped, cameraSetup, camera: rec.camera, summary,
     duplicates: duplicates.map((d) => ({ a: names[d.i], b: names[d.j], inliers: d.inliers, medianShift: d.medianShift })),

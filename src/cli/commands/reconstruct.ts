@@ -34,7 +34,8 @@ export function register(program: Command): void {
       if (r.cameraSetup.cameras === 'per-image') {
         const fs = r.images.filter((im) => im.registered && im.camera).map((im) => im.camera!.params[0]).sort((a, b) => a - b);
         const sources = r.images.reduce<Record<string, number>>((acc, im) => ({ ...acc, [im.focal!.source]: (acc[im.focal!.source] ?? 0) + 1 }), {});
-        out.write(`per-image cameras (${r.cameraSetup.why}): start f from ${Object.entries(sources).map(([k, n]) => `${k} ${n}`).join(', ')}; refined f ${fs.length ? `${fs[0].toFixed(0)} … ${fs[fs.length - 1].toFixed(0)} px (median ${fs[fs.length >> 1].toFixed(0)})` : 'none'}\n`);
+        const swept = r.images.filter((im) => im.focal?.swept != null).length;
+        out.write(`per-image cameras (${r.cameraSetup.why}): start f from ${Object.entries(sources).map(([k, n]) => `${k} ${n}`).join(', ')}${swept ? ` (${swept} guesses swept ×0.5 … ×12 at registration)` : ''}; refined f ${fs.length ? `${fs[0].toFixed(0)} … ${fs[fs.length - 1].toFixed(0)} px (median ${fs[fs.length >> 1].toFixed(0)})` : 'none'}\n`);
       }
       out.write(`registered ${s.registered}/${r.images.length} photos, ${s.points} points, mean track length ${s.meanTrackLength.toFixed(2)}, mean reprojection error ${s.meanReprojectionError.toFixed(2)} px; ${r.cameraSetup.cameras === 'per-image' ? `${r.images.filter((im) => im.registered).length} SIMPLE_RADIAL cameras` : `${r.camera.model} ${r.camera.params.map((p) => +p.toPrecision(6)).join(' ')}`}\n`);
       out.write(`top view: ${r.topView}\n`);

@@ -141,12 +141,13 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
     const registration = { threshold: options.registrationThreshold ?? 6, minInliers: options.minRegistrationInliers ?? 30, seed: seed + next.image };
     // A per-image camera without an EXIF focal length: its focal length is searched with the pose.
     const searchFocal = perImage && images[next.image].focalLength === undefined;
+    let sweptFocalLength: number | undefined;
     const r = timed('registration', () => {
       if (!searchFocal) return registerImage(next.pixels, next.points, state.Ks[next.image], registration);
       const found = registerImageFocalSearch(next.pixels, next.points, state.Ks[next.image], registration);
       if (found.report.success) {
         setImageCamera(state, next.image, { ...state.cameras[next.image], f: found.focalLength });
-        state.priorFocalLengths[next.image] = found.focalLength;
+        state.priorFocalLengths[next.image] = sweptFocalLength = found.focalLength;
       }
       return found.report;
     });
@@ -157,7 +158,7 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
     }
     failed.clear();
     register(state, next.image, r.pose);
-    registrations.push({ image: next.image, inliers: r.inlierCount, correspondences: next.count });
+    registrations.push({ image: next.image, inliers: r.inlierCount, correspondences: next.count, ...(sweptFocalLength ? { sweptFocalLength } : {}) });
     timed('triangulation', () => extendAndTriangulate(state, next.image, th));
     const n = state.order.length;
     if (n <= (options.globalEveryUpTo ?? 30) || n >= 1.1 * lastGlobal) {

@@ -60,8 +60,9 @@ export interface MapperResult {
   images: MapperImageStatus[];
   points: MapperPoints;
   initialPair: InitialPair | null;
-  /** Registrations in order: image, 2D–3D inliers and correspondences (the initial pair's: E inliers). */
-  registrations: { image: number; inliers: number; correspondences: number }[];
+  /** Registrations in order: image, 2D–3D inliers and correspondences (the initial pair's: E inliers),
+   *  and, for a per-image camera whose focal length was a guess, the focal length the sweep chose (pixels). */
+  registrations: { image: number; inliers: number; correspondences: number; sweptFocalLength?: number }[];
   summary: MapperSummary;
 }
 
