@@ -48,6 +48,8 @@ test('reconstruct with simple-radial guesses f, refines it to within 3 % of the 
   const views = ['0002.jpg', '0003.jpg', '0004.jpg', '0005.jpg', '0006.jpg', '0007.jpg'];
   const r = await reconstruct({ folder: folderOf('radial', views), out: path.join(dir, 'radial-out'), maxSize: 512, threads: 2 });
   assert.equal(r.summary.registered, 6);
+  assert.equal(r.cameraSetup.cameras, 'shared');
+  assert.equal(r.stages.features.contrast, 0.04); // one camera: OpenCV's threshold
   assert.equal(r.camera.model, 'SIMPLE_RADIAL');
   const trueF = (1379.74 * 512) / 1536;
   assert.ok(Math.abs(r.camera.params[0] / trueF - 1) < 0.03, `f ${r.camera.params[0]} vs ${trueF}`);

@@ -66,7 +66,8 @@ export async function reconstruct(rawOptions: ReconstructOptions, progress: Prog
   const o = parseOptions(ReconstructOptions, rawOptions);
   checkCameraOptions(o);
   const began = performance.now();
-  const prepared = await preparePhotos(o, progress);
+  const { K: kFile, ...rest } = o;
+  const prepared = await preparePhotos({ ...rest, knownK: kFile !== undefined }, progress);
   return { ...(await reconstructPrepared(prepared, rawOptions, progress)), seconds: (performance.now() - began) / 1000 };
 }
 

@@ -334,7 +334,7 @@ export const ReconstructResult = z.object({
     meanTrackLength: z.number(), meanReprojectionError: z.number().describe('pixels'),
   }),
   stages: z.object({
-    decode: StageTime, features: StageTime.extend({ keypoints: z.number().int() }),
+    decode: StageTime, features: StageTime.extend({ keypoints: z.number().int(), contrast: z.number().describe('the SIFT contrast threshold used') }),
     matching: StageTime.extend({ matcher: z.enum(['exhaustive', 'vocab']), pairs: z.number().int(), verifiedPairs: z.number().int(), inliers: z.number().int() }),
     mapping: StageTime.extend({ ms: z.record(z.string(), z.number()), initialPair: z.object({ images: z.tuple([z.string(), z.string()]), inliers: z.number().int(), medianAngle: z.number() }).nullable() }),
     export: StageTime,

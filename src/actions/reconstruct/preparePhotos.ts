@@ -15,6 +15,7 @@ import { PHOTO_EXTENSIONS } from '../../io/sources.ts';
 import { siftFeaturesBatch } from '../../sfm/features/siftBatch.ts';
 import type { SiftFeatures } from '../../sfm/features/siftFeatures.ts';
 import type { RgbBytes } from '../../sfm/mapper/pointColours.ts';
+import { type CameraChoicePhoto, chooseCameras } from './cameraChoice.ts';
 
 /** One photo to reconstruct from: its name (in messages and images.txt) and a reader of its bytes. */
 export interface PhotoSource {
@@ -59,7 +60,7 @@ export interface PreparedPhotos {
   folder: string;
   photos: PreparedPhoto[];
   skipped: { path: string; reason: string }[];
-  stages: { decode: StageTime; features: StageTime & { keypoints: number } };
+  stages: { decode: StageTime; features: StageTime & { keypoints: number; contrast: number } };
 }
 
 async function decodePhotos(sources: readonly PhotoSource[], maxSize: number, progress: Progress, skipped: PreparedPhotos['skipped']) {
@@ -112,9 +113,32 @@ export async function preparePhotos(options: PrepareOptions & { folder: string }
 export interface PrepareOptions {
   maxSize: number;
   maxFeatures?: number;
-  /** SIFT contrast threshold (default SIFT's, 0.04). */
+  /** SIFT contrast threshold; default `siftContrastFor` the camera setup the photos will get. */
   siftContrast?: number;
   threads?: number;
+  /** The camera setup asked (default 'auto') and whether K is known, for the default contrast. */
+  cameras?: 'auto' | 'shared' | 'per-image';
+  knownK?: boolean;
+  cameraModel?: 'simple-radial' | 'pinhole';
+}
+
+/** SIFT's contrast threshold for one camera (OpenCV's, Lowe 2004 §4). */
+export const SHARED_CAMERA_CONTRAST = 0.04;
+/** For per-image cameras: COLMAP's default peak threshold (0.02 / 3 scales, as ours is divided). Internet
+ *  photos differ in zoom, light and season, and their overlapping pairs share few strong keypoints: on
+ *  statue-of-liberty (135 photos, vocab k = 16) 0.04 registers 46, 0.02 registers 82 (1.65× the keypoints). */
+export const PER_IMAGE_CONTRAST = 0.02;
+
+/**
+ * The default SIFT contrast threshold: PER_IMAGE_CONTRAST when the photos will get per-image cameras
+ * (`chooseCameras`: sizes or EXIF differ, or asked), else SHARED_CAMERA_CONTRAST.
+ */
+export function siftContrastFor(photos: readonly CameraChoicePhoto[], options: Pick<PrepareOptions, 'cameras' | 'knownK' | 'cameraModel'>): number {
+  try {
+    return chooseCameras(options.cameras ?? 'auto', photos, options.knownK === true || options.cameraModel === 'pinhole').cameras === 'per-image' ? PER_IMAGE_CONTRAST : SHARED_CAMERA_CONTRAST;
+  } catch {
+    return SHARED_CAMERA_CONTRAST; // a setup that cannot be is refused after SIFT, with its own message
+  }
 }
 
 /**
@@ -134,13 +158,14 @@ export async function preparePhotoSources(sources: readonly PhotoSource[], where
   }
   done = timer();
   progress.start(decoded.length, 'SIFT');
-  const sift = { ...(options.maxFeatures ? { maxFeatures: options.maxFeatures } : {}), ...(options.siftContrast !== undefined ? { contrastThreshold: options.siftContrast } : {}) };
+  const contrast = options.siftContrast ?? siftContrastFor(decoded.map((p) => ({ name: p.name, width: p.image.width, height: p.image.height, exif: p.exif })), options);
+  const sift = { ...(options.maxFeatures ? { maxFeatures: options.maxFeatures } : {}), contrastThreshold: contrast };
   const features = await siftFeaturesBatch(decoded.map((p) => p.image), sift, options.threads);
   progress.tick(decoded.length);
   progress.stop();
   const featureTime = done();
   const photos = decoded.map((p, i) => ({ name: p.name, width: p.image.width, height: p.image.height, scale: p.scale, exif: p.exif, features: features[i], colour: p.colour }));
-  return { folder: where, photos, skipped, stages: { decode, features: { ...featureTime, keypoints: features.reduce((a, f) => a + f.count, 0) } } };
+  return { folder: where, photos, skipped, stages: { decode, features: { ...featureTime, keypoints: features.reduce((a, f) => a + f.count, 0), contrast } } };
 }
 
 /**

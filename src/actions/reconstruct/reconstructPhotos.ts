@@ -34,9 +34,9 @@ export const ReconstructPhotoOptions = z.object({
   cameras: z.enum(['auto', 'shared', 'per-image']).default('auto')
     .describe("'shared': one camera for all photos (one size); 'per-image': each photo its own SIMPLE_RADIAL camera, f from EXIF (else 1.2 × the longer side), refined apart under a weak prior (Snavely et al. 2006, §4); 'auto': per-image when sizes, EXIF cameras or focal lengths differ, else shared."),
   maxFeatures: z.number().int().min(100).max(100000).optional().describe('Keep at most this many SIFT features per photo (the strongest); default: all.'),
-  siftContrast: z.number().min(0).max(1).default(0.04).describe('SIFT contrast threshold, divided by the 3 scales per octave as OpenCV does (0.04, Lowe §4); COLMAP’s peak threshold is 0.02 (about twice the features, for internet photos).'),
+  siftContrast: z.number().min(0).max(1).optional().describe('SIFT contrast threshold, divided by the 3 scales per octave as OpenCV does; default 0.02 (COLMAP’s, about 1.7× the features) with per-image cameras (internet photos), 0.04 (OpenCV’s, Lowe §4) with one camera.'),
   matcher: z.enum(['exhaustive', 'vocab']).default('exhaustive').describe('Every pair (small sets), or each photo’s nearest by a vocabulary tree (Nistér & Stewénius 2006).'),
-  retrievalK: z.number().int().min(1).max(200).default(8).describe('With vocab: pairs retrieved per photo.'),
+  retrievalK: z.number().int().min(1).max(200).default(16).describe('With vocab: pairs retrieved per photo (COLMAP retrieves 100; 16 registers 82 of the 135 statue-of-liberty photos).'),
   maxSize: z.number().int().min(64).max(20000).default(1024).describe('Longer side the photos are shrunk to before SIFT, pixels (never enlarged).'),
   threads: z.number().int().min(1).max(256).optional().describe('SIFT worker threads (default: all cores, or DEJA_THREADS).'),
   seed: z.number().int().min(0).default(1).describe('Seed of every RANSAC run and of the vocabulary tree.'),
@@ -62,7 +62,7 @@ export interface ReconstructionReport {
   summary: Omit<MapperSummary, 'ms'>;
   stages: {
     decode: StageTime;
-    features: StageTime & { keypoints: number };
+    features: StageTime & { keypoints: number; contrast: number };
     matching: StageTime & { matcher: 'exhaustive' | 'vocab'; pairs: number; verifiedPairs: number; inliers: number };
     mapping: StageTime & { ms: MapperSummary['ms']; initialPair: { images: [string, string]; inliers: number; medianAngle: number } | null };
     export: StageTime;
@@ -195,6 +195,6 @@ export async function reconstructPreparedPhotos(prepared: PreparedPhotos, o: Rec
  */
 export async function reconstructPhotos(sources: readonly PhotoSource[], where: string, o: ReconstructPhotoOptions, progress: Progress = silentProgress): Promise<{ report: ReconstructionReport; outputs: ReconstructionOutputs }> {
   if (o.cameraModel === 'pinhole' && !o.K) throw new DejaError('BAD_ARGUMENT', 'the pinhole camera model needs K', { hint: 'give K (deja reconstruct --K K.txt), or use the simple-radial camera model' });
-  const prepared = await preparePhotoSources(sources, where, o, progress);
+  const prepared = await preparePhotoSources(sources, where, { ...o, knownK: o.K !== undefined }, progress);
   return reconstructPreparedPhotos(prepared, o, progress);
 }

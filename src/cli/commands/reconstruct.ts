@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--K <K.txt>', 'intrinsics of the photos at their stored size, 3 × 3 (needed with pinhole)')
     .addOption(schemaOption(ReconstructOptions, 'cameras', '--cameras <setup>', 'shared (one camera), per-image (f from EXIF, refined per photo) or auto (per-image when sizes or EXIF differ)'))
     .addOption(schemaOption(ReconstructOptions, 'maxFeatures', '--max-features <n>', 'SIFT features kept per photo (the strongest)'))
-    .addOption(schemaOption(ReconstructOptions, 'siftContrast', '--sift-contrast <t>', 'SIFT contrast threshold (0.04 as OpenCV; 0.02 as COLMAP finds about twice the features)'))
+    .addOption(schemaOption(ReconstructOptions, 'siftContrast', '--sift-contrast <t>', 'SIFT contrast threshold (default: 0.02 as COLMAP, for per-image cameras; 0.04 as OpenCV, for one camera)'))
     .addOption(schemaOption(ReconstructOptions, 'matcher', '--matcher <matcher>', 'exhaustive (every pair) or vocab (vocabulary-tree retrieval)'))
     .addOption(schemaOption(ReconstructOptions, 'retrievalK', '--retrieval-k <n>', 'with vocab: pairs retrieved per photo'))
     .addOption(schemaOption(ReconstructOptions, 'maxSize', '--max-size <px>', 'longer side photos are shrunk to before SIFT'))
@@ -39,6 +39,6 @@ export function register(program: Command): void {
       }
       out.write(`registered ${s.registered}/${r.images.length} photos, ${s.points} points, mean track length ${s.meanTrackLength.toFixed(2)}, mean reprojection error ${s.meanReprojectionError.toFixed(2)} px; ${r.cameraSetup.cameras === 'per-image' ? `${r.images.filter((im) => im.registered).length} SIMPLE_RADIAL cameras` : `${r.camera.model} ${r.camera.params.map((p) => +p.toPrecision(6)).join(' ')}`}\n`);
       out.write(`top view: ${r.topView}\n`);
-      out.write(`seconds: decode ${st.decode.seconds.toFixed(1)}, SIFT ${st.features.seconds.toFixed(1)}, matching ${st.matching.seconds.toFixed(1)} (${st.matching.pairs} pairs), mapping ${st.mapping.seconds.toFixed(1)}, export ${st.export.seconds.toFixed(1)}; total ${r.seconds.toFixed(1)} → ${r.files[0].replace(/[^/]*$/, '')}\n`);
+      out.write(`seconds: decode ${st.decode.seconds.toFixed(1)}, SIFT ${st.features.seconds.toFixed(1)} (contrast ${st.features.contrast}), matching ${st.matching.seconds.toFixed(1)} (${st.matching.pairs} pairs), mapping ${st.mapping.seconds.toFixed(1)}, export ${st.export.seconds.toFixed(1)}; total ${r.seconds.toFixed(1)} → ${r.files[0].replace(/[^/]*$/, '')}\n`);
     });
 }
