@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { DejaError } from '../core/errors.ts';
 import { parseOptions } from '../core/parseOptions.ts';
 import { silentProgress, type Progress } from '../core/progress.ts';
+import path from 'node:path';
 import { readNumberRows } from '../io/folderFiles.ts';
+import { SfmDatabase } from '../store/sfmDatabase.ts';
 import { writeOutputFolder } from '../io/outputFolder.ts';
 import { type PreparedPhotos, preparePhotos } from './reconstruct/preparePhotos.ts';
 import { ReconstructPhotoOptions, reconstructPreparedPhotos, type ReconstructionReport } from './reconstruct/reconstructPhotos.ts';
@@ -20,6 +22,8 @@ export const ReconstructOptions = ReconstructPhotoOptions.omit({ K: true }).exte
   folder: z.string().min(1).describe('Folder of photos of one scene (one level; files that are not photos are skipped and reported).'),
   out: z.string().min(1).describe('Output folder for cameras.txt, images.txt, points3D.txt (COLMAP text model), points.ply, topview.png and scene.json; created when missing.'),
   K: z.string().optional().describe('A 3 × 3 K.txt for the photos at their stored size (scaled with them); required with pinhole.'),
+  database: z.union([z.string().min(1), z.literal(false)]).optional()
+    .describe('SfM database (COLMAP’s database.db): each photo’s SIFT features and each pair’s verified matches, read back on a rerun and written as they are made; default <out>/database.sqlite; false keeps nothing.'),
 });
 export type ReconstructOptions = z.input<typeof ReconstructOptions>;
 
@@ -29,6 +33,8 @@ export interface ReconstructReport extends ReconstructionReport {
   files: string[];
   /** topview.png: the points from above, coloured, with the cameras (also in `files`). */
   topView: string;
+  /** The SfM database the features and matches were read from and written to (absent with database: false). */
+  database?: string;
 }
 
 /** A K.txt's nine numbers, row-major. */
@@ -66,9 +72,14 @@ export async function reconstruct(rawOptions: ReconstructOptions, progress: Prog
   const o = parseOptions(ReconstructOptions, rawOptions);
   checkCameraOptions(o);
   const began = performance.now();
-  const { K: kFile, ...rest } = o;
-  const prepared = await preparePhotos({ ...rest, knownK: kFile !== undefined }, progress);
-  return { ...(await reconstructPrepared(prepared, rawOptions, progress)), seconds: (performance.now() - began) / 1000 };
+  const { K: kFile, database: where, ...rest } = o;
+  const database = where === false ? undefined : SfmDatabase.open(where ?? path.join(o.out, 'database.sqlite'));
+  try {
+    const prepared = await preparePhotos({ ...rest, knownK: kFile !== undefined, database }, progress);
+    return { ...(await reconstructPrepared(prepared, rawOptions, progress, database)), ...(database ? { database: database.file } : {}), seconds: (performance.now() - began) / 1000 };
+  } finally {
+    database?.close();
+  }
 }
 
 /**
@@ -80,10 +91,10 @@ export async function reconstruct(rawOptions: ReconstructOptions, progress: Prog
  * @throws DejaError as `reconstruct`.
  * @example const all = await preparePhotos({ folder, maxSize: 1024 }); const r = await reconstructPrepared(preparedSubset(all, names.slice(0, 25)), { folder, out });
  */
-export async function reconstructPrepared(prepared: PreparedPhotos, rawOptions: ReconstructOptions, progress: Progress = silentProgress): Promise<ReconstructReport> {
-  const { folder, out, K: kFile, ...o } = parseOptions(ReconstructOptions, rawOptions);
+export async function reconstructPrepared(prepared: PreparedPhotos, rawOptions: ReconstructOptions, progress: Progress = silentProgress, database?: SfmDatabase): Promise<ReconstructReport> {
+  const { folder, out, K: kFile, database: _where, ...o } = parseOptions(ReconstructOptions, rawOptions);
   checkCameraOptions({ folder, out, K: kFile, ...o });
-  const { report, outputs } = await reconstructPreparedPhotos(prepared, { ...o, K: kFile ? readK(kFile) : undefined }, progress);
+  const { report, outputs } = await reconstructPreparedPhotos(prepared, { ...o, K: kFile ? readK(kFile) : undefined }, progress, database);
   const began = performance.now();
   const files = await writeOutputFolder(out, async (add) => {
     for (const [name, bytes] of Object.entries(outputs)) add(name, bytes);

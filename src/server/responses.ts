@@ -334,8 +334,8 @@ export const ReconstructResult = z.object({
     meanTrackLength: z.number(), meanReprojectionError: z.number().describe('pixels'),
   }),
   stages: z.object({
-    decode: StageTime, features: StageTime.extend({ keypoints: z.number().int(), contrast: z.number().describe('the SIFT contrast threshold used') }),
-    matching: StageTime.extend({ matcher: z.enum(['exhaustive', 'vocab']), pairs: z.number().int(), verifiedPairs: z.number().int(), inliers: z.number().int() }),
+    decode: StageTime, features: StageTime.extend({ keypoints: z.number().int(), contrast: z.number().describe('the SIFT contrast threshold used'), fromDatabase: z.number().int().describe('photos whose features were read back (0 over HTTP)') }),
+    matching: StageTime.extend({ matcher: z.enum(['exhaustive', 'vocab']), pairs: z.number().int(), verifiedPairs: z.number().int(), inliers: z.number().int(), fromDatabase: z.number().int().describe('pairs whose matches were read back (0 over HTTP)') }),
     mapping: StageTime.extend({ ms: z.record(z.string(), z.number()), initialPair: z.object({ images: z.tuple([z.string(), z.string()]), inliers: z.number().int(), medianAngle: z.number() }).nullable() }),
     export: StageTime,
   }),

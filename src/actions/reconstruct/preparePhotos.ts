@@ -5,6 +5,7 @@
  * colours (longer side ≤ maxSize), their EXIF focal lengths read, SIFT in worker threads; files that
  * are not photos skipped with the reason.
  */
+import crypto from 'node:crypto';
 import { assert, DejaError, isDejaError } from '../../core/errors.ts';
 import type { Image } from '../../core/image.ts';
 import { silentProgress, type Progress } from '../../core/progress.ts';
@@ -13,7 +14,8 @@ import { type ExifFocal, readExifFocal } from '../../io/exifFocal.ts';
 import { listFolderFiles } from '../../io/folderFiles.ts';
 import { PHOTO_EXTENSIONS } from '../../io/sources.ts';
 import { siftFeaturesBatch } from '../../sfm/features/siftBatch.ts';
-import type { SiftFeatures } from '../../sfm/features/siftFeatures.ts';
+import type { SiftFeatures, SiftReport } from '../../sfm/features/siftFeatures.ts';
+import type { SfmDatabase } from '../../store/sfmDatabase.ts';
 import type { RgbBytes } from '../../sfm/mapper/pointColours.ts';
 import { type CameraChoicePhoto, chooseCameras } from './cameraChoice.ts';
 
@@ -49,6 +51,8 @@ export interface PreparedPhoto {
   height: number;
   scale: [number, number];
   exif: ExifFocal;
+  /** sha256 of the file's bytes (the SfM database's key). */
+  sha256: string;
   features: SiftFeatures;
   /** The photo at the decoded size as sRGB bytes, for the points' colours. */
   colour: RgbBytes;
@@ -60,11 +64,13 @@ export interface PreparedPhotos {
   folder: string;
   photos: PreparedPhoto[];
   skipped: { path: string; reason: string }[];
-  stages: { decode: StageTime; features: StageTime & { keypoints: number; contrast: number } };
+  stages: { decode: StageTime; features: StageTime & { keypoints: number; contrast: number; fromDatabase: number } };
+  /** What the features depend on besides the photo (decoded size, SIFT settings), as the database keys them. */
+  featureParams: string;
 }
 
 async function decodePhotos(sources: readonly PhotoSource[], maxSize: number, progress: Progress, skipped: PreparedPhotos['skipped']) {
-  const photos: { name: string; image: Image; colour: RgbBytes; scale: [number, number]; exif: ExifFocal }[] = [];
+  const photos: { name: string; image: Image; colour: RgbBytes; scale: [number, number]; exif: ExifFocal; sha256: string }[] = [];
   progress.start(sources.length, 'decoding');
   for (const source of sources) {
     try {
@@ -75,7 +81,7 @@ async function decodePhotos(sources: readonly PhotoSource[], maxSize: number, pr
       const d = await decodeImage(bytes, { gray: true, minSide, name: source.path });
       const colour = await decodeRgbBytes(bytes, { minSide, name: source.path });
       assert(colour.width === d.image.width && colour.height === d.image.height, `colour decode ${colour.width}×${colour.height} != gray ${d.image.width}×${d.image.height}`);
-      photos.push({ name: source.name, image: d.image, colour, scale: [d.image.width / d.originalWidth, d.image.height / d.originalHeight], exif: await readExifFocal(bytes) });
+      photos.push({ name: source.name, image: d.image, colour, scale: [d.image.width / d.originalWidth, d.image.height / d.originalHeight], exif: await readExifFocal(bytes), sha256: crypto.createHash('sha256').update(bytes).digest('hex') });
     } catch (e) {
       if (!isDejaError(e)) throw e;
       skipped.push({ path: source.path, reason: e.message });
@@ -116,6 +122,8 @@ export interface PrepareOptions {
   /** SIFT contrast threshold; default `siftContrastFor` the camera setup the photos will get. */
   siftContrast?: number;
   threads?: number;
+  /** Where features are kept between runs: found ones are read, new ones written as they are made. */
+  database?: SfmDatabase;
   /** The camera setup asked (default 'auto') and whether K is known, for the default contrast. */
   cameras?: 'auto' | 'shared' | 'per-image';
   knownK?: boolean;
@@ -160,12 +168,27 @@ export async function preparePhotoSources(sources: readonly PhotoSource[], where
   progress.start(decoded.length, 'SIFT');
   const contrast = options.siftContrast ?? siftContrastFor(decoded.map((p) => ({ name: p.name, width: p.image.width, height: p.image.height, exif: p.exif })), options);
   const sift = { ...(options.maxFeatures ? { maxFeatures: options.maxFeatures } : {}), contrastThreshold: contrast };
-  const features = await siftFeaturesBatch(decoded.map((p) => p.image), sift, options.threads);
-  progress.tick(decoded.length);
+  const featureParams = JSON.stringify({ sift: 1, maxSize: options.maxSize, contrast, maxFeatures: options.maxFeatures ?? null });
+  const db = options.database;
+  const features: (SiftFeatures | null)[] = decoded.map((p) => {
+    const stored = db?.features(p.sha256, featureParams);
+    return stored ? { ...stored, report: stored.report as SiftReport } : null;
+  });
+  const missing = features.flatMap((f, i) => (f ? [] : [i]));
+  progress.tick(decoded.length - missing.length);
+  // Each photo is stored as soon as it is done: a run killed half-way keeps what it finished.
+  await siftFeaturesBatch(missing.map((i) => decoded[i].image), sift, options.threads, (k, f) => {
+    features[missing[k]] = f;
+    db?.putFeatures([{ photo: decoded[missing[k]].sha256, params: featureParams, features: f }]);
+    progress.tick();
+  });
   progress.stop();
   const featureTime = done();
-  const photos = decoded.map((p, i) => ({ name: p.name, width: p.image.width, height: p.image.height, scale: p.scale, exif: p.exif, features: features[i], colour: p.colour }));
-  return { folder: where, photos, skipped, stages: { decode, features: { ...featureTime, keypoints: features.reduce((a, f) => a + f.count, 0), contrast } } };
+  const photos = decoded.map((p, i) => ({ name: p.name, width: p.image.width, height: p.image.height, scale: p.scale, exif: p.exif, sha256: p.sha256, features: features[i]!, colour: p.colour }));
+  return {
+    folder: where, photos, skipped, featureParams,
+    stages: { decode, features: { ...featureTime, keypoints: photos.reduce((a, p) => a + p.features.count, 0), contrast, fromDatabase: decoded.length - missing.length } },
+  };
 }
 
 /**

@@ -11,7 +11,6 @@ import { silentProgress, type Progress } from '../../core/progress.ts';
 import { colmapModelBytes } from '../../io/colmapModel.ts';
 import { topViewPng } from '../../io/topView.ts';
 import { viewerScene } from '../../io/viewerScene.ts';
-import type { SiftFeatures } from '../../sfm/features/siftFeatures.ts';
 import { cameraCentre } from '../../sfm/mapper/cameraPose.ts';
 import { colmapModelOf } from '../../sfm/mapper/colmapModelOf.ts';
 import { focalFromExif, type FocalSource } from '../../sfm/mapper/focalFromExif.ts';
@@ -19,9 +18,9 @@ import { incrementalMapper } from '../../sfm/mapper/incrementalMapper.ts';
 import type { MapperCamera, MapperResult, MapperSummary } from '../../sfm/mapper/mapperResult.ts';
 import { pointColours } from '../../sfm/mapper/pointColours.ts';
 import { duplicatePairs } from '../../sfm/matching/duplicatePairs.ts';
-import { exhaustivePairs, matchImagePairs, type PairMatchingResult } from '../../sfm/matching/matchImagePairs.ts';
-import { retrievalPairs } from '../../sfm/matching/retrievalPairs.ts';
+import type { SfmDatabase } from '../../store/sfmDatabase.ts';
 import { chooseCameras } from './cameraChoice.ts';
+import { matchPhotos } from './matchPhotos.ts';
 import { duplicatesOnlyError, MIN_PAIR_INLIERS, noOverlapError } from './matchingFailure.ts';
 import { type PhotoSource, type PreparedPhotos, preparePhotoSources, type StageTime, timer } from './preparePhotos.ts';
 import { unregisteredReasons } from './unregisteredReasons.ts';
@@ -62,8 +61,8 @@ export interface ReconstructionReport {
   summary: Omit<MapperSummary, 'ms'>;
   stages: {
     decode: StageTime;
-    features: StageTime & { keypoints: number; contrast: number };
-    matching: StageTime & { matcher: 'exhaustive' | 'vocab'; pairs: number; verifiedPairs: number; inliers: number };
+    features: StageTime & { keypoints: number; contrast: number; fromDatabase: number };
+    matching: StageTime & { matcher: 'exhaustive' | 'vocab'; pairs: number; verifiedPairs: number; inliers: number; fromDatabase: number };
     mapping: StageTime & { ms: MapperSummary['ms']; initialPair: { images: [string, string]; inliers: number; medianAngle: number } | null };
     export: StageTime;
   };
@@ -79,17 +78,6 @@ function scaledK(K: readonly number[], scale: [number, number], where: string): 
     throw new DejaError('BAD_ARGUMENT', 'expected a 3 × 3 upper-triangular K with positive focal lengths and last row 0 0 1', { file: where, hint: 'three rows: fx s cx / 0 fy cy / 0 0 1' });
   const [sx, sy] = scale;
   return Float64Array.of(K[0] * sx, K[1] * sx, (K[2] + 0.5) * sx - 0.5, 0, K[4] * sy, (K[5] + 0.5) * sy - 0.5, 0, 0, 1);
-}
-
-/** The matching stage: the pairs to try (all, or retrieved), matched and verified. */
-function matchPhotos(features: SiftFeatures[], o: ReconstructPhotoOptions, threshold: number, progress: Progress): PairMatchingResult {
-  const pairs = o.matcher === 'vocab' && features.length > 2
-    ? retrievalPairs(features, Math.min(o.retrievalK, features.length - 1), { train: { branching: 10, depth: 4, seed: o.seed } }).pairs
-    : exhaustivePairs(features.length);
-  progress.start(pairs.length / 2, 'matching');
-  const result = matchImagePairs(features, pairs, { verify: { threshold, ransac: { seed: o.seed } }, progress: () => progress.tick() });
-  progress.stop();
-  return result;
 }
 
 /** The output files of a reconstruction: the COLMAP model and PLY (points coloured), topview.png, scene.json. */
@@ -121,7 +109,7 @@ async function outputsOf(rec: MapperResult, prepared: PreparedPhotos): Promise<R
  * @throws DejaError BAD_ARGUMENT (pinhole without K, a bad K, photos of different sizes with a shared
  *   camera), NO_DATA (no overlapping pair — naming the pairs tried and the best —, only identical photos, no initial pair).
  */
-export async function reconstructPreparedPhotos(prepared: PreparedPhotos, o: ReconstructPhotoOptions, progress: Progress = silentProgress): Promise<{ report: ReconstructionReport; outputs: ReconstructionOutputs }> {
+export async function reconstructPreparedPhotos(prepared: PreparedPhotos, o: ReconstructPhotoOptions, progress: Progress = silentProgress, database?: SfmDatabase): Promise<{ report: ReconstructionReport; outputs: ReconstructionOutputs }> {
   if (o.cameraModel === 'pinhole' && !o.K) throw new DejaError('BAD_ARGUMENT', 'the pinhole camera model needs K', { hint: 'give K (deja reconstruct --K K.txt), or use the simple-radial camera model' });
   const began = performance.now();
   const { photos, skipped, folder: where, stages: { decode, features: featureTime } } = prepared;
@@ -132,7 +120,8 @@ export async function reconstructPreparedPhotos(prepared: PreparedPhotos, o: Rec
   const K = o.K ? scaledK(o.K, photos[0].scale, where) : undefined;
   const longSide = Math.max(...photos.map((p) => Math.max(p.width, p.height))), s = longSide / 1536;
   let done = timer();
-  const matching = matchPhotos(features, o, Math.max(1.5, 4 * s), progress);
+  const { result: matching, fromDatabase } = matchPhotos(features, { matcher: o.matcher, retrievalK: o.retrievalK, seed: o.seed, threshold: Math.max(1.5, 4 * s) }, progress,
+    database && { database, photos: photos.map((p) => p.sha256), featureParams: prepared.featureParams });
   const matchTime = done();
   const names = photos.map((p) => p.name);
   if (!matching.pairs.some((p) => p.inlierCount >= MIN_PAIR_INLIERS)) throw noOverlapError(matching.pairs, names, where);
@@ -172,7 +161,7 @@ export async function reconstructPreparedPhotos(prepared: PreparedPhotos, o: Rec
     duplicates: duplicates.map((d) => ({ a: names[d.i], b: names[d.j], inliers: d.inliers, medianShift: d.medianShift })),
     stages: {
       decode, features: featureTime,
-      matching: { ...matchTime, matcher: o.matcher, pairs: matching.report.pairs, verifiedPairs: matching.pairs.filter((p) => p.inlierCount > 0).length, inliers: matching.report.inliers },
+      matching: { ...matchTime, matcher: o.matcher, pairs: matching.report.pairs, verifiedPairs: matching.pairs.filter((p) => p.inlierCount > 0).length, inliers: matching.report.inliers, fromDatabase },
       mapping: { ...mapTime, ms, initialPair: init && { images: [photos[init.i].name, photos[init.j].name], inliers: init.inliers, medianAngle: init.medianAngle } },
       export: exportTime,
     },

@@ -19,11 +19,13 @@ export function register(program: Command): void {
     .addOption(schemaOption(ReconstructOptions, 'maxSize', '--max-size <px>', 'longer side photos are shrunk to before SIFT'))
     .addOption(schemaOption(ReconstructOptions, 'threads', '--threads <n>', 'SIFT worker threads'))
     .addOption(schemaOption(ReconstructOptions, 'seed', '--seed <n>', 'seed of RANSAC and the vocabulary tree'))
+    .option('--database <file>', 'SfM database of features and verified matches, reused by a rerun (default: <out>/database.sqlite)')
+    .option('--no-database', 'keep no features or matches between runs')
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
     .action(async (folder: string, opts) => {
       const r = await reconstruct(
-        { folder, out: opts.out, cameraModel: opts.cameraModel, K: opts.K, cameras: opts.cameras, maxFeatures: opts.maxFeatures, siftContrast: opts.siftContrast, matcher: opts.matcher, retrievalK: opts.retrievalK, maxSize: opts.maxSize, threads: opts.threads, seed: opts.seed },
+        { folder, out: opts.out, cameraModel: opts.cameraModel, K: opts.K, cameras: opts.cameras, maxFeatures: opts.maxFeatures, siftContrast: opts.siftContrast, matcher: opts.matcher, retrievalK: opts.retrievalK, maxSize: opts.maxSize, threads: opts.threads, seed: opts.seed, database: opts.database },
         progressFor(opts),
       );
       if (opts.json) return printJson(r);
@@ -39,6 +41,6 @@ export function register(program: Command): void {
       }
       out.write(`registered ${s.registered}/${r.images.length} photos, ${s.points} points, mean track length ${s.meanTrackLength.toFixed(2)}, mean reprojection error ${s.meanReprojectionError.toFixed(2)} px; ${r.cameraSetup.cameras === 'per-image' ? `${r.images.filter((im) => im.registered).length} SIMPLE_RADIAL cameras` : `${r.camera.model} ${r.camera.params.map((p) => +p.toPrecision(6)).join(' ')}`}\n`);
       out.write(`top view: ${r.topView}\n`);
-      out.write(`seconds: decode ${st.decode.seconds.toFixed(1)}, SIFT ${st.features.seconds.toFixed(1)} (contrast ${st.features.contrast}), matching ${st.matching.seconds.toFixed(1)} (${st.matching.pairs} pairs), mapping ${st.mapping.seconds.toFixed(1)}, export ${st.export.seconds.toFixed(1)}; total ${r.seconds.toFixed(1)} → ${r.files[0].replace(/[^/]*$/, '')}\n`);
+      out.write(`seconds: decode ${st.decode.seconds.toFixed(1)}, SIFT ${st.features.seconds.toFixed(1)} (contrast ${st.features.contrast}${st.features.fromDatabase ? `; ${st.features.fromDatabase} photos from the database` : ''}), matching ${st.matching.seconds.toFixed(1)} (${st.matching.pairs} pairs${st.matching.fromDatabase ? `, ${st.matching.fromDatabase} from the database` : ''}), mapping ${st.mapping.seconds.toFixed(1)}, export ${st.export.seconds.toFixed(1)}; total ${r.seconds.toFixed(1)} → ${r.files[0].replace(/[^/]*$/, '')}\n`);
     });
 }

@@ -5,7 +5,7 @@
  */
 import { assert } from '../../core/errors.ts';
 import type { CameraPose } from './cameraPose.ts';
-import { chooseInitialPair } from './initialPair.ts';
+import { chooseInitialPair, type InitialPair } from './initialPair.ts';
 import { adjustMapState } from './mapBundle.ts';
 import { createMapState, extendAndTriangulate, filterPoints, type MapState, type PointThresholds, pointCounts, retriangulate, setImageCamera } from './mapState.ts';
 import { registerImage, registerImageFocalSearch } from './registerImage.ts';
@@ -50,6 +50,9 @@ export interface MapperOptions {
   /** Global bundle adjustment after each registration while at most this many images are registered,
    *  then whenever the registered set grew by 10 % (default 30). */
   globalEveryUpTo?: number;
+  /** Models started at most, each from the best initial pair among images no model has taken, while
+   *  the largest holds fewer than half the images with a verified pair (default 5; 1: one model). */
+  initialPairTrials?: number;
   /** Seed of every RANSAC run (default 1). */
   seed?: number;
   /** Called after each registration attempt with the images registered and the total. */
@@ -106,75 +109,102 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
   const pairs = mergeColocatedFeatures(images.map((im) => im.keypoints), 4, givenPairs);
   const tracks = buildTracks(images.map((im) => im.keypoints.length / 4), pairs);
   const pixels = images.map((im) => (perImage ? Float64Array.from({ length: im.keypoints.length / 2 }, (_, k) => im.keypoints[4 * (k >> 1) + (k & 1)]) : toVirtualPinhole(im.keypoints, 4, K)));
-  const state = createMapState(tracks, pixels, camera);
   const ms = { tracks: performance.now() - t0, initialPair: 0, registration: 0, triangulation: 0, bundle: 0, filter: 0 };
   const timed = <T>(stage: keyof typeof ms, f: () => T): T => {
     const s = performance.now();
     try { return f(); } finally { ms[stage] += performance.now() - s; }
   };
-  const init = timed('initialPair', () => chooseInitialPair(state, pairs, {
+  const minInliers = options.minRegistrationInliers ?? 30;
+  const initOptions = {
     candidates: 12, minInliers: 100, minMedianAngle: options.initMinMedianAngle ?? 8, threshold: options.twoViewThreshold ?? 2,
-    maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed, rankBy: perImage ? 'connectivity' : 'inliers',
+    maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed, rankBy: perImage ? 'connectivity' as const : 'inliers' as const,
     // COLMAP starts from images whose focal length is known (`FindFirstInitialImage`): a pair of guesses
     // gives a distorted two-view geometry that the weak focal prior cannot undo.
     focalKnown: perImage ? images.map((im) => im.focalLength !== undefined) : undefined,
-  }));
-  const reasons: string[] = images.map(() => 'no verified pair with a registered image');
-  if (!init) return mapperResult(state, model, K, reasons, null, ms, t0, 'no image pair gives a relative pose with enough triangulated points', { width, height }, images);
-  const identity: CameraPose = { R: Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), t: new Float64Array(3) };
-  register(state, init.i, identity);
-  register(state, init.j, init.pose);
-  timed('triangulation', () => retriangulate(state, th));
-  const bundle = (maxIterations: number) => {
-    timed('bundle', () => adjustMapState(state, { refineFocalLength: refine && state.order.length >= 3, refineK1: refine && state.order.length >= 3, maxIterations }));
-    timed('filter', () => filterPoints(state, th));
-    timed('triangulation', () => retriangulate(state, th));
   };
-  bundle(50);
-  options.progress?.(2, images.length);
-  const failed = new Set<number>();
-  let lastGlobal = state.order.length;
-  const registrations: MapperResult['registrations'] = [{ image: init.i, inliers: init.inliers, correspondences: init.inliers }, { image: init.j, inliers: init.inliers, correspondences: init.inliers }];
-  for (;;) {
-    const next = nextImage(state, failed);
-    if (!next || next.count < (options.minRegistrationInliers ?? 30)) break;
-    const registration = { threshold: options.registrationThreshold ?? 6, minInliers: options.minRegistrationInliers ?? 30, seed: seed + next.image };
-    // A per-image camera without an EXIF focal length: its focal length is searched with the pose.
-    const searchFocal = perImage && images[next.image].focalLength === undefined;
-    let sweptFocalLength: number | undefined;
-    const r = timed('registration', () => {
-      if (!searchFocal) return registerImage(next.pixels, next.points, state.Ks[next.image], registration);
-      const found = registerImageFocalSearch(next.pixels, next.points, state.Ks[next.image], registration);
-      if (found.report.success) {
-        setImageCamera(state, next.image, { ...state.cameras[next.image], f: found.focalLength });
-        state.priorFocalLengths[next.image] = sweptFocalLength = found.focalLength;
+
+  /** One model grown from an initial pair (steps 3–7). */
+  const growModel = (state: MapState, init: InitialPair) => {
+    const reasons: string[] = images.map(() => 'no verified pair with a registered image');
+    const identity: CameraPose = { R: Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), t: new Float64Array(3) };
+    register(state, init.i, identity);
+    register(state, init.j, init.pose);
+    timed('triangulation', () => retriangulate(state, th));
+    const bundle = (maxIterations: number) => {
+      timed('bundle', () => adjustMapState(state, { refineFocalLength: refine && state.order.length >= 3, refineK1: refine && state.order.length >= 3, maxIterations }));
+      timed('filter', () => filterPoints(state, th));
+      timed('triangulation', () => retriangulate(state, th));
+    };
+    bundle(50);
+    options.progress?.(2, images.length);
+    const failed = new Set<number>();
+    let lastGlobal = state.order.length;
+    const registrations: MapperResult['registrations'] = [{ image: init.i, inliers: init.inliers, correspondences: init.inliers }, { image: init.j, inliers: init.inliers, correspondences: init.inliers }];
+    for (;;) {
+      const next = nextImage(state, failed);
+      if (!next || next.count < minInliers) break;
+      const registration = { threshold: options.registrationThreshold ?? 6, minInliers, seed: seed + next.image };
+      // A per-image camera without an EXIF focal length: its focal length is searched with the pose.
+      const searchFocal = perImage && images[next.image].focalLength === undefined;
+      let sweptFocalLength: number | undefined;
+      const r = timed('registration', () => {
+        if (!searchFocal) return registerImage(next.pixels, next.points, state.Ks[next.image], registration);
+        const found = registerImageFocalSearch(next.pixels, next.points, state.Ks[next.image], registration);
+        if (found.report.success) {
+          setImageCamera(state, next.image, { ...state.cameras[next.image], f: found.focalLength });
+          state.priorFocalLengths[next.image] = sweptFocalLength = found.focalLength;
+        }
+        return found.report;
+      });
+      if (!r.success) {
+        failed.add(next.image);
+        reasons[next.image] = `P3P-RANSAC found no pose with ${minInliers} inliers among ${next.count} 2D–3D correspondences${searchFocal ? ' at any focal length from ×0.5 to ×12 of the guess' : ''}`;
+        continue;
       }
-      return found.report;
-    });
-    if (!r.success) {
-      failed.add(next.image);
-      reasons[next.image] = `P3P-RANSAC found no pose with ${options.minRegistrationInliers ?? 30} inliers among ${next.count} 2D–3D correspondences${searchFocal ? ' at any focal length from ×0.5 to ×12 of the guess' : ''}`;
-      continue;
+      failed.clear();
+      register(state, next.image, r.pose);
+      registrations.push({ image: next.image, inliers: r.inlierCount, correspondences: next.count, ...(sweptFocalLength ? { sweptFocalLength } : {}) });
+      timed('triangulation', () => extendAndTriangulate(state, next.image, th));
+      const n = state.order.length;
+      if (n <= (options.globalEveryUpTo ?? 30) || n >= 1.1 * lastGlobal) {
+        bundle(n <= 10 ? 30 : 20);
+        lastGlobal = n;
+      }
+      options.progress?.(n, images.length);
     }
-    failed.clear();
-    register(state, next.image, r.pose);
-    registrations.push({ image: next.image, inliers: r.inlierCount, correspondences: next.count, ...(sweptFocalLength ? { sweptFocalLength } : {}) });
-    timed('triangulation', () => extendAndTriangulate(state, next.image, th));
-    const n = state.order.length;
-    if (n <= (options.globalEveryUpTo ?? 30) || n >= 1.1 * lastGlobal) {
-      bundle(n <= 10 ? 30 : 20);
-      lastGlobal = n;
+    bundle(100);
+    timed('bundle', () => adjustMapState(state, { refineFocalLength: refine, refineK1: refine, maxIterations: 100 }));
+    timed('filter', () => filterPoints(state, th));
+    for (let im = 0; im < images.length; im++) {
+      if (state.poses[im] || failed.has(im)) continue;
+      const c = countCorrespondences(state, im);
+      if (c > 0) reasons[im] = `only ${c} 2D–3D correspondences (needs ${minInliers})`;
     }
-    options.progress?.(n, images.length);
+    return { state, init, reasons, registrations };
+  };
+
+  // Models from several starts (COLMAP's multiple models, `init_max_reg_trials`): a start that stays
+  // small — two zoomed shots that see little of what the others see — leaves the map to the next,
+  // which begins among the images no model has taken yet. The largest model is the answer.
+  const connected = new Set<number>();
+  for (const p of pairs) if (p.inliers && p.inlierCount >= 15) [p.i, p.j].forEach((im) => connected.add(im));
+  const taken = new Set<number>();
+  let best: ReturnType<typeof growModel> | null = null;
+  for (let trial = 0; trial < (options.initialPairTrials ?? 5); trial++) {
+    const state = createMapState(tracks, pixels, camera);
+    const free = pairs.filter((p) => !taken.has(p.i) && !taken.has(p.j));
+    const init = timed('initialPair', () => chooseInitialPair(state, free, initOptions));
+    if (!init) break;
+    const grown = growModel(state, init);
+    grown.state.order.forEach((im) => taken.add(im));
+    if (!best || grown.state.order.length > best.state.order.length) best = grown;
+    if (best.state.order.length >= 0.5 * connected.size) break;
   }
-  bundle(100);
-  timed('bundle', () => adjustMapState(state, { refineFocalLength: refine, refineK1: refine, maxIterations: 100 }));
-  timed('filter', () => filterPoints(state, th));
-  for (let im = 0; im < images.length; im++) {
-    if (state.poses[im] || failed.has(im)) continue;
-    const c = countCorrespondences(state, im);
-    if (c > 0) reasons[im] = `only ${c} 2D–3D correspondences (needs ${options.minRegistrationInliers ?? 30})`;
+  if (!best) {
+    const state = createMapState(tracks, pixels, camera);
+    return mapperResult(state, model, K, images.map(() => 'no verified pair with a registered image'), null, ms, t0, 'no image pair gives a relative pose with enough triangulated points', { width, height }, images);
   }
+  const { state, init, reasons, registrations } = best;
   const result = mapperResult(state, model, K, reasons, init, ms, t0, null, { width, height }, images);
   result.registrations = registrations;
   return result;
