@@ -5,7 +5,8 @@
 import type { Progress } from '../../core/progress.ts';
 import type { PairConfiguration } from '../../sfm/estimators/verifyPair.ts';
 import type { SiftFeatures } from '../../sfm/features/siftFeatures.ts';
-import { exhaustivePairs, matchImagePairs, type PairMatchingResult, type PairMatchReport } from '../../sfm/matching/matchImagePairs.ts';
+import { exhaustivePairs, type PairMatchingResult, type PairMatchReport } from '../../sfm/matching/matchImagePairs.ts';
+import { matchImagePairsParallel } from '../../sfm/matching/matchPairsParallel.ts';
 import { retrievalPairs } from '../../sfm/matching/retrievalPairs.ts';
 import type { SfmDatabase, StoredMatch } from '../../store/sfmDatabase.ts';
 
@@ -16,6 +17,8 @@ export interface MatchPhotosOptions {
   seed: number;
   /** Verification's inlier threshold, pixels. */
   threshold: number;
+  /** Worker threads (default: all cores, or DEJA_THREADS). */
+  threads?: number;
 }
 
 /** Where matches are kept between runs: the database, each photo's sha256, and what its features depend on. */
@@ -24,9 +27,6 @@ export interface MatchStore {
   photos: readonly string[];
   featureParams: string;
 }
-
-/** Pairs matched per database transaction: a run killed half-way keeps all but the last few. */
-const STORE_EVERY = 32;
 
 const stored = (r: PairMatchReport): StoredMatch => ({
   count: r.matches.count, pairs: r.matches.pairs, distances: r.matches.distances, inliers: r.inliers, inlierCount: r.inlierCount, configuration: r.configuration,
@@ -38,14 +38,15 @@ const fromStore = (i: number, j: number, m: StoredMatch): PairMatchReport => ({
 });
 
 /**
- * Matches and verifies the photos' pairs (`matchImagePairs`), reading the pairs `store` holds and
- * writing the others to it as they are done. Matching a pair is deterministic (one RANSAC seed), so a
+ * Matches and verifies the photos' pairs (`matchImagePairsParallel`), reading the pairs `store` holds and
+ * writing the others to it as they are done (a chunk of 8 pairs per transaction: a run killed half-way
+ * loses only the chunks in flight). Matching a pair is deterministic (one RANSAC seed), so a
  * stored pair is what matching it again would give.
  *
  * @returns the per-pair reports in the order of the pairs tried, and how many came from the database.
- * @example const { result } = matchPhotos(features, { matcher: 'vocab', retrievalK: 16, seed: 1, threshold: 2.7 }, progress);
+ * @example const { result } = await matchPhotos(features, { matcher: 'vocab', retrievalK: 16, seed: 1, threshold: 2.7 }, progress);
  */
-export function matchPhotos(features: readonly SiftFeatures[], o: MatchPhotosOptions, progress: Progress, store?: MatchStore): { result: PairMatchingResult; fromDatabase: number } {
+export async function matchPhotos(features: readonly SiftFeatures[], o: MatchPhotosOptions, progress: Progress, store?: MatchStore): Promise<{ result: PairMatchingResult; fromDatabase: number }> {
   const t0 = performance.now();
   const pairs = o.matcher === 'vocab' && features.length > 2
     ? retrievalPairs(features, Math.min(o.retrievalK, features.length - 1), { train: { branching: 10, depth: 4, seed: o.seed } }).pairs
@@ -63,13 +64,15 @@ export function matchPhotos(features: readonly SiftFeatures[], o: MatchPhotosOpt
   }
   progress.start(m, 'matching');
   progress.tick(m - missing.length);
-  const every = store ? STORE_EVERY : Math.max(1, missing.length);
-  for (let c = 0; c < missing.length; c += every) {
-    const part = missing.slice(c, c + every);
-    const done = matchImagePairs(features, Int32Array.from(part.flatMap((p) => [pairs[2 * p], pairs[2 * p + 1]])), { verify, progress: () => progress.tick() }).pairs;
-    part.forEach((p, k) => (reports[p] = done[k]));
-    store?.database.putMatches(done.map((r) => ({ a: store.photos[r.i], b: store.photos[r.j], params, match: stored(r) })));
-  }
+  let ticked = 0;
+  const done = await matchImagePairsParallel(features, Int32Array.from(missing.flatMap((p) => [pairs[2 * p], pairs[2 * p + 1]])), {
+    verify,
+    progress: (n) => {
+      progress.tick(n - ticked);
+      ticked = n;
+    },
+  }, o.threads, (part) => store?.database.putMatches(part.map((r) => ({ a: store.photos[r.i], b: store.photos[r.j], params, match: stored(r) }))));
+  missing.forEach((p, k) => (reports[p] = done.pairs[k]));
   progress.stop();
   const out = reports as PairMatchReport[];
   const sum = (f: (r: PairMatchReport) => number) => out.reduce((s, r) => s + f(r), 0);

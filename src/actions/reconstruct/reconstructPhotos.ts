@@ -37,7 +37,7 @@ export const ReconstructPhotoOptions = z.object({
   matcher: z.enum(['exhaustive', 'vocab']).default('exhaustive').describe('Every pair (small sets), or each photo’s nearest by a vocabulary tree (Nistér & Stewénius 2006).'),
   retrievalK: z.number().int().min(1).max(200).default(16).describe('With vocab: pairs retrieved per photo (COLMAP retrieves 100; 16 registers 82 of the 135 statue-of-liberty photos).'),
   maxSize: z.number().int().min(64).max(20000).default(1024).describe('Longer side the photos are shrunk to before SIFT, pixels (never enlarged).'),
-  threads: z.number().int().min(1).max(256).optional().describe('SIFT worker threads (default: all cores, or DEJA_THREADS).'),
+  threads: z.number().int().min(1).max(256).optional().describe('SIFT and matching worker threads (default: all cores, or DEJA_THREADS).'),
   seed: z.number().int().min(0).default(1).describe('Seed of every RANSAC run and of the vocabulary tree.'),
 });
 export type ReconstructPhotoOptions = z.output<typeof ReconstructPhotoOptions>;
@@ -120,7 +120,7 @@ export async function reconstructPreparedPhotos(prepared: PreparedPhotos, o: Rec
   const K = o.K ? scaledK(o.K, photos[0].scale, where) : undefined;
   const longSide = Math.max(...photos.map((p) => Math.max(p.width, p.height))), s = longSide / 1536;
   let done = timer();
-  const { result: matching, fromDatabase } = matchPhotos(features, { matcher: o.matcher, retrievalK: o.retrievalK, seed: o.seed, threshold: Math.max(1.5, 4 * s) }, progress,
+  const { result: matching, fromDatabase } = await matchPhotos(features, { matcher: o.matcher, retrievalK: o.retrievalK, seed: o.seed, threshold: Math.max(1.5, 4 * s), threads: o.threads }, progress,
     database && { database, photos: photos.map((p) => p.sha256), featureParams: prepared.featureParams });
   const matchTime = done();
   const names = photos.map((p) => p.name);

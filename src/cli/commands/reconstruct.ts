@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .addOption(schemaOption(ReconstructOptions, 'matcher', '--matcher <matcher>', 'exhaustive (every pair) or vocab (vocabulary-tree retrieval)'))
     .addOption(schemaOption(ReconstructOptions, 'retrievalK', '--retrieval-k <n>', 'with vocab: pairs retrieved per photo'))
     .addOption(schemaOption(ReconstructOptions, 'maxSize', '--max-size <px>', 'longer side photos are shrunk to before SIFT'))
-    .addOption(schemaOption(ReconstructOptions, 'threads', '--threads <n>', 'SIFT worker threads'))
+    .addOption(schemaOption(ReconstructOptions, 'threads', '--threads <n>', 'SIFT and matching worker threads'))
     .addOption(schemaOption(ReconstructOptions, 'seed', '--seed <n>', 'seed of RANSAC and the vocabulary tree'))
     .option('--database <file>', 'SfM database of features and verified matches, reused by a rerun (default: <out>/database.sqlite)')
     .option('--no-database', 'keep no features or matches between runs')
