@@ -5,7 +5,7 @@
 import type { Progress } from '../../core/progress.ts';
 import type { PairConfiguration } from '../../sfm/estimators/verifyPair.ts';
 import type { SiftFeatures } from '../../sfm/features/siftFeatures.ts';
-import { exhaustivePairs, type PairMatchingResult, type PairMatchReport } from '../../sfm/matching/matchImagePairs.ts';
+import { exhaustivePairs, pairMatchingResult, type PairMatchingResult, type PairMatchReport } from '../../sfm/matching/matchImagePairs.ts';
 import { matchImagePairsParallel } from '../../sfm/matching/matchPairsParallel.ts';
 import { retrievalPairs } from '../../sfm/matching/retrievalPairs.ts';
 import type { SfmDatabase, StoredMatch } from '../../store/sfmDatabase.ts';
@@ -74,16 +74,5 @@ export async function matchPhotos(features: readonly SiftFeatures[], o: MatchPho
   }, o.threads, (part) => store?.database.putMatches(part.map((r) => ({ a: store.photos[r.i], b: store.photos[r.j], params, match: stored(r) }))));
   missing.forEach((p, k) => (reports[p] = done.pairs[k]));
   progress.stop();
-  const out = reports as PairMatchReport[];
-  const sum = (f: (r: PairMatchReport) => number) => out.reduce((s, r) => s + f(r), 0);
-  return {
-    result: {
-      pairs: out,
-      report: {
-        pairs: m, matches: sum((r) => r.matches.count), verifiedPairs: sum((r) => (r.inlierCount > 0 ? 1 : 0)), inliers: sum((r) => r.inlierCount),
-        ms: { match: sum((r) => r.ms.match), verify: sum((r) => r.ms.verify), total: performance.now() - t0 },
-      },
-    },
-    fromDatabase: m - missing.length,
-  };
+  return { result: pairMatchingResult(reports as PairMatchReport[], t0), fromDatabase: m - missing.length };
 }

@@ -109,11 +109,16 @@ export function matchImagePairs(features: readonly ImageFeatures[], pairs: Int32
     out.push(matchOnePair(features, i, j, options));
     options.progress?.(p + 1, m);
   }
+  return pairMatchingResult(out, t0);
+}
+
+/** Per-pair reports with the stage's totals; `t0` is when the stage began (performance.now()). */
+export function pairMatchingResult(out: PairMatchReport[], t0: number): PairMatchingResult {
   const sum = (f: (r: PairMatchReport) => number) => out.reduce((s, r) => s + f(r), 0);
   return {
     pairs: out,
     report: {
-      pairs: m, matches: sum((r) => r.matches.count), verifiedPairs: sum((r) => (r.inlierCount > 0 ? 1 : 0)), inliers: sum((r) => r.inlierCount),
+      pairs: out.length, matches: sum((r) => r.matches.count), verifiedPairs: sum((r) => (r.inlierCount > 0 ? 1 : 0)), inliers: sum((r) => r.inlierCount),
       ms: { match: sum((r) => r.ms.match), verify: sum((r) => r.ms.verify), total: performance.now() - t0 },
     },
   };

@@ -6,7 +6,7 @@
  */
 import { defaultThreads, WorkerPool, workerModuleUrl } from '../../core/workerPool.ts';
 import { deserializeError, type SerializedError } from '../../core/workerTask.ts';
-import { type ImageFeatures, matchImagePairs, type PairMatchingOptions, type PairMatchingResult, type PairMatchReport } from './matchImagePairs.ts';
+import { type ImageFeatures, matchImagePairs, pairMatchingResult, type PairMatchingOptions, type PairMatchingResult, type PairMatchReport } from './matchImagePairs.ts';
 
 /** One worker task: `m × 2` image indices. */
 export interface MatchTask {
@@ -68,12 +68,5 @@ export async function matchImagePairsParallel(
       await pool.close();
     }
   }
-  const sum = (f: (r: PairMatchReport) => number) => out.reduce((s, r) => s + f(r), 0);
-  return {
-    pairs: out,
-    report: {
-      pairs: m, matches: sum((r) => r.matches.count), verifiedPairs: sum((r) => (r.inlierCount > 0 ? 1 : 0)), inliers: sum((r) => r.inlierCount),
-      ms: { match: sum((r) => r.ms.match), verify: sum((r) => r.ms.verify), total: performance.now() - t0 },
-    },
-  };
+  return pairMatchingResult(out, t0);
 }
