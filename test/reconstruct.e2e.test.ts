@@ -50,6 +50,7 @@ test('reconstruct with simple-radial guesses f, refines it to within 3 % of the 
   assert.equal(r.summary.registered, 6);
   assert.equal(r.cameraSetup.cameras, 'shared');
   assert.equal(r.stages.features.contrast, 0.04); // one camera: OpenCV's threshold
+  assert.equal(r.stages.mapping.minRegistrationInliers, 30); // one camera: COLMAP's abs_pose_min_num_inliers
   assert.equal(r.camera.model, 'SIMPLE_RADIAL');
   const trueF = (1379.74 * 512) / 1536;
   assert.ok(Math.abs(r.camera.params[0] / trueF - 1) < 0.03, `f ${r.camera.params[0]} vs ${trueF}`);

@@ -41,6 +41,8 @@ export interface MapperOptions {
   registrationThreshold?: number;
   /** Least 2D–3D inliers of a registration (default 30, COLMAP's `abs_pose_min_num_inliers`). */
   minRegistrationInliers?: number;
+  /** A registration whose inliers are a smaller share of its 2D–3D correspondences fails (default 0.25, COLMAP's `abs_pose_min_inlier_ratio`). */
+  minRegistrationInlierRatio?: number;
   /** Observation filter, pixels (default 4, COLMAP's `filter_max_reproj_error`). */
   maxReprojectionError?: number;
   /** Least triangulation angle, degrees (default 1.5, COLMAP's `tri_min_angle`). */
@@ -114,7 +116,7 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
     const s = performance.now();
     try { return f(); } finally { ms[stage] += performance.now() - s; }
   };
-  const minInliers = options.minRegistrationInliers ?? 30;
+  const minInliers = options.minRegistrationInliers ?? 30, minInlierRatio = options.minRegistrationInlierRatio ?? 0.25;
   const initOptions = {
     candidates: 12, minInliers: 100, minMedianAngle: options.initMinMedianAngle ?? 8, threshold: options.twoViewThreshold ?? 2,
     maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed, rankBy: perImage ? 'connectivity' as const : 'inliers' as const,
@@ -142,7 +144,15 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
     const registrations: MapperResult['registrations'] = [{ image: init.i, inliers: init.inliers, correspondences: init.inliers }, { image: init.j, inliers: init.inliers, correspondences: init.inliers }];
     for (;;) {
       const next = nextImage(state, failed);
-      if (!next || next.count < minInliers) break;
+      if (!next || next.count < minInliers) {
+        // Stuck: refine and retriangulate everything once before giving up, then retry every image
+        // (COLMAP's mapper runs a global refinement when no next image registers, and tries again).
+        if (state.order.length === lastGlobal) break;
+        bundle(50);
+        lastGlobal = state.order.length;
+        failed.clear();
+        continue;
+      }
       const registration = { threshold: options.registrationThreshold ?? 6, minInliers, seed: seed + next.image };
       // A per-image camera without an EXIF focal length: its focal length is searched with the pose.
       const searchFocal = perImage && images[next.image].focalLength === undefined;
@@ -156,9 +166,13 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
         }
         return found.report;
       });
-      if (!r.success) {
+      // COLMAP's abs_pose_min_inlier_ratio (0.25): a pose that explains under a quarter of the
+      // correspondences is more often a wrong one (a symmetric or repeated structure) than a right one.
+      if (!r.success || r.inlierCount < minInliers || r.inlierCount < minInlierRatio * next.count) {
         failed.add(next.image);
-        reasons[next.image] = `P3P-RANSAC found no pose with ${minInliers} inliers among ${next.count} 2D–3D correspondences${searchFocal ? ' at any focal length from ×0.5 to ×12 of the guess' : ''}`;
+        reasons[next.image] = r.success
+          ? `P3P-RANSAC's best pose explains ${r.inlierCount} of ${next.count} 2D–3D correspondences (needs ${minInliers} and ${100 * minInlierRatio} %)`
+          : `P3P-RANSAC found no pose with ${minInliers} inliers among ${next.count} 2D–3D correspondences${searchFocal ? ' at any focal length from ×0.5 to ×12 of the guess' : ''}`;
         continue;
       }
       failed.clear();
