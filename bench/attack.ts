@@ -8,7 +8,11 @@
  * beside their clean twins in the summary table. Writes bench/attack.md, one section per model: a run
  * with `--models` redoes those models and keeps the others' sections as their last run wrote them.
  *
+ * `--parts` runs only some parts (`gradient` = FGSM and PGD, `eot`, `one-pixel`) and adds them to each model's
+ * kept section, replacing an earlier run of the same part: the one-pixel part alone can take hours.
+ *
  *   npm run bench:attack -- [--limit 100] [--eot-limit 20] [--one-pixel-limit 10] [--models cifar-resnet20,cifar-resnet20-madry]
+ *     [--parts gradient,eot,one-pixel] [--threads 1]
  */
 import path from 'node:path';
 import fs from 'node:fs';
@@ -26,6 +30,8 @@ const { values } = parseArgs({
     'eot-limit': { type: 'string', default: '20' },
     'one-pixel-limit': { type: 'string', default: '10' },
     models: { type: 'string' },
+    parts: { type: 'string', default: 'gradient,eot,one-pixel' },
+    threads: { type: 'string', default: '1' },
     out: { type: 'string', default: path.resolve(import.meta.dirname, 'attack.md') },
   },
 });
@@ -34,40 +40,62 @@ const cards = readManifest().models.filter((m) => m.task === 'classification' &&
 const wanted = values.models ? new Set(values.models.split(',')) : null;
 const models = cards.filter((m) => !wanted || wanted.has(m.name)).map((m) => m.name);
 const limits = { gradient: Number(values.limit), eot: Number(values['eot-limit']), onePixel: Number(values['one-pixel-limit']) };
+const PARTS = ['gradient', 'eot', 'one-pixel'] as const;
+type Part = (typeof PARTS)[number];
+const parts = values.parts.split(',') as Part[];
+for (const p of parts) if (!PARTS.includes(p)) throw new Error(`--parts: unknown part ${p} (use ${PARTS.join(', ')})`);
+const allParts = PARTS.every((p) => parts.includes(p));
+const threads = Number(values.threads);
 
 /** What the summary table needs of one attack run, kept in its section so later partial runs can rebuild the table. */
 interface SummaryRun {
   photos: number;
   cleanAccuracy: number;
   rows: { method: string; strength: string; successRate: number }[];
+  part?: Part;
 }
 
 const fresh = new Map<string, string[]>();
 for (const model of models) {
-  const lines = [
-    `## ${model}`,
-    '',
-    `\`npm run bench:attack -- --models ${model} --limit ${limits.gradient} --eot-limit ${limits.eot} --one-pixel-limit ${limits.onePixel}\` on ${today()}, ${machineLine()}.`,
-    '',
-  ];
-  const summary: SummaryRun[] = [];
-  const parts: [string, number, string[]][] = [
-    ['fgsm, pgd', limits.gradient, ['fgsm', 'pgd']],
+  const command = `npm run bench:attack -- --models ${model} --limit ${limits.gradient} --eot-limit ${limits.eot} --one-pixel-limit ${limits.onePixel}`;
+  // A run of some parts only starts from the model's kept section, less the parts it redoes.
+  const kept = allParts ? null : keptParts(readSections(out).get(model) ?? '', parts);
+  const lines = kept ? kept.lines : [`## ${model}`, '', `\`${command}${threads > 1 ? ` --threads ${threads}` : ''}\` on ${today()}, ${machineLine()}.`, ''];
+  const summary: SummaryRun[] = kept ? kept.summary : [];
+  const runs: [Part, number, string[]][] = [
+    ['gradient', limits.gradient, ['fgsm', 'pgd']],
     ['eot', limits.eot, ['eot']],
     ['one-pixel', limits.onePixel, ['one-pixel']],
   ];
-  for (const [label, limit, methods] of parts) {
-    if (limit <= 0) continue;
-    process.stderr.write(`${model}: ${label} on ${limit} photos of each class\n`);
-    const r = await evalAttack({ model, limit, methods: methods as never }, consoleProgress());
-    lines.push(evalAttackMarkdown(r), '');
-    summary.push(summaryRun(r));
+  for (const [part, limit, methods] of runs) {
+    if (limit <= 0 || !parts.includes(part)) continue;
+    process.stderr.write(`${model}: ${methods.join(', ')} on ${limit} photos of each class\n`);
+    const r = await evalAttack({ model, limit, methods: methods as never, threads }, consoleProgress());
+    const body = evalAttackMarkdown(r);
+    if (kept) {
+      const flag = { gradient: '--limit', eot: '--eot-limit', 'one-pixel': '--one-pixel-limit' }[part];
+      lines.push(`<!-- part:${part} -->`, `### ${methods.join(', ')}: \`npm run bench:attack -- --models ${model} --parts ${part} ${flag} ${limit} --threads ${threads}\` on ${today()}, ${machineLine()}`, '', body, `<!-- /part:${part} -->`, '');
+    } else lines.push(body, '');
+    summary.push({ ...summaryRun(r), part });
     fresh.set(model, [...lines, `<!-- data:${JSON.stringify(summary)} -->`, '']);
     write(); // as each part ends: the one-pixel part can take hours
   }
 }
 write();
 process.stderr.write(`wrote ${out}\n`);
+
+/** A kept section's lines without its data line and without the marked parts in `redo`, and its summary runs less those parts. */
+function keptParts(section: string, redo: Part[]): { lines: string[]; summary: SummaryRun[] } {
+  let text = section.replace(/<!-- data:.* -->\n?/, '');
+  for (const p of redo) text = text.replace(new RegExp(`<!-- part:${p} -->[\\s\\S]*?<!-- /part:${p} -->\\n*`), '');
+  const data = section.match(/<!-- data:(.*) -->/);
+  const old = data ? (JSON.parse(data[1]) as SummaryRun[]) : [];
+  const methodsOf: Record<Part, string[]> = { gradient: ['fgsm', 'pgd'], eot: ['eot'], 'one-pixel': ['one-pixel'] };
+  const redone = new Set(redo.flatMap((p) => methodsOf[p]));
+  const summary = old.filter((r) => !r.rows.some((w) => redone.has(w.method)));
+  const lines = text.replace(/\n+$/, '').split('\n');
+  return { lines: [...lines, ''], summary };
+}
 
 function summaryRun(r: EvalAttackReport): SummaryRun {
   return { photos: r.photos, cleanAccuracy: r.cleanAccuracy, rows: r.rows.map((w) => ({ method: w.method, strength: w.epsText ?? `${w.pixels} px`, successRate: w.successRate })) };
