@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .addOption(schemaOption(ReconstructOptions, 'retrievalK', '--retrieval-k <n>', 'with vocab: pairs retrieved per photo'))
     .addOption(schemaOption(ReconstructOptions, 'maxSize', '--max-size <px>', 'longer side photos are shrunk to before SIFT'))
     .addOption(schemaOption(ReconstructOptions, 'threads', '--threads <n>', 'SIFT and matching worker threads'))
-    .addOption(schemaOption(ReconstructOptions, 'minRegistrationInliers', '--min-inliers <n>', 'least 2D–3D inliers that register a photo'))
+    .addOption(schemaOption(ReconstructOptions, 'minRegistrationInliers', '--min-inliers <n>', 'least 2D–3D inliers that register a photo (default: 20 with per-image cameras, 30 with one)'))
     .addOption(schemaOption(ReconstructOptions, 'seed', '--seed <n>', 'seed of RANSAC and the vocabulary tree'))
     .option('--database <file>', 'SfM database of features and verified matches, reused by a rerun (default: <out>/database.sqlite)')
     .option('--no-database', 'keep no features or matches between runs')
