@@ -40,10 +40,20 @@ const cards = readManifest().models.filter((m) => m.task === 'classification' &&
 const wanted = values.models ? new Set(values.models.split(',')) : null;
 const models = cards.filter((m) => !wanted || wanted.has(m.name)).map((m) => m.name);
 const limits = { gradient: Number(values.limit), eot: Number(values['eot-limit']), onePixel: Number(values['one-pixel-limit']) };
-const PARTS = ['gradient', 'eot', 'one-pixel'] as const;
-type Part = (typeof PARTS)[number];
+/** Each part: its methods, its photo limit and the flag that sets it. */
+const PART_RUNS = {
+  gradient: { methods: ['fgsm', 'pgd'], limit: limits.gradient, flag: '--limit' },
+  eot: { methods: ['eot'], limit: limits.eot, flag: '--eot-limit' },
+  'one-pixel': { methods: ['one-pixel'], limit: limits.onePixel, flag: '--one-pixel-limit' },
+} as const;
+type Part = keyof typeof PART_RUNS;
+const PARTS = Object.keys(PART_RUNS) as Part[];
 const parts = values.parts.split(',') as Part[];
-for (const p of parts) if (!PARTS.includes(p)) throw new Error(`--parts: unknown part ${p} (use ${PARTS.join(', ')})`);
+for (const p of parts)
+  if (!PARTS.includes(p)) {
+    process.stderr.write(`bench:attack: unknown part ${p} in --parts (use ${PARTS.join(', ')})\n`);
+    process.exit(2);
+  }
 const allParts = PARTS.every((p) => parts.includes(p));
 const threads = Number(values.threads);
 
@@ -52,7 +62,6 @@ interface SummaryRun {
   photos: number;
   cleanAccuracy: number;
   rows: { method: string; strength: string; successRate: number }[];
-  part?: Part;
 }
 
 const fresh = new Map<string, string[]>();
@@ -62,21 +71,16 @@ for (const model of models) {
   const kept = allParts ? null : keptParts(readSections(out).get(model) ?? '', parts);
   const lines = kept ? kept.lines : [`## ${model}`, '', `\`${command}${threads > 1 ? ` --threads ${threads}` : ''}\` on ${today()}, ${machineLine()}.`, ''];
   const summary: SummaryRun[] = kept ? kept.summary : [];
-  const runs: [Part, number, string[]][] = [
-    ['gradient', limits.gradient, ['fgsm', 'pgd']],
-    ['eot', limits.eot, ['eot']],
-    ['one-pixel', limits.onePixel, ['one-pixel']],
-  ];
-  for (const [part, limit, methods] of runs) {
+  for (const part of PARTS) {
+    const { methods, limit, flag } = PART_RUNS[part];
     if (limit <= 0 || !parts.includes(part)) continue;
     process.stderr.write(`${model}: ${methods.join(', ')} on ${limit} photos of each class\n`);
     const r = await evalAttack({ model, limit, methods: methods as never, threads }, consoleProgress());
     const body = evalAttackMarkdown(r);
     if (kept) {
-      const flag = { gradient: '--limit', eot: '--eot-limit', 'one-pixel': '--one-pixel-limit' }[part];
       lines.push(`<!-- part:${part} -->`, `### ${methods.join(', ')}: \`npm run bench:attack -- --models ${model} --parts ${part} ${flag} ${limit} --threads ${threads}\` on ${today()}, ${machineLine()}`, '', body, `<!-- /part:${part} -->`, '');
     } else lines.push(body, '');
-    summary.push({ ...summaryRun(r), part });
+    summary.push(summaryRun(r));
     fresh.set(model, [...lines, `<!-- data:${JSON.stringify(summary)} -->`, '']);
     write(); // as each part ends: the one-pixel part can take hours
   }
@@ -90,8 +94,7 @@ function keptParts(section: string, redo: Part[]): { lines: string[]; summary: S
   for (const p of redo) text = text.replace(new RegExp(`<!-- part:${p} -->[\\s\\S]*?<!-- /part:${p} -->\\n*`), '');
   const data = section.match(/<!-- data:(.*) -->/);
   const old = data ? (JSON.parse(data[1]) as SummaryRun[]) : [];
-  const methodsOf: Record<Part, string[]> = { gradient: ['fgsm', 'pgd'], eot: ['eot'], 'one-pixel': ['one-pixel'] };
-  const redone = new Set(redo.flatMap((p) => methodsOf[p]));
+  const redone = new Set<string>(redo.flatMap((p) => PART_RUNS[p].methods));
   const summary = old.filter((r) => !r.rows.some((w) => redone.has(w.method)));
   const lines = text.replace(/\n+$/, '').split('\n');
   return { lines: [...lines, ''], summary };

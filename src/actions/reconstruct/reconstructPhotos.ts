@@ -14,7 +14,7 @@ import { viewerScene } from '../../io/viewerScene.ts';
 import { cameraCentre } from '../../sfm/mapper/cameraPose.ts';
 import { colmapModelOf } from '../../sfm/mapper/colmapModelOf.ts';
 import { focalFromExif, type FocalSource } from '../../sfm/mapper/focalFromExif.ts';
-import { incrementalMapper } from '../../sfm/mapper/incrementalMapper.ts';
+import { incrementalMapper, MIN_REGISTRATION_INLIERS } from '../../sfm/mapper/incrementalMapper.ts';
 import type { MapperCamera, MapperResult, MapperSummary } from '../../sfm/mapper/mapperResult.ts';
 import { pointColours } from '../../sfm/mapper/pointColours.ts';
 import { duplicatePairs } from '../../sfm/matching/duplicatePairs.ts';
@@ -136,7 +136,7 @@ export async function reconstructPreparedPhotos(prepared: PreparedPhotos, o: Rec
   const onlyCopies = duplicatesOnlyError(matching.pairs, duplicates, names, where);
   if (onlyCopies) throw onlyCopies;
   done = timer();
-  const minInliers = o.minRegistrationInliers ?? (perImage ? PER_IMAGE_MIN_INLIERS : 30);
+  const minInliers = o.minRegistrationInliers ?? (perImage ? PER_IMAGE_MIN_INLIERS : MIN_REGISTRATION_INLIERS);
   progress.start(photos.length, 'mapping');
   let shown = 0;
   const rec = incrementalMapper(photos.map((p, i) => ({ width: p.width, height: p.height, keypoints: features[i].keypoints,

@@ -116,7 +116,7 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
     const s = performance.now();
     try { return f(); } finally { ms[stage] += performance.now() - s; }
   };
-  const minInliers = options.minRegistrationInliers ?? 30, minInlierRatio = options.minRegistrationInlierRatio ?? 0.25;
+  const minInliers = options.minRegistrationInliers ?? MIN_REGISTRATION_INLIERS, minInlierRatio = options.minRegistrationInlierRatio ?? 0.25;
   const initOptions = {
     candidates: 12, minInliers: 100, minMedianAngle: options.initMinMedianAngle ?? 8, threshold: options.twoViewThreshold ?? 2,
     maxReprojectionError: th.maxReprojectionError, minTriangulationAngle: th.minTriangulationAngle, seed, rankBy: perImage ? 'connectivity' as const : 'inliers' as const,
@@ -223,6 +223,9 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
   result.registrations = registrations;
   return result;
 }
+
+/** Least 2D–3D inliers of a registration by default: COLMAP's `abs_pose_min_num_inliers`. */
+export const MIN_REGISTRATION_INLIERS = 30;
 
 /** An image's own starting camera: f from EXIF or 1.2 × its longer side (Snavely et al. 2006, §4.1), principal point at the centre, k1 = 0. */
 function perImageCamera(im: MapperImage): SimpleRadial {
