@@ -7,7 +7,7 @@ import { assert } from '../../core/errors.ts';
 import type { CameraPose } from './cameraPose.ts';
 import { chooseInitialPair, type InitialPair } from './initialPair.ts';
 import { adjustMapState } from './mapBundle.ts';
-import { createMapState, extendAndTriangulate, filterPoints, type MapState, type PointThresholds, pointCounts, retriangulate, setImageCamera } from './mapState.ts';
+import { createMapState, completeTracks, extendAndTriangulate, filterPoints, type MapState, type PointThresholds, pointCounts, retriangulate, setImageCamera } from './mapState.ts';
 import { registerImage, registerImageFocalSearch } from './registerImage.ts';
 import { type SimpleRadial, toVirtualPinhole } from './sharedCamera.ts';
 import { buildTracks, mergeColocatedFeatures, type VerifiedPair } from './tracks.ts';
@@ -67,8 +67,9 @@ export type { MapperResult } from './mapperResult.ts';
  * Reconstructs cameras and points from images' keypoints and their verified pairs.
  *
  * Algorithm (Schönberger & Frahm 2016, §4):
- * 1. Tracks: union-find over the pairs' inlier matches (`buildTracks`), features at one location
- *    (SIFT's extra orientations) merged first (`mergeColocatedFeatures`).
+ * 1. Tracks: union-find over the pairs' inlier matches, strongest pair first, never joining two
+ *    features of one image (`buildTracks`), features at one location (SIFT's extra orientations)
+ *    merged first (`mergeColocatedFeatures`).
  * 2. Camera: SIMPLE_RADIAL (f, cx, cy, k1) shared by all images; keypoints mapped to it.
  * 3. Initial pair (`chooseInitialPair`): many inliers and enough triangulation angle; relative pose
  *    from E; its tracks triangulated; bundle adjustment with the calibration held.
@@ -78,7 +79,8 @@ export type { MapperResult } from './mapperResult.ts';
  * 5. Its observations continue the tracks that have points; its other tracks are triangulated.
  * 6. Global bundle adjustment (Cauchy loss; f and k1 refined for 'simple-radial' from 3 images on),
  *    then observations above maxReprojectionError and points below minTriangulationAngle removed,
- *    and tracks retriangulated.
+ *    observations that now fit their point re-admitted (`completeTracks`, COLMAP's track completion:
+ *    135 statue photos in a shuffled order, 54 registered without it, 89 with it), and tracks retriangulated.
  * 7. Repeat 4–6 until no image registers; a final bundle adjustment, filter and adjustment.
  *
  * @param images - each image's size and keypoints; all the same size with a shared camera.
@@ -135,7 +137,10 @@ export function incrementalMapper(images: readonly MapperImage[], givenPairs: re
     const bundle = (maxIterations: number) => {
       timed('bundle', () => adjustMapState(state, { refineFocalLength: refine && state.order.length >= 3, refineK1: refine && state.order.length >= 3, maxIterations }));
       timed('filter', () => filterPoints(state, th));
-      timed('triangulation', () => retriangulate(state, th));
+      timed('triangulation', () => {
+        completeTracks(state, th);
+        retriangulate(state, th);
+      });
     };
     bundle(50);
     options.progress?.(2, images.length);

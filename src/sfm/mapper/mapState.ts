@@ -181,6 +181,30 @@ export function filterPoints(state: MapState, th: PointThresholds): { observatio
   return { observations, points };
 }
 
+/**
+ * Re-admits observations of registered images that reproject within the threshold onto their
+ * track's point (COLMAP's `CompleteTracks`): an observation filtered out, or not continued, under an
+ * earlier pose often fits after bundle adjustment has moved the cameras, and a point seen by more
+ * images constrains them better.
+ *
+ * @returns how many observations joined.
+ */
+export function completeTracks(state: MapState, th: PointThresholds): number {
+  const { offsets, image } = state.tracks;
+  let joined = 0;
+  for (let k = 0; k < state.tracks.count; k++) {
+    if (!state.hasPoint[k]) continue;
+    for (let o = offsets[k]; o < offsets[k + 1]; o++) {
+      if (state.active[o] || !state.poses[image[o]]) continue;
+      if (observationError(state, o, state.point, 3 * k) <= th.maxReprojectionError) {
+        state.active[o] = 1;
+        joined++;
+      }
+    }
+  }
+  return joined;
+}
+
 /** Triangulates every track that has no point but two or more registered views; returns how many it made. */
 export function retriangulate(state: MapState, th: PointThresholds): number {
   let created = 0;
