@@ -66,6 +66,8 @@ export function registerImage(pixels: Float64Array, points: Float64Array, K: Arr
     inlierCount++;
     sum += Math.sqrt(residuals[i]);
   }
+  // The refined pose is counted again; one that now explains fewer than minInliers is no registration.
+  if (inlierCount < (options.minInliers ?? 30)) return { success: false, reason: 'no-model', iterations: report.iterations };
   return {
     success: true, pose: { R: model.slice(0, 9), t: model.slice(9, 12) }, inliers, inlierCount,
     meanError: sum / Math.max(1, inlierCount), iterations: report.iterations,
