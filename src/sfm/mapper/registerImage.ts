@@ -49,8 +49,8 @@ export function registerImage(pixels: Float64Array, points: Float64Array, K: Arr
   const count = pixels.length / 2;
   const data = { count, x1: pixels, x2: points };
   const estimator = createP3P(K);
-  const threshold = options.threshold ?? 12;
-  const report = ransac(estimator, data, { ...options, threshold, minInliers: options.minInliers ?? 30 });
+  const threshold = options.threshold ?? 12, minInliers = options.minInliers ?? 30;
+  const report = ransac(estimator, data, { ...options, threshold, minInliers });
   if (!report.success) return { success: false, reason: report.reason, iterations: report.iterations };
   const sample = new Int32Array(report.inlierCount);
   let k = 0;
@@ -67,7 +67,7 @@ export function registerImage(pixels: Float64Array, points: Float64Array, K: Arr
     sum += Math.sqrt(residuals[i]);
   }
   // The refined pose is counted again; one that now explains fewer than minInliers is no registration.
-  if (inlierCount < (options.minInliers ?? 30)) return { success: false, reason: 'no-model', iterations: report.iterations };
+  if (inlierCount < minInliers) return { success: false, reason: 'no-model', iterations: report.iterations };
   return {
     success: true, pose: { R: model.slice(0, 9), t: model.slice(9, 12) }, inliers, inlierCount,
     meanError: sum / Math.max(1, inlierCount), iterations: report.iterations,

@@ -100,15 +100,21 @@ export function buildTracks(featureCounts: readonly number[], pairs: readonly Ve
     if (!list) members.set(root, (list = []));
     list.push(node);
   }
+  const imageOf = (node: number) => {
+    let lo = 0, hi = featureCounts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (base[mid] <= node) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
   const offsets = [0], image: number[] = [], feature: number[] = [];
   const featureTrack = featureCounts.map((c) => new Int32Array(c).fill(-1));
-  let im = 0;
   for (const nodes of members.values()) {
     const track = offsets.length - 1;
     // Nodes are in ascending order, so their images are too.
     for (const node of nodes) {
-      while (base[im] > node) im--;
-      while (base[im + 1] <= node) im++;
+      const im = imageOf(node);
       image.push(im);
       feature.push(node - base[im]);
       featureTrack[im][node - base[im]] = track;
@@ -118,7 +124,7 @@ export function buildTracks(featureCounts: readonly number[], pairs: readonly Ve
   return { count: offsets.length - 1, offsets: Int32Array.from(offsets), image: Int32Array.from(image), feature: Int32Array.from(feature), featureTrack, conflicts };
 }
 
-/** Whether two short image lists have an image in common (components are a few images, so a scan beats a set). */
+/** Whether two image lists have an image in common: a scan when one is a single image (most unions join a lone feature), else a set. */
 function sharesImage(a: readonly number[], b: readonly number[]): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   if (short.length === 1) return long.includes(short[0]);
