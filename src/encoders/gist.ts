@@ -35,12 +35,12 @@ import { canonicalSpec, type Encoder, type EncoderFactory } from './encoder.ts';
  * pruned: rows (or columns, whichever is fewer) where the filter's gain is below 1e−5 are skipped, only the
  * `imageSize` output columns that are kept are transformed along the second axis, and the cropped output is
  * reduced to cell sums on the fly. All buffers are reused between calls (one workspace per thread).
- * Where WebAssembly SIMD is available (Node 20), every 320-point transform runs as a batched f64x2 Stockham FFT
- * ({@link SimdFftBatch}, the same arithmetic as the scalar FFT): the supported rows are gathered (spectrum ×
- * gains) as the columns of one batch, scattered transposed into 32-column tiles for the second axis, and the
- * magnitudes are summed per column in SIMD. The descriptor equals the scalar path's (tested to 1e−6; measured
- * identical in float32 on penn-campus, bsds500 and intel-scenes photos) at ~2.5× less CPU (bench/gist.md).
- * The prefilter's 266-point transforms (2·7·19) stay scalar.
+ * Where WebAssembly SIMD is available (Node 20), the forward 2-D transform runs as a batched f64x2 Stockham FFT
+ * and every filtered inverse transform as a batched f32x4 one ({@link SimdFftBatch}, four transforms per
+ * instruction): the supported rows are gathered (spectrum × gains) as the columns of one batch, scattered
+ * transposed into 32-column tiles for the second axis, and the magnitudes are summed per column in SIMD; the
+ * prefilter's lowpasses run as low-rank f64 matrix products ({@link gistPrefilter}). The descriptor agrees with
+ * the scalar f64 path to 3e−7 relative, every element (tested to 1e−6; bench/gist.md), at ~4.4× less CPU.
  *
  * References: Oliva & Torralba, "Modeling the shape of the scene: a holistic representation of the spatial
  * envelope", IJCV 42(3), 2001, §4–5; Torralba, "Contextual priming for object detection", IJCV 53(2), 2003,
@@ -148,7 +148,7 @@ interface PrunedFilter {
   isRow: Uint8Array;
   /** rows.length × P gains, row by row. */
   gains: Float32Array;
-  /** The same gains transposed, P × even(rows.length) (zero padding column), for the SIMD path. */
+  /** The same gains transposed, P × rows.length rounded up to 4 (zero padding columns), for the SIMD path. */
   gainsT: Float32Array;
   /** Runs of consecutive rows: rows[runAt[r] … runAt[r] + runLen[r]) = runFrom[r] … runFrom[r] + runLen[r] − 1. */
   runFrom: Int32Array;
@@ -193,14 +193,19 @@ interface GistWorkspace {
   /** Row cell r spans cropped rows cellStart[r] … cellStart[r+1] − 1. */
   cellStart: Int32Array;
   /**
-   * WebAssembly SIMD batched FFT of length P (null where unavailable): planes 0/1 hold the first-axis rows
-   * (P × rowBatch, row i of the filter's support in column i), planes 2/3 one column tile (P × even tile width).
+   * WebAssembly SIMD f32x4 batched FFT of length P for the filtered inverse transforms (null where
+   * unavailable): planes 0/1 hold the first-axis rows (P × rowBatch, row i of the filter's support in column
+   * i), planes 2/3 one column tile (P × tile width rounded up to 4), plane 4 column sums; float planes 0–11 the
+   * spectra (4 per channel), 12… each filter's gainsT.
    */
-  simd: SimdFftBatch | null;
+  simd: SimdFftBatch<Float32Array> | null;
+  /** The f64x2 batch of the forward transforms: planes 0–3 the padded image's 2-D transform, straight and transposed. */
+  simdForward: SimdFftBatch<Float64Array> | null;
   rowBatch: number;
 }
 
-const even = (k: number): number => k + (k & 1);
+/** Batches of the f32x4 transforms are multiples of 4. */
+const lanes4 = (k: number): number => Math.ceil(k / 4) * 4;
 
 /** Workspaces by parameters, most recently used last; a few settings (e.g. gist and gist-lear) can alternate. */
 const workspaces = new Map<string, GistWorkspace>();
@@ -221,7 +226,7 @@ function pruneFilter(g: Float32Array, p: number): PrunedFilter {
   const rows = Int32Array.from(transposed ? colsG : rowsG);
   const isRow = new Uint8Array(p);
   const gains = new Float32Array(rows.length * p);
-  const kb = even(rows.length);
+  const kb = lanes4(rows.length);
   const gainsT = new Float32Array(p * kb);
   rows.forEach((r, i) => {
     isRow[r] = 1;
@@ -278,15 +283,16 @@ function workspace(params: GistParams): GistWorkspace {
     simdTiles: tiling(cell, size, SIMD_TILE),
     cellStart: Int32Array.from({ length: params.grid + 1 }, (_, i) => Math.floor((i * size) / params.grid)),
     simd: null,
+    simdForward: null,
     rowBatch: 0,
   };
-  const rowBatch = even(Math.max(...ws.filters.map((f) => f.rows.length), 1));
-  const tileBatch = even(Math.max(...ws.simdTiles.tileWidth));
-  // SIMD memory: double planes (rows, tile, column sums); float planes: 4 spectra per channel, then each filter's gainsT.
+  const rowBatch = lanes4(Math.max(...ws.filters.map((f) => f.rows.length), 1));
+  const tileBatch = lanes4(Math.max(...ws.simdTiles.tileWidth));
+  // SIMD memory: float32 planes (rows, tile, column sums); float planes: 4 spectra per channel, then each filter's gainsT.
   const floats = [...new Array<number>(12).fill(p * p), ...ws.filters.map((f) => f.gainsT.length)];
-  // Planes 5–8: the padded image's 2-D transform, straight and transposed (only for an even P, the batch must be).
-  const whole = p % 2 === 0 ? p * p : 0;
-  ws.simd = SimdFftBatch.create(p, [p * rowBatch, p * rowBatch, p * tileBatch, p * tileBatch, tileBatch, whole, whole, whole, whole], Math.max(rowBatch, tileBatch, p % 2 === 0 ? p : 2), floats);
+  ws.simd = SimdFftBatch.createF32(p, [p * rowBatch, p * rowBatch, p * tileBatch, p * tileBatch, tileBatch], Math.max(rowBatch, tileBatch), floats);
+  // The forward 2-D transform in double precision (only for an even P, the f64 batch must be).
+  if (p % 2 === 0) ws.simdForward = SimdFftBatch.create(p, new Array<number>(4).fill(p * p), p);
   ws.rowBatch = rowBatch;
   // The spectra live in the SIMD memory when there is one (the scalar path reads them there too).
   const simd = ws.simd;
@@ -334,12 +340,12 @@ function loadPlanes(image: Image, params: GistParams, ws: GistWorkspace): number
  * {@link forwardSpectra} with SIMD transforms: columns as one batch, a transpose, rows as one batch (so the
  * transposed spectrum comes out contiguous), a transpose back for the straight one, then the same split.
  */
-function forwardSpectraSimd(ws: GistWorkspace, simd: SimdFftBatch, a: number, b: number): void {
+function forwardSpectraSimd(ws: GistWorkspace, simd: SimdFftBatch<Float64Array>, a: number, b: number): void {
   const { p, size, reflect } = ws;
-  const zr = simd.plane(5);
-  const zi = simd.plane(6);
-  const ztr = simd.plane(7);
-  const zti = simd.plane(8);
+  const zr = simd.plane(0);
+  const zi = simd.plane(1);
+  const ztr = simd.plane(2);
+  const zti = simd.plane(3);
   const pa = ws.planes[a];
   const pb = b >= 0 ? ws.planes[b] : undefined;
   for (let y = 0; y < p; y++) {
@@ -350,10 +356,10 @@ function forwardSpectraSimd(ws: GistWorkspace, simd: SimdFftBatch, a: number, b:
       zi[row + x] = pb ? pb[s + reflect[x]] : 0;
     }
   }
-  simd.forwardBatch(5, 6, p, false);
-  simd.transposeBlock(5, 6, 0, p, 7, 8, 0, p, p, p);
-  simd.forwardBatch(7, 8, p, false);
-  simd.transposeBlock(7, 8, 0, p, 5, 6, 0, p, p, p);
+  simd.forwardBatch(0, 1, p, false);
+  simd.transposeBlock(0, 1, 0, p, 2, 3, 0, p, p, p);
+  simd.forwardBatch(2, 3, p, false);
+  simd.transposeBlock(2, 3, 0, p, 0, 1, 0, p, p, p);
   // z: straight spectrum Z[ky·P + kx]; zt: transposed, Z[kx·P + ky].
   splitSpectra(ws, zr, zi, ws.xr, ws.xi, a, b);
   splitSpectra(ws, ztr, zti, ws.xtr, ws.xti, a, b);
@@ -513,13 +519,13 @@ function filterEnergy(ws: GistWorkspace, channel: number, filter: PrunedFilter):
  * sums bit for bit): the supported rows are gathered as the columns of one P × K batch, and each output tile's
  * columns are scattered from it.
  */
-function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch, channel: number, f: number): void {
+function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch<Float32Array>, channel: number, f: number): void {
   const { p, sums } = ws;
   const { tileWidth } = ws.simdTiles;
   const filter = ws.filters[f];
   const { rows, runFrom, runAt, runLen } = filter;
   const nr = rows.length;
-  const kb = even(nr);
+  const kb = lanes4(nr);
   // Plane 0/1 column i ← supported row i of the spectrum × gains, read along runs of consecutive rows from the
   // other orientation of the spectrum (row r at column k is its element k·P + r) so both sides are contiguous.
   const src = 4 * channel + (filter.transposed ? 0 : 2);
@@ -527,7 +533,10 @@ function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch, channel: number
   if (kb > nr) {
     const rr = simd.plane(0);
     const ri = simd.plane(1);
-    for (let k = 0, o = nr; k < p; k++, o += kb) rr[o] = ri[o] = 0;
+    for (let k = 0; k < p; k++) {
+      rr.fill(0, k * kb + nr, (k + 1) * kb);
+      ri.fill(0, k * kb + nr, (k + 1) * kb);
+    }
   }
   simd.forwardBatch(0, 1, kb, true);
   sums.fill(0);
@@ -535,7 +544,7 @@ function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch, channel: number
   const di = simd.plane(3);
   let x = BOUNDARY;
   for (let t = 0; t < tileWidth.length; t++) {
-    const wb = even(tileWidth[t]);
+    const wb = lanes4(tileWidth[t]);
     // Tile row rows[i] ← columns x … x+wb−1 of first-axis result i; the unsupported rows are zero.
     let next = 0;
     for (let r = 0; r <= runFrom.length; r++) {
@@ -554,7 +563,7 @@ function filterEnergySimd(ws: GistWorkspace, simd: SimdFftBatch, channel: number
 }
 
 /** Adds the magnitudes of tile t's cropped rows into ws.sums by cell: SIMD column sums per row cell, then runs. */
-function tileSums(ws: GistWorkspace, simd: SimdFftBatch, t: number, wb: number): void {
+function tileSums(ws: GistWorkspace, simd: SimdFftBatch<Float32Array>, t: number, wb: number): void {
   const { grid, sums, cellStart } = ws;
   const { segFirst, segFrom, segTo, segCell } = ws.simdTiles;
   const col = simd.plane(4);
@@ -607,8 +616,8 @@ export function gistDescriptor(image: Image, params: GistParams = DEFAULT_GIST, 
   assert(image.channels === 1 || image.channels === 3, `gist image channels ${image.channels}`);
   const ws = workspace(params);
   const channels = loadPlanes(image, params, ws);
-  gistPrefilter(ws.planes.slice(0, channels), params.imageSize, params.prefilterFc);
-  const simd = options.scalar || ws.p % 2 ? null : ws.simd;
+  gistPrefilter(ws.planes.slice(0, channels), params.imageSize, params.prefilterFc, { scalar: options.scalar });
+  const simd = options.scalar ? null : ws.simdForward;
   for (let c = 0; c < channels; c += 2) {
     if (simd) forwardSpectraSimd(ws, simd, c, c + 1 < channels ? c + 1 : -1);
     else forwardSpectra(ws, c, c + 1 < channels ? c + 1 : -1);

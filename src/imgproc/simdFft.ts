@@ -1,9 +1,9 @@
 import { assert } from '../core/errors.ts';
 import { fftPlan } from './fft.ts';
-import { I32, V128, compileOnce, f64const, get, memoryModule, set, simd, uleb, vector } from '../math/wasmEmitter.ts';
+import { I32, V128, compileOnce, f64const, get, i32, memoryModule, set, simd, uleb, vector } from '../math/wasmEmitter.ts';
 
 /**
- * Batched complex FFTs in WebAssembly SIMD (f64x2), generated as bytes at load time like the k-NN dot kernel
+ * Batched complex FFTs in WebAssembly SIMD (f64x2, or f32x4 with {@link SimdFftBatch.createF32}), generated as bytes at load time like the k-NN dot kernel
  * (`math/simdDot.ts`): no toolchain, no binary blob in the repository.
  *
  * Same algorithm and the same arithmetic as {@link FftPlan.forwardBatch}: Stockham DIF stages of radix 5, 3, 4
@@ -18,16 +18,20 @@ import { I32, V128, compileOnce, f64const, get, memoryModule, set, simd, uleb, v
  * References: Van Loan, "Computational Frameworks for the Fast Fourier Transform", SIAM 1992, §1.7 (Stockham);
  * the WebAssembly SIMD proposal (fixed-width 128-bit SIMD, 2021).
  */
-export class SimdFftBatch {
+export class SimdFftBatch<T extends Float64Array | Float32Array = Float64Array> {
   readonly n: number;
-  private readonly f64: Float64Array;
+  readonly precision: FftPrecision;
+  /** Elements per v128: transforms per vector, so batches are multiples of it. */
+  readonly lanes: number;
+  private readonly es: number;
+  private readonly elements: T;
   private readonly stage: Record<number, (...args: number[]) => void>;
   private readonly stages: { p: number; m: number; twr: number; twi: number }[];
   private readonly scratchR: number;
   private readonly scratchI: number;
   private readonly planes: number[];
   private readonly planeLengths: readonly number[];
-  private readonly views: Float64Array[];
+  private readonly views: T[];
   private readonly magnitudes: (...args: number[]) => void;
   private readonly maxBatch: number;
 
@@ -36,72 +40,90 @@ export class SimdFftBatch {
   private readonly gatherKernel: (...args: number[]) => void;
   private readonly transposeKernel: (...args: number[]) => void;
 
-  private constructor(n: number, planeLengths: readonly number[], maxBatch: number, floatLengths: readonly number[], module: WebAssembly.Module) {
+  private constructor(n: number, planeLengths: readonly number[], maxBatch: number, floatLengths: readonly number[], module: WebAssembly.Module, precision: FftPrecision) {
     const plan = fftPlan(n);
     const factors = plan.factors;
+    const o = OPS[precision];
     let bytes = 0;
-    const take = (doubles: number): number => {
+    const take = (count: number, size: number): number => {
       const at = bytes;
-      bytes += Math.ceil(doubles / 2) * 16;
+      bytes += Math.ceil((count * size) / 16) * 16;
       return at;
     };
     const twPtrs: { p: number; m: number; twr: number; twi: number }[] = [];
     let len = n;
     for (const p of factors) {
       const m = len / p;
-      twPtrs.push({ p, m, twr: take(m * (p - 1)), twi: take(m * (p - 1)) });
+      twPtrs.push({ p, m, twr: take(m * (p - 1), o.es), twi: take(m * (p - 1), o.es) });
       len = m;
     }
-    this.scratchR = take(n * maxBatch);
-    this.scratchI = take(n * maxBatch);
-    this.planes = planeLengths.map((l) => take(l));
+    this.scratchR = take(n * maxBatch, o.es);
+    this.scratchI = take(n * maxBatch, o.es);
+    this.planes = planeLengths.map((l) => take(l, o.es));
     this.planeLengths = planeLengths;
-    // Float planes get one spare pair of values so 2-wide loads at their end stay inside.
-    this.floatPlanes = floatLengths.map((l) => take(Math.ceil(l / 2) + 1));
+    // Float planes get spare room so 16-byte loads at their end stay inside.
+    this.floatPlanes = floatLengths.map((l) => take(l + 4, 4));
     const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
     const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
-    this.f64 = new Float64Array(memory.buffer);
+    const view = (at: number, length: number): T => (precision === 'f64' ? new Float64Array(memory.buffer, at, length) : new Float32Array(memory.buffer, at, length)) as T;
+    this.elements = view(0, bytes / o.es);
     this.n = n;
+    this.precision = precision;
+    this.lanes = o.lanes;
+    this.es = o.es;
     this.maxBatch = maxBatch;
     this.stages = twPtrs;
-    // The same twiddles as FftPlan: e^{−2πi·j·k/len}, stored [j·(p−1) + k − 1].
+    // The same twiddles as FftPlan: e^{−2πi·j·k/len}, stored [j·(p−1) + k − 1] (rounded to float32 for f32).
     len = n;
     for (const st of twPtrs) {
       for (let j = 0; j < st.m; j++)
         for (let k = 1; k < st.p; k++) {
           const a = (-2 * Math.PI * j * k) / len;
-          this.f64[st.twr / 8 + j * (st.p - 1) + k - 1] = Math.cos(a);
-          this.f64[st.twi / 8 + j * (st.p - 1) + k - 1] = Math.sin(a);
+          this.elements[st.twr / o.es + j * (st.p - 1) + k - 1] = Math.cos(a);
+          this.elements[st.twi / o.es + j * (st.p - 1) + k - 1] = Math.sin(a);
         }
       len = st.m;
     }
     const ex = instance.exports as Record<string, (...args: number[]) => void>;
     this.stage = { 2: ex.r2, 3: ex.r3, 4: ex.r4, 5: ex.r5 };
     this.magnitudes = ex.m;
-    this.views = this.planes.map((at, i) => this.f64.subarray(at / 8, at / 8 + planeLengths[i]));
+    this.views = this.planes.map((at, i) => view(at, planeLengths[i]));
     this.gatherKernel = ex.g;
     this.transposeKernel = ex.t;
-    const f32 = new Float32Array(memory.buffer);
-    this.floatViews = this.floatPlanes.map((at, i) => f32.subarray(at / 4, at / 4 + floatLengths[i]));
+    this.floatViews = this.floatPlanes.map((at, i) => new Float32Array(memory.buffer, at, floatLengths[i]));
   }
 
   /**
    * A batched FFT of length n with planes of the given lengths (doubles) in its memory, or null where
    * WebAssembly SIMD is unavailable or n has a prime factor above 5.
    * @param n transform length
-   * @param planeLengths lengths of the caller's planes, in doubles (each ≥ n·batch for the planes transformed)
-   * @param maxBatch largest batch (even) that will be transformed
+   * @param planeLengths lengths of the caller's planes, in elements (each ≥ n·batch for the planes transformed)
+   * @param maxBatch largest batch (a multiple of 2) that will be transformed
    * @param floatLengths lengths of the caller's float32 planes (inputs of {@link gatherScaled}), in floats
    */
-  static create(n: number, planeLengths: readonly number[], maxBatch: number, floatLengths: readonly number[] = []): SimdFftBatch | null {
-    assert(Number.isInteger(maxBatch) && maxBatch >= 2 && maxBatch % 2 === 0, `simd fft batch ${maxBatch}`);
+  static create(n: number, planeLengths: readonly number[], maxBatch: number, floatLengths: readonly number[] = []): SimdFftBatch<Float64Array> | null {
+    return SimdFftBatch.build<Float64Array>(n, planeLengths, maxBatch, floatLengths, 'f64');
+  }
+
+  /**
+   * {@link create} in single precision: f32x4 lanes, four transforms per vector (batches a multiple of 4), twice
+   * the transforms per instruction of the f64 batch. Float32 planes; agrees with the double FFT to ~1e−7 of
+   * the transform's norm (tested).
+   */
+  static createF32(n: number, planeLengths: readonly number[], maxBatch: number, floatLengths: readonly number[] = []): SimdFftBatch<Float32Array> | null {
+    return SimdFftBatch.build<Float32Array>(n, planeLengths, maxBatch, floatLengths, 'f32');
+  }
+
+  private static build<U extends Float64Array | Float32Array>(n: number, planeLengths: readonly number[], maxBatch: number, floatLengths: readonly number[], precision: FftPrecision): SimdFftBatch<U> | null {
+    const lanes = OPS[precision].lanes;
+    assert(Number.isInteger(maxBatch) && maxBatch >= lanes && maxBatch % lanes === 0, `simd fft batch ${maxBatch} (a multiple of ${lanes})`);
     if (!fftPlan(n).factors.every((p) => p <= 5)) return null;
-    const module = compiledModule();
-    return module ? new SimdFftBatch(n, planeLengths, maxBatch, floatLengths, module) : null;
+    const module = compiledModules[precision]();
+    return module ? new SimdFftBatch<U>(n, planeLengths, maxBatch, floatLengths, module, precision) : null;
   }
 
   /** Plane i (the view shares the instance's memory; it stays valid, the memory never grows). */
-  plane(i: number): Float64Array {
+  plane(i: number): T {
     return this.views[i];
   }
 
@@ -112,8 +134,9 @@ export class SimdFftBatch {
 
   /**
    * For r < rows, t < len: dre/dim[dAt + r·dStride + t] = sre/sim[sAt + r·sStride + t] · g[gAt + r·gStride + t]
-   * (float32 inputs multiplied in double precision, which is exact; double outputs).
-   * @param sre, sim, g float plane indices; dre, dim double plane indices; *At and *Stride in elements
+   * (f64 batch: float32 inputs multiplied in double precision, which is exact, into double planes; f32 batch:
+   * a float32 product into float32 planes).
+   * @param sre, sim, g float plane indices; dre, dim plane indices; *At and *Stride in elements
    */
   gatherScaled(sre: number, sim: number, sAt: number, sStride: number, g: number, gAt: number, gStride: number, dre: number, dim: number, dAt: number, dStride: number, rows: number, len: number): void {
     const fl = this.floatViews;
@@ -122,44 +145,47 @@ export class SimdFftBatch {
     assert(dAt + (rows - 1) * dStride + len <= Math.min(this.planeLengths[dre], this.planeLengths[dim]), 'gather destination inside its planes');
     const fp = this.floatPlanes;
     const dp = this.planes;
-    this.gatherKernel(fp[sre] + sAt * 4, fp[sim] + sAt * 4, sStride * 4, fp[g] + gAt * 4, gStride * 4, dp[dre] + dAt * 8, dp[dim] + dAt * 8, dStride * 8, rows, len);
+    this.gatherKernel(fp[sre] + sAt * 4, fp[sim] + sAt * 4, sStride * 4, fp[g] + gAt * 4, gStride * 4, dp[dre] + dAt * this.es, dp[dim] + dAt * this.es, dStride * this.es, rows, len);
   }
 
   /**
-   * For b < cols (even), t < len: dst[dAt + t·dStride + b] = src[sAt + b·sStride + t], on both the (sre → dre)
-   * and (sim → dim) double planes: a transposed block copy with 2 × 2 SIMD shuffles.
-   * @param sAt, dAt, sStride, dStride in elements (even ones keep the 16-byte loads and stores aligned)
+   * For b < cols (a multiple of the lanes), t < len: dst[dAt + t·dStride + b] = src[sAt + b·sStride + t], on
+   * both the (sre → dre) and (sim → dim) planes: a transposed block copy with 2 × 2 (f64) or 4 × 4 (f32) SIMD
+   * shuffles.
+   * @param sAt, dAt, sStride, dStride in elements
    */
   transposeBlock(sre: number, sim: number, sAt: number, sStride: number, dre: number, dim: number, dAt: number, dStride: number, cols: number, len: number): void {
     const L = this.planeLengths;
-    assert(cols >= 2 && cols % 2 === 0 && len >= 1, `transpose cols ${cols} (even) and length ${len}`);
+    assert(cols >= this.lanes && cols % this.lanes === 0 && len >= 1, `transpose cols ${cols} (a multiple of ${this.lanes}) and length ${len}`);
     assert(sAt + (cols - 1) * sStride + len <= Math.min(L[sre], L[sim]), 'transpose source inside its planes');
     assert(dAt + (len - 1) * dStride + cols <= Math.min(L[dre], L[dim]), 'transpose destination inside its planes');
     const dp = this.planes;
-    this.transposeKernel(dp[sre] + sAt * 8, dp[dre] + dAt * 8, sStride * 8, dStride * 8, cols, len);
-    this.transposeKernel(dp[sim] + sAt * 8, dp[dim] + dAt * 8, sStride * 8, dStride * 8, cols, len);
+    const e = this.es;
+    this.transposeKernel(dp[sre] + sAt * e, dp[dre] + dAt * e, sStride * e, dStride * e, cols, len);
+    this.transposeKernel(dp[sim] + sAt * e, dp[dim] + dAt * e, sStride * e, dStride * e, cols, len);
   }
 
   /**
    * out[b] += Σ_{r < rows} |re[(from + r)·width + b] + i·im[…]| for b < width: column sums of magnitudes over
    * a band of rows of a row-major plane pair (the summation order differs from a scalar row-by-row loop, so
-   * sums agree with it to rounding, ~1e−16 relative).
-   * @param re, im, out plane indices; width even
+   * sums agree with it to rounding of the lane type).
+   * @param re, im, out plane indices; width a multiple of the lanes
    */
   addColumnMagnitudes(re: number, im: number, from: number, rows: number, width: number, out: number): void {
-    assert(width % 2 === 0 && from >= 0 && (from + rows) * width <= this.planeLengths[re], 'column magnitudes inside the planes');
-    const off = from * width * 8;
-    this.magnitudes(this.planes[re] + off, this.planes[im] + off, this.planes[out], width * 8, rows);
+    assert(width % this.lanes === 0 && from >= 0 && (from + rows) * width <= this.planeLengths[re], 'column magnitudes inside the planes');
+    const off = from * width * this.es;
+    this.magnitudes(this.planes[re] + off, this.planes[im] + off, this.planes[out], width * this.es, rows);
   }
 
   /**
    * `batch` interleaved transforms of planes re/im (element t of transform b at `t·batch + b`), in place,
-   * unnormalised; `inverse` uses e^{+2πi…}. Same layout and results as {@link FftPlan.forwardBatch}.
+   * unnormalised; `inverse` uses e^{+2πi…}. Same layout as {@link FftPlan.forwardBatch}, and the same results
+   * bit for bit in f64.
    * @param re, im plane indices
-   * @param batch even, ≤ maxBatch
+   * @param batch a multiple of the lanes, ≤ maxBatch
    */
   forwardBatch(re: number, im: number, batch: number, inverse = false): void {
-    assert(batch % 2 === 0 && batch >= 2 && batch <= this.maxBatch, `simd fft batch ${batch}`);
+    assert(batch % this.lanes === 0 && batch >= this.lanes && batch <= this.maxBatch, `simd fft batch ${batch}`);
     // Swapping real and imaginary parts conjugates input and output: IDFT(x) = swap(DFT(swap(x))).
     const ur = inverse ? this.planes[im] : this.planes[re];
     const ui = inverse ? this.planes[re] : this.planes[im];
@@ -180,17 +206,49 @@ export class SimdFftBatch {
     }
     if (xr !== ur) {
       const total = this.n * batch;
-      this.f64.copyWithin(ur / 8, xr / 8, xr / 8 + total);
-      this.f64.copyWithin(ui / 8, xi / 8, xi / 8 + total);
+      const e = this.es;
+      this.elements.copyWithin(ur / e, xr / e, xr / e + total);
+      this.elements.copyWithin(ui / e, xi / e, xi / e + total);
     }
   }
 }
 
-const compiledModule = compileOnce(moduleBytes);
+/** The lane type of a batch: f64x2 (two transforms per vector) or f32x4 (four). */
+export type FftPrecision = 'f64' | 'f32';
 
-const ADD = 0xf0;
-const SUB = 0xf1;
-const MUL = 0xf2;
+/** Opcodes and sizes of one lane type: the generators below are written once for both. */
+interface LaneOps {
+  /** Bytes per element, log2 of it, lanes per v128. */
+  es: number;
+  shift: number;
+  lanes: number;
+  add: number;
+  sub: number;
+  mul: number;
+  sqrt: number;
+  splat: number;
+  /** Scalar load and store opcodes with their alignment exponent. */
+  load: [number, number];
+  store: [number, number];
+  konst: (x: number) => number[];
+}
+
+const f32const = (v: number): number[] => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)];
+
+const OPS: Record<FftPrecision, LaneOps> = {
+  f64: { es: 8, shift: 3, lanes: 2, add: 0xf0, sub: 0xf1, mul: 0xf2, sqrt: 0xef, splat: 20, load: [0x2b, 3], store: [0x39, 3], konst: f64const },
+  f32: { es: 4, shift: 2, lanes: 4, add: 0xe4, sub: 0xe5, mul: 0xe6, sqrt: 0xe3, splat: 19, load: [0x2a, 2], store: [0x38, 2], konst: f32const },
+};
+
+const compiledModules: Record<FftPrecision, () => WebAssembly.Module | null> = {
+  f64: compileOnce(() => moduleBytes(OPS.f64)),
+  f32: compileOnce(() => moduleBytes(OPS.f32)),
+};
+
+/** Operation tags of the butterfly expressions (mapped to the lane type's opcodes when emitted). */
+const ADD = 1;
+const SUB = 2;
+const MUL = 3;
 
 /** A v128 value of the butterfly: a local, or an operation on two values (emitted in order, left first). */
 type Expr = number | [number, Expr, Expr];
@@ -199,7 +257,7 @@ type Expr = number | [number, Expr, Expr];
  * Stage function `(m, s, xr, xi, yr, yi, twr, twi)` (byte pointers; s in elements, even) of radix p:
  * y[q + s·(p·j + k)] = (Σ_r x[q + s·(j + r·m)]·ω_p^{rk})·tw[j·(p−1) + k − 1], as the scalar radix functions.
  */
-function stageFunction(p: number): number[] {
+function stageFunction(p: number, o: LaneOps): number[] {
   const [pM, pS, pXr, pXi, pYr, pYi, pTwr, pTwi] = [0, 1, 2, 3, 4, 5, 6, 7];
   let nextI = 8;
   const j = nextI++, q = nextI++, ib = nextI++, ob = nextI++, s8 = nextI++, sm8 = nextI++, ain = nextI++, aout = nextI++, tw = nextI++;
@@ -213,7 +271,7 @@ function stageFunction(p: number): number[] {
     else {
       emit(e[1]);
       emit(e[2]);
-      c.push(...simd(e[0]));
+      c.push(...simd(e[0] === ADD ? o.add : e[0] === SUB ? o.sub : o.mul));
     }
   };
   const let_ = (e: Expr): number => {
@@ -227,13 +285,13 @@ function stageFunction(p: number): number[] {
   const mul = (a: Expr, b: Expr): Expr => [MUL, a, b];
   const konst = (x: number): number => {
     const l = v();
-    c.push(...f64const(x), ...simd(20), ...set(l)); // f64x2.splat
+    c.push(...o.konst(x), ...simd(o.splat), ...set(l));
     return l;
   };
   // Prologue: strides and per-radix offsets in bytes, constants.
-  c.push(...get(pS), 0x41, 3, 0x74, ...set(s8)); // s8 = s << 3
+  c.push(...get(pS), 0x41, o.shift, 0x74, ...set(s8)); // s8 = s · element bytes
   c.push(...get(s8), ...get(pM), 0x6c, ...set(sm8)); // sm8 = s8·m
-  for (let r = 1; r < p; r++) c.push(...get(sm8), 0x41, ...uleb(r), 0x6c, ...set(offIn[r]), ...get(s8), 0x41, ...uleb(r), 0x6c, ...set(offOut[r]));
+  for (let r = 1; r < p; r++) c.push(...get(sm8), ...i32(r), 0x6c, ...set(offIn[r]), ...get(s8), ...i32(r), 0x6c, ...set(offOut[r]));
   const K = {
     sin60: konst(Math.sqrt(3) / 2),
     nsin60: konst(-Math.sqrt(3) / 2),
@@ -249,11 +307,11 @@ function stageFunction(p: number): number[] {
   c.push(0x02, 0x40, 0x03, 0x40); // block, loop (j)
   c.push(...get(j), ...get(pM), 0x4f, 0x0d, 1); // j >= m → exit
   c.push(...get(j), ...get(s8), 0x6c, ...set(ib));
-  c.push(...get(ib), 0x41, ...uleb(p), 0x6c, ...set(ob));
-  c.push(...get(j), 0x41, ...uleb((p - 1) * 8), 0x6c, ...set(tw));
+  c.push(...get(ib), ...i32(p), 0x6c, ...set(ob));
+  c.push(...get(j), ...i32((p - 1) * o.es), 0x6c, ...set(tw));
   for (let k = 1; k < p; k++) {
-    c.push(...get(pTwr), ...get(tw), 0x6a, 0x2b, 3, ...uleb((k - 1) * 8), ...simd(20), ...set(wr[k]));
-    c.push(...get(pTwi), ...get(tw), 0x6a, 0x2b, 3, ...uleb((k - 1) * 8), ...simd(20), ...set(wi[k]));
+    c.push(...get(pTwr), ...get(tw), 0x6a, ...o.load, ...uleb((k - 1) * o.es), ...simd(o.splat), ...set(wr[k]));
+    c.push(...get(pTwi), ...get(tw), 0x6a, ...o.load, ...uleb((k - 1) * o.es), ...simd(o.splat), ...set(wi[k]));
   }
   c.push(0x41, 0, ...set(q));
   c.push(0x02, 0x40, 0x03, 0x40); // block, loop (q, bytes)
@@ -339,7 +397,7 @@ function stageFunction(p: number): number[] {
 }
 
 /** `(re, im, out, rowBytes, rows)`: out[b] += √(re[b]² + im[b]²) for each of `rows` rows, b over rowBytes. */
-function magnitudesFunction(): number[] {
+function magnitudesFunction(o: LaneOps): number[] {
   const [pRe, pIm, pOut, pRow, pRows] = [0, 1, 2, 3, 4];
   const r = 5, b = 6, a = 7, vr = 8, vi = 9;
   const c: number[] = [];
@@ -352,7 +410,7 @@ function magnitudesFunction(): number[] {
   c.push(...get(pIm), ...get(b), 0x6a, ...simd(0), 3, 0, ...set(vi));
   c.push(...get(pOut), ...get(b), 0x6a, ...set(a));
   c.push(...get(a), ...get(a), ...simd(0), 3, 0);
-  c.push(...get(vr), ...get(vr), ...simd(MUL), ...get(vi), ...get(vi), ...simd(MUL), ...simd(ADD), ...simd(0xef), ...simd(ADD)); // + sqrt(re² + im²)
+  c.push(...get(vr), ...get(vr), ...simd(o.mul), ...get(vi), ...get(vi), ...simd(o.mul), ...simd(o.add), ...simd(o.sqrt), ...simd(o.add)); // + sqrt(re² + im²)
   c.push(...simd(11), 3, 0);
   c.push(...get(b), 0x41, 16, 0x6a, ...set(b), 0x0c, 0, 0x0b, 0x0b);
   c.push(...get(pRe), ...get(pRow), 0x6a, ...set(pRe), ...get(pIm), ...get(pRow), 0x6a, ...set(pIm));
@@ -378,7 +436,7 @@ function gatherFunction(): number[] {
   c.push(...get(t), ...get(pairs), 0x4f, 0x0d, 1);
   c.push(...promoted(pG), ...set(gv));
   for (const [src, dst] of [[pSr, pDr], [pSi, pDi]]) {
-    c.push(...get(dst), ...get(t), 0x41, 3, 0x74, 0x6a, ...promoted(src), ...get(gv), ...simd(MUL), ...simd(11), 3, 0);
+    c.push(...get(dst), ...get(t), 0x41, 3, 0x74, 0x6a, ...promoted(src), ...get(gv), ...simd(OPS.f64.mul), ...simd(11), 3, 0);
   }
   c.push(...get(t), 0x41, 2, 0x6a, ...set(t), 0x0c, 0, 0x0b, 0x0b);
   // Odd last element.
@@ -429,14 +487,94 @@ function transposeFunction(): number[] {
   return [...vector(locals), ...c];
 }
 
-/** The module: exports r2, r3, r4, r5 (one Stockham stage each) and m (column magnitude sums), importing `env.mem`. */
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+/**
+ * `(sre, sim, sStride, g, gStride, dre, dim, dStride, rows, len)` (bytes; float32 sources, gains and
+ * destinations): d[r][t] = s[r][t]·g[r][t] for t < len, four at a time, scalar steps for the last len mod 4.
+ */
+function gatherFunction32(): number[] {
+  const [pSr, pSi, pSs, pG, pGs, pDr, pDi, pDs, pRows, pLen] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const r = 10, t = 11, quads = 12, gv = 13;
+  const o = OPS.f32;
+  const c: number[] = [];
+  const at = (base: number): number[] => [...get(base), ...get(t), 0x41, 2, 0x74, 0x6a];
+  c.push(...get(pLen), 0x41, 2, 0x76, 0x41, 2, 0x74, ...set(quads)); // quads = (len >> 2) << 2
+  c.push(0x02, 0x40, 0x03, 0x40); // rows
+  c.push(...get(r), ...get(pRows), 0x4f, 0x0d, 1);
+  c.push(0x41, 0, ...set(t));
+  c.push(0x02, 0x40, 0x03, 0x40); // quads
+  c.push(...get(t), ...get(quads), 0x4f, 0x0d, 1);
+  c.push(...at(pG), ...simd(0), 2, 0, ...set(gv));
+  for (const [src, dst] of [[pSr, pDr], [pSi, pDi]]) c.push(...at(dst), ...at(src), ...simd(0), 2, 0, ...get(gv), ...simd(o.mul), ...simd(11), 2, 0);
+  c.push(...get(t), 0x41, 4, 0x6a, ...set(t), 0x0c, 0, 0x0b, 0x0b);
+  c.push(0x02, 0x40, 0x03, 0x40); // the last len mod 4, one at a time
+  c.push(...get(t), ...get(pLen), 0x4f, 0x0d, 1);
+  for (const [src, dst] of [[pSr, pDr], [pSi, pDi]]) c.push(...at(dst), ...at(src), 0x2a, 2, 0, ...at(pG), 0x2a, 2, 0, 0x94, 0x38, 2, 0); // f32.mul, f32.store
+  c.push(...get(t), 0x41, 1, 0x6a, ...set(t), 0x0c, 0, 0x0b, 0x0b);
+  for (const [ptr, stride] of [[pSr, pSs], [pSi, pSs], [pG, pGs], [pDr, pDs], [pDi, pDs]]) c.push(...get(ptr), ...get(stride), 0x6a, ...set(ptr));
+  c.push(...get(r), 0x41, 1, 0x6a, ...set(r), 0x0c, 0, 0x0b, 0x0b);
+  c.push(0x0b);
+  const locals = [[...uleb(3), I32], [...uleb(1), V128]];
+  return [...vector(locals), ...c];
+}
+
+/**
+ * `(src, dst, sStride, dStride, cols, len)` (bytes; floats): dst[t·dStride + 4b] = src[b·sStride + 4t] for b < cols
+ * (a multiple of 4), t < len, as 4 × 4 blocks (four loads, eight shuffles, four stores), scalar copies for the
+ * last len mod 4.
+ */
+function transposeFunction32(): number[] {
+  const [pS, pD, pSs, pDs, pCols, pLen] = [0, 1, 2, 3, 4, 5];
+  const b = 6, t = 7, s0 = 8, d0 = 9, quads = 10, rr = 11;
+  const v = [12, 13, 14, 15];
+  const w = [16, 17, 18, 19];
+  const lane = (k: number): number[] => [4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3];
+  // Interleave lanes (x0 y0 x1 y1) and (x2 y2 x3 y3); then the 64-bit halves, as the f64 version.
+  const zipLo = [...lane(0), ...lane(4), ...lane(1), ...lane(5)];
+  const zipHi = [...lane(2), ...lane(6), ...lane(3), ...lane(7)];
+  const lo = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  const hi = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+  const c: number[] = [];
+  const srcAt = (row: number, elem: number[]): number[] => [...get(s0), ...get(pSs), ...i32(row), 0x6c, 0x6a, ...elem, 0x6a];
+  const dstAt = (row: number[]): number[] => [...get(d0), ...row, ...get(pDs), 0x6c, 0x6a];
+  c.push(...get(pLen), 0x41, 2, 0x76, 0x41, 2, 0x74, ...set(quads));
+  c.push(0x02, 0x40, 0x03, 0x40); // column quads
+  c.push(...get(b), ...get(pCols), 0x4f, 0x0d, 1);
+  c.push(...get(pS), ...get(b), ...get(pSs), 0x6c, 0x6a, ...set(s0)); // column b of the source
+  c.push(...get(pD), ...get(b), 0x41, 2, 0x74, 0x6a, ...set(d0)); // column b of the destination
+  c.push(0x41, 0, ...set(t));
+  c.push(0x02, 0x40, 0x03, 0x40);
+  c.push(...get(t), ...get(quads), 0x4f, 0x0d, 1);
+  for (let k = 0; k < 4; k++) c.push(...srcAt(k, [...get(t), 0x41, 2, 0x74]), ...simd(0), 2, 0, ...set(v[k]));
+  c.push(...get(v[0]), ...get(v[1]), ...simd(13), ...zipLo, ...set(w[0]));
+  c.push(...get(v[0]), ...get(v[1]), ...simd(13), ...zipHi, ...set(w[1]));
+  c.push(...get(v[2]), ...get(v[3]), ...simd(13), ...zipLo, ...set(w[2]));
+  c.push(...get(v[2]), ...get(v[3]), ...simd(13), ...zipHi, ...set(w[3]));
+  const rows: [number, number, number[]][] = [[w[0], w[2], lo], [w[0], w[2], hi], [w[1], w[3], lo], [w[1], w[3], hi]];
+  rows.forEach(([x, y, sh], k) => c.push(...dstAt([...get(t), ...i32(k), 0x6a]), ...get(x), ...get(y), ...simd(13), ...sh, ...simd(11), 2, 0));
+  c.push(...get(t), 0x41, 4, 0x6a, ...set(t), 0x0c, 0, 0x0b, 0x0b);
+  c.push(0x02, 0x40, 0x03, 0x40); // the last len mod 4: four scalar copies each
+  c.push(...get(t), ...get(pLen), 0x4f, 0x0d, 1);
+  c.push(...get(t), 0x41, 2, 0x74, ...set(rr));
+  for (let k = 0; k < 4; k++) c.push(...dstAt(get(t)), ...srcAt(k, get(rr)), 0x2a, 2, 0, 0x38, 2, 4 * k);
+  c.push(...get(t), 0x41, 1, 0x6a, ...set(t), 0x0c, 0, 0x0b, 0x0b);
+  c.push(...get(b), 0x41, 4, 0x6a, ...set(b), 0x0c, 0, 0x0b, 0x0b);
+  c.push(0x0b);
+  const locals = [[...uleb(6), I32], [...uleb(8), V128]];
+  return [...vector(locals), ...c];
+}
+
+/**
+ * The module of one lane type: exports r2, r3, r4, r5 (one Stockham stage each), m (column magnitude sums),
+ * g (gather) and t (transpose), importing `env.mem`.
+ */
+function moduleBytes(o: LaneOps): Uint8Array<ArrayBuffer> {
   const radices = [2, 3, 4, 5];
+  const f32 = o.es === 4;
   const fns: [string, number, number[]][] = [
-    ...radices.map((p): [string, number, number[]] => [`r${p}`, 0, stageFunction(p)]),
-    ['m', 1, magnitudesFunction()],
-    ['g', 2, gatherFunction()],
-    ['t', 3, transposeFunction()],
+    ...radices.map((p): [string, number, number[]] => [`r${p}`, 0, stageFunction(p, o)]),
+    ['m', 1, magnitudesFunction(o)],
+    ['g', 2, f32 ? gatherFunction32() : gatherFunction()],
+    ['t', 3, f32 ? transposeFunction32() : transposeFunction()],
   ];
   return memoryModule([8, 5, 10, 6], fns.map(([label, type, body]) => ({ label, type, body })));
 }
