@@ -79,6 +79,7 @@ function gemmFunction(): number[] {
   const i = 9, j = 10, t = 11, a0 = 12, a1 = 13, bp = 14, rows = 15;
   const x0 = 16, x1 = 17;
   const acc = [18, 19, 20, 21, 22, 23, 24, 25];
+  const bv = 26;
   const c: number[] = [];
   const loop = (counter: number, limit: number[], body: () => void, step: number[]): void => {
     c.push(0x41, 0, ...set(counter), 0x02, 0x40, 0x03, 0x40);
@@ -96,8 +97,9 @@ function gemmFunction(): number[] {
       if (twoRows) c.push(...get(a1), 0x2b, 3, 0, ...simd(F64X2_SPLAT), ...set(x1));
       for (let q = 0; q < 4; q++) {
         // acc[q] += x0·B[t][j+2q…]; acc[4+q] += x1·B[t][j+2q…]
-        c.push(...get(acc[q]), ...get(x0), ...get(bp), ...simd(V128_LOAD), 3, ...uleb(16 * q), ...simd(F64X2_MUL), ...simd(F64X2_ADD), ...set(acc[q]));
-        if (twoRows) c.push(...get(acc[4 + q]), ...get(x1), ...get(bp), ...simd(V128_LOAD), 3, ...uleb(16 * q), ...simd(F64X2_MUL), ...simd(F64X2_ADD), ...set(acc[4 + q]));
+        c.push(...get(bp), ...simd(V128_LOAD), 3, ...uleb(16 * q), ...set(bv));
+        c.push(...get(acc[q]), ...get(x0), ...get(bv), ...simd(F64X2_MUL), ...simd(F64X2_ADD), ...set(acc[q]));
+        if (twoRows) c.push(...get(acc[4 + q]), ...get(x1), ...get(bv), ...simd(F64X2_MUL), ...simd(F64X2_ADD), ...set(acc[4 + q]));
       }
       c.push(...get(a0), 0x41, 8, 0x6a, ...set(a0), ...get(a1), 0x41, 8, 0x6a, ...set(a1));
       c.push(...get(bp), ...get(pLdb), 0x6a, ...set(bp));
@@ -116,7 +118,7 @@ function gemmFunction(): number[] {
   c.push(...get(rows), ...set(i));
   loop(j, get(pP), () => block(false), i32(64));
   c.push(0x0b, 0x0b);
-  const locals = [[...uleb(x0 - i), I32], [...uleb(2 + acc.length), V128]];
+  const locals = [[...uleb(x0 - i), I32], [...uleb(3 + acc.length), V128]];
   return [...vector(locals), ...c];
 }
 
